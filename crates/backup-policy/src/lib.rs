@@ -1,0 +1,1 @@
+//! Pure policy core (no I/O).

@@ -1,0 +1,8 @@
+//! A Terraform plugin-protocol-6 server and resource framework.
+//!
+//! `protocol` speaks to Terraform (handshake, TLS, gRPC services, proto
+//! conversion); `framework` is the protocol-independent core resources are
+//! written against.
+
+pub mod framework;
+pub mod protocol;

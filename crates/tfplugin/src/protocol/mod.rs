@@ -1,0 +1,1 @@
+//! Terraform plugin protocol: handshake, TLS, gRPC services.

@@ -1,0 +1,3 @@
+//! terraform-provider-backup: App-of-Apps backup policies for AWS Backup and Azure.
+
+pub mod resources;
