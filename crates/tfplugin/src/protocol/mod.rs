@@ -1,1 +1,4 @@
 //! Terraform plugin protocol: handshake, TLS, gRPC services.
+
+#[doc(hidden)]
+pub mod proto;
