@@ -1,1 +1,14 @@
-//! The provider's resources.
+//! The provider and its resources: schema, model, plan and CRUD.
+
+mod backup_app;
+mod backup_child;
+mod cloud_schema;
+mod effective_policy;
+mod node;
+mod policy_schema;
+mod provider;
+mod state;
+
+pub use backup_app::BackupApp;
+pub use backup_child::BackupChild;
+pub use provider::{BackupProvider, ProviderData};

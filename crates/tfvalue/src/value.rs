@@ -133,9 +133,10 @@ impl Refinements {
 }
 
 /// A Terraform value. Its type comes from the schema it is read or written with.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Value {
     /// `null`
+    #[default]
     Null,
     /// Not known until apply, with whatever is known about it.
     Unknown(Refinements),

@@ -1,0 +1,304 @@
+//! The protocol-independent provider server: routes each operation to its resource and
+//! runs the framework's steps around the resource's own code.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use tfvalue::{Type, Value};
+use tokio_util::sync::CancellationToken;
+
+use super::diagnostics::{Diagnostic, Diagnostics};
+use super::plan::{apply_schema_steps, null_write_only};
+use super::resource::{
+    ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest, MoveStateResponse,
+    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeStateRequest,
+    UpgradeStateResponse,
+};
+use super::schema::Schema;
+use super::validate::validate_config;
+
+struct ResourceEntry {
+    resource: Arc<dyn Resource>,
+    schema: Schema,
+    identity_schema: Option<Schema>,
+}
+
+/// Serves one provider: holds its schemas (built once), its configured data and its stop signal.
+pub struct ProviderServer {
+    provider: Arc<dyn Provider>,
+    provider_schema: Schema,
+    resources: BTreeMap<String, ResourceEntry>,
+    provider_data: RwLock<Option<Arc<dyn Any + Send + Sync>>>,
+    cancel: CancellationToken,
+}
+
+impl ProviderServer {
+    /// Builds the server, computing every schema once.
+    pub fn new(provider: impl Provider) -> Self {
+        let provider: Arc<dyn Provider> = Arc::new(provider);
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|resource| {
+                let entry = ResourceEntry {
+                    schema: resource.schema(),
+                    identity_schema: resource.identity_schema(),
+                    resource,
+                };
+                (entry.resource.type_name().to_string(), entry)
+            })
+            .collect();
+        Self {
+            provider_schema: provider.schema(),
+            provider,
+            resources,
+            provider_data: RwLock::new(None),
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    /// The provider's local name.
+    pub fn provider_name(&self) -> &'static str {
+        self.provider.type_name()
+    }
+
+    /// The provider block's schema.
+    pub fn provider_schema(&self) -> &Schema {
+        &self.provider_schema
+    }
+
+    /// Every resource type with its schema.
+    pub fn resource_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
+        self.resources.iter().map(|(name, e)| (name.as_str(), &e.schema))
+    }
+
+    /// Every resource type that has an identity, with its identity schema.
+    pub fn identity_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
+        self.resources.iter().filter_map(|(name, e)| e.identity_schema.as_ref().map(|s| (name.as_str(), s)))
+    }
+
+    /// The schema of a resource type, or a diagnostic naming the known types.
+    pub fn resource_schema(&self, type_name: &str) -> Result<&Schema, Diagnostics> {
+        self.entry(type_name).map(|e| &e.schema)
+    }
+
+    /// The identity schema of a resource type, if it has one.
+    pub fn identity_schema(&self, type_name: &str) -> Option<&Schema> {
+        self.resources.get(type_name)?.identity_schema.as_ref()
+    }
+
+    fn entry(&self, type_name: &str) -> Result<&ResourceEntry, Diagnostics> {
+        self.resources.get(type_name).ok_or_else(|| {
+            let known = self.resources.keys().cloned().collect::<Vec<_>>().join(", ");
+            Diagnostic::error(
+                "Unknown resource type",
+                format!("This provider has no resource type {type_name:?}; it has: {known}."),
+            )
+            .into()
+        })
+    }
+
+    fn context(&self) -> Context {
+        Context {
+            provider_data: self.provider_data.read().ok().and_then(|d| d.clone()),
+            cancel: self.cancel.clone(),
+        }
+    }
+
+    /// Cancels all in-flight work (Terraform's StopProvider).
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+
+    /// Validates the provider block.
+    pub async fn validate_provider_config(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        validate_config(&self.provider_schema.attributes, config, &mut diagnostics);
+        self.provider.validate(config, &mut diagnostics).await;
+        diagnostics
+    }
+
+    /// Configures the provider; later operations see what it returns.
+    pub async fn configure(&self, config: &Value) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        let data = self.provider.configure(config, &mut diagnostics).await;
+        if let Ok(mut slot) = self.provider_data.write() {
+            *slot = data;
+        }
+        diagnostics
+    }
+
+    /// Validates a resource's configuration.
+    pub async fn validate_resource_config(&self, type_name: &str, config: &Value) -> Diagnostics {
+        let entry = match self.entry(type_name) {
+            Ok(e) => e,
+            Err(d) => return d,
+        };
+        let mut diagnostics = Diagnostics::new();
+        validate_config(&entry.schema.attributes, config, &mut diagnostics);
+        entry.resource.validate(&self.context(), config, &mut diagnostics).await;
+        diagnostics
+    }
+
+    /// Plans a change: schema steps, then the resource's own plan step.
+    pub async fn plan(&self, type_name: &str, request: PlanRequest) -> PlanResponse {
+        let entry = match self.entry(type_name) {
+            Ok(e) => e,
+            Err(diagnostics) => return PlanResponse { diagnostics, ..Default::default() },
+        };
+        let mut response = PlanResponse { planned_private: request.prior_private.clone(), ..Default::default() };
+        if request.is_destroy() {
+            response.planned_state = Value::Null;
+            entry.resource.modify_plan(&self.context(), &request, &mut response).await;
+            return response;
+        }
+        let mut planned = request.proposed_state.clone();
+        let steps = apply_schema_steps(&entry.schema.attributes, &request.config, &request.prior_state, &mut planned);
+        response.planned_state = planned;
+        response.requires_replace = steps.requires_replace;
+        entry.resource.modify_plan(&self.context(), &request, &mut response).await;
+        response.requires_replace.sort();
+        response.requires_replace.dedup();
+        response
+    }
+
+    /// Carries out a planned change: create, update or delete.
+    pub async fn apply(&self, type_name: &str, request: ApplyRequest) -> ApplyResponse {
+        let entry = match self.entry(type_name) {
+            Ok(e) => e,
+            Err(diagnostics) => return ApplyResponse { diagnostics, ..Default::default() },
+        };
+        let ctx = self.context();
+        let mut response = ApplyResponse { private: request.planned_private.clone(), ..Default::default() };
+        if request.planned_state.is_null() {
+            response.new_state = request.prior_state.clone();
+            entry.resource.delete(&ctx, &request, &mut response).await;
+            if !response.diagnostics.has_errors() {
+                response.new_state = Value::Null;
+            }
+            return response;
+        }
+        response.new_state = request.planned_state.clone();
+        if request.prior_state.is_null() {
+            entry.resource.create(&ctx, &request, &mut response).await;
+        } else {
+            entry.resource.update(&ctx, &request, &mut response).await;
+        }
+        null_write_only(&entry.schema.attributes, &mut response.new_state);
+        if !response.new_state.is_null() && !response.new_state.is_wholly_known() {
+            response.diagnostics.error(
+                "Provider left a value unknown after apply",
+                format!(
+                    "The {type_name} resource returned a state with unknown values; this is a bug in the provider. \
+                     Please report it."
+                ),
+            );
+        }
+        response
+    }
+
+    /// Refreshes a resource's state from the real object.
+    pub async fn read(&self, type_name: &str, request: ReadRequest) -> ReadResponse {
+        let entry = match self.entry(type_name) {
+            Ok(e) => e,
+            Err(diagnostics) => return ReadResponse { diagnostics, ..Default::default() },
+        };
+        let mut response = ReadResponse {
+            new_state: request.current_state.clone(),
+            private: request.private.clone(),
+            ..Default::default()
+        };
+        entry.resource.read(&self.context(), &request, &mut response).await;
+        null_write_only(&entry.schema.attributes, &mut response.new_state);
+        response
+    }
+
+    /// Imports an existing object by id or identity.
+    pub async fn import(&self, type_name: &str, request: ImportRequest) -> ImportResponse {
+        let entry = match self.entry(type_name) {
+            Ok(e) => e,
+            Err(diagnostics) => return ImportResponse { diagnostics, ..Default::default() },
+        };
+        let mut response = ImportResponse::default();
+        entry.resource.import(&self.context(), &request, &mut response).await;
+        response
+    }
+
+    /// The identity of an object from its state, if the resource has identities.
+    pub fn identity(&self, type_name: &str, state: &Value) -> Option<Value> {
+        let entry = self.resources.get(type_name)?;
+        entry.identity_schema.as_ref()?;
+        if state.is_null() || !state.is_wholly_known() {
+            return None;
+        }
+        entry.resource.identity(state)
+    }
+
+    /// Upgrades stored state (JSON) to the current schema.
+    pub fn upgrade_state(&self, type_name: &str, version: i64, raw_json: serde_json::Value) -> UpgradeStateResponse {
+        let entry = match self.entry(type_name) {
+            Ok(e) => e,
+            Err(diagnostics) => return UpgradeStateResponse { diagnostics, ..Default::default() },
+        };
+        let mut response = UpgradeStateResponse::default();
+        if version == entry.schema.version {
+            let ty = entry.schema.value_type();
+            let conformed = conform_json(raw_json, &ty);
+            match tfvalue::decode_json(conformed.to_string().as_bytes(), &ty) {
+                Ok(state) => response.state = state,
+                Err(e) => response.diagnostics.error("Stored state does not match the schema", e.to_string()),
+            }
+            return response;
+        }
+        if version > entry.schema.version {
+            response.diagnostics.error(
+                "State written by a newer provider",
+                format!(
+                    "The {type_name} state has schema version {version}, newer than this provider's {}. \
+                     Upgrade the provider.",
+                    entry.schema.version
+                ),
+            );
+            return response;
+        }
+        entry.resource.upgrade_state(&UpgradeStateRequest { version, raw_json }, &mut response);
+        response
+    }
+
+    /// Moves state from another resource type into this one.
+    pub fn move_state(&self, type_name: &str, request: MoveStateRequest) -> MoveStateResponse {
+        let entry = match self.entry(type_name) {
+            Ok(e) => e,
+            Err(diagnostics) => return MoveStateResponse { diagnostics, ..Default::default() },
+        };
+        let mut response = MoveStateResponse::default();
+        entry.resource.move_state(&request, &mut response);
+        response
+    }
+}
+
+/// Shapes stored JSON to a type: attributes the type lacks are dropped, missing ones become null.
+///
+/// Lets state written by an earlier build of the same schema version load after an
+/// attribute was added, instead of failing the whole plan.
+pub(crate) fn conform_json(json: serde_json::Value, ty: &Type) -> serde_json::Value {
+    use serde_json::Value as J;
+    match (json, ty) {
+        (J::Object(mut map), Type::Object { attributes, .. }) => {
+            let mut out = serde_json::Map::new();
+            for (name, attr_ty) in attributes {
+                let v = map.remove(name).unwrap_or(J::Null);
+                out.insert(name.clone(), conform_json(v, attr_ty));
+            }
+            J::Object(out)
+        }
+        (J::Array(items), Type::List(e) | Type::Set(e)) => {
+            J::Array(items.into_iter().map(|i| conform_json(i, e)).collect())
+        }
+        (J::Object(map), Type::Map(e)) => {
+            J::Object(map.into_iter().map(|(k, v)| (k, conform_json(v, e))).collect())
+        }
+        (other, _) => other,
+    }
+}

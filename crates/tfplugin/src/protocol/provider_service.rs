@@ -1,0 +1,464 @@
+//! The `tfplugin6.Provider` gRPC service: decodes each request, calls the
+//! framework's [`ProviderServer`], encodes the answer. One method per RPC,
+//! no business logic.
+
+use std::sync::Arc;
+
+use tfvalue::{Type, Value};
+use tonic::{Request, Response, Status};
+
+use super::convert::{
+    decode_dynamic, diagnostics_to_proto, encode_dynamic, identity_schema_to_proto, schema_to_proto,
+};
+use super::proto::tfplugin6 as pb;
+use crate::framework::{
+    ApplyRequest, Diagnostic, Diagnostics, ImportRequest, MoveStateRequest, PlanRequest, ProviderServer,
+    ReadRequest, Schema,
+};
+
+/// The gRPC face of a [`ProviderServer`].
+#[derive(Clone)]
+pub struct ProviderService {
+    server: Arc<ProviderServer>,
+}
+
+impl ProviderService {
+    /// Wraps a provider server.
+    pub fn new(server: ProviderServer) -> Self {
+        Self { server: Arc::new(server) }
+    }
+
+    /// The server this service routes to.
+    pub fn server(&self) -> &ProviderServer {
+        &self.server
+    }
+
+    fn capabilities() -> pb::ServerCapabilities {
+        pb::ServerCapabilities {
+            plan_destroy: true,
+            get_provider_schema_optional: true,
+            move_resource_state: true,
+            generate_resource_config: false,
+        }
+    }
+
+    fn schema_of(&self, type_name: &str) -> Result<&Schema, Diagnostics> {
+        self.server.resource_schema(type_name)
+    }
+
+    fn identity_data(&self, type_name: &str, state: &Value, diagnostics: &mut Diagnostics) -> Option<pb::ResourceIdentityData> {
+        let schema = self.server.identity_schema(type_name)?;
+        let identity = self.server.identity(type_name, state)?;
+        match encode_dynamic(&identity, &schema.value_type(), "resource identity") {
+            Ok(v) => Some(pb::ResourceIdentityData { identity_data: Some(v) }),
+            Err(d) => {
+                diagnostics.push(d);
+                None
+            }
+        }
+    }
+}
+
+/// Decodes a value or returns the response with the diagnostic.
+macro_rules! decode_or_return {
+    ($value:expr, $ty:expr, $what:expr, $diagnostics:ident, $response:expr) => {
+        match decode_dynamic($value, $ty, $what) {
+            Ok(v) => v,
+            Err(d) => {
+                $diagnostics.push(d);
+                return Ok(Response::new($response(&$diagnostics)));
+            }
+        }
+    };
+}
+
+/// Encodes a value, adding a diagnostic on failure.
+fn encode_into(value: &Value, ty: &Type, what: &str, diagnostics: &mut Diagnostics) -> Option<pb::DynamicValue> {
+    encode_dynamic(value, ty, what).map_err(|d| diagnostics.push(d)).ok()
+}
+
+fn raw_state_json(raw: Option<&pb::RawState>) -> Result<serde_json::Value, Diagnostic> {
+    let Some(raw) = raw else { return Ok(serde_json::Value::Null) };
+    if !raw.json.is_empty() {
+        return serde_json::from_slice(&raw.json)
+            .map_err(|e| Diagnostic::error("Malformed stored state", format!("The stored state is not valid JSON: {e}")));
+    }
+    if !raw.flatmap.is_empty() {
+        return Err(Diagnostic::error(
+            "Unsupported state format",
+            "This state is in the legacy flatmap format of Terraform 0.11 and older, which this provider never wrote.",
+        ));
+    }
+    Ok(serde_json::Value::Null)
+}
+
+#[tonic::async_trait]
+impl pb::provider_server::Provider for ProviderService {
+    async fn get_metadata(
+        &self,
+        _request: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        let resources = self
+            .server
+            .resource_schemas()
+            .map(|(name, _)| pb::get_metadata::ResourceMetadata { type_name: name.to_string() })
+            .collect();
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(Self::capabilities()),
+            resources,
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _request: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        let resource_schemas =
+            self.server.resource_schemas().map(|(name, s)| (name.to_string(), schema_to_proto(s))).collect();
+        Ok(Response::new(pb::get_provider_schema::Response {
+            provider: Some(schema_to_proto(self.server.provider_schema())),
+            resource_schemas,
+            server_capabilities: Some(Self::capabilities()),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        let identity_schemas =
+            self.server.identity_schemas().map(|(name, s)| (name.to_string(), identity_schema_to_proto(s))).collect();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response { identity_schemas, diagnostics: Vec::new() }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        request: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::upgrade_resource_identity::Response {
+            upgraded_identity: None,
+            diagnostics: diagnostics_to_proto(d),
+        };
+        let Some(schema) = self.server.identity_schema(&request.type_name) else {
+            diagnostics.error("Resource has no identity", format!("{} has no resource identity.", request.type_name));
+            return Ok(Response::new(respond(&diagnostics)));
+        };
+        if request.version != schema.version {
+            diagnostics.error(
+                "Unsupported identity version",
+                format!("Identity version {} of {} cannot be upgraded.", request.version, request.type_name),
+            );
+            return Ok(Response::new(respond(&diagnostics)));
+        }
+        let json = match raw_state_json(request.raw_identity.as_ref()) {
+            Ok(j) => j,
+            Err(d) => {
+                diagnostics.push(d);
+                return Ok(Response::new(respond(&diagnostics)));
+            }
+        };
+        let ty = schema.value_type();
+        let identity = decode_or_return!(
+            Some(&pb::DynamicValue { msgpack: Vec::new(), json: json.to_string().into_bytes() }),
+            &ty,
+            "resource identity",
+            diagnostics,
+            respond
+        );
+        let data = encode_into(&identity, &ty, "resource identity", &mut diagnostics);
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: data.map(|d| pb::ResourceIdentityData { identity_data: Some(d) }),
+            diagnostics: diagnostics_to_proto(&diagnostics),
+        }))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        request: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::validate_provider_config::Response { diagnostics: diagnostics_to_proto(d) };
+        let ty = self.server.provider_schema().value_type();
+        let config = decode_or_return!(request.config.as_ref(), &ty, "provider configuration", diagnostics, respond);
+        diagnostics.extend(self.server.validate_provider_config(&config).await);
+        Ok(Response::new(respond(&diagnostics)))
+    }
+
+    async fn configure_provider(
+        &self,
+        request: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::configure_provider::Response { diagnostics: diagnostics_to_proto(d) };
+        let ty = self.server.provider_schema().value_type();
+        let config = decode_or_return!(request.config.as_ref(), &ty, "provider configuration", diagnostics, respond);
+        diagnostics.extend(self.server.configure(&config).await);
+        Ok(Response::new(respond(&diagnostics)))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        request: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::validate_resource_config::Response { diagnostics: diagnostics_to_proto(d) };
+        let schema = match self.schema_of(&request.type_name) {
+            Ok(s) => s,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let config = decode_or_return!(request.config.as_ref(), &schema.value_type(), "configuration", diagnostics, respond);
+        diagnostics.extend(self.server.validate_resource_config(&request.type_name, &config).await);
+        Ok(Response::new(respond(&diagnostics)))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::upgrade_resource_state::Response {
+            upgraded_state: None,
+            diagnostics: diagnostics_to_proto(d),
+        };
+        let schema = match self.schema_of(&request.type_name) {
+            Ok(s) => s,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let json = match raw_state_json(request.raw_state.as_ref()) {
+            Ok(j) => j,
+            Err(d) => {
+                diagnostics.push(d);
+                return Ok(Response::new(respond(&diagnostics)));
+            }
+        };
+        let upgraded = self.server.upgrade_state(&request.type_name, request.version, json);
+        diagnostics.extend(upgraded.diagnostics);
+        let upgraded_state = if diagnostics.has_errors() {
+            None
+        } else {
+            encode_into(&upgraded.state, &schema.value_type(), "upgraded state", &mut diagnostics)
+        };
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state,
+            diagnostics: diagnostics_to_proto(&diagnostics),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        request: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::read_resource::Response {
+            diagnostics: diagnostics_to_proto(d),
+            ..Default::default()
+        };
+        let schema = match self.schema_of(&request.type_name) {
+            Ok(s) => s,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let ty = schema.value_type();
+        let current_state = decode_or_return!(request.current_state.as_ref(), &ty, "stored state", diagnostics, respond);
+        let read = self
+            .server
+            .read(&request.type_name, ReadRequest { current_state, private: request.private })
+            .await;
+        diagnostics.extend(read.diagnostics);
+        let new_state = encode_into(&read.new_state, &ty, "refreshed state", &mut diagnostics);
+        let new_identity = self.identity_data(&request.type_name, &read.new_state, &mut diagnostics);
+        Ok(Response::new(pb::read_resource::Response {
+            new_state,
+            diagnostics: diagnostics_to_proto(&diagnostics),
+            private: read.private,
+            deferred: None,
+            new_identity,
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::plan_resource_change::Response {
+            diagnostics: diagnostics_to_proto(d),
+            ..Default::default()
+        };
+        let schema = match self.schema_of(&request.type_name) {
+            Ok(s) => s,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let ty = schema.value_type();
+        let prior_state = decode_or_return!(request.prior_state.as_ref(), &ty, "prior state", diagnostics, respond);
+        let proposed_state =
+            decode_or_return!(request.proposed_new_state.as_ref(), &ty, "proposed state", diagnostics, respond);
+        let config = decode_or_return!(request.config.as_ref(), &ty, "configuration", diagnostics, respond);
+        let plan = self
+            .server
+            .plan(&request.type_name, PlanRequest { config, prior_state, proposed_state, prior_private: request.prior_private })
+            .await;
+        diagnostics.extend(plan.diagnostics);
+        let planned_state = encode_into(&plan.planned_state, &ty, "planned state", &mut diagnostics);
+        let planned_identity = self.identity_data(&request.type_name, &plan.planned_state, &mut diagnostics);
+        Ok(Response::new(pb::plan_resource_change::Response {
+            planned_state,
+            requires_replace: plan.requires_replace.iter().map(super::convert::path_to_proto).collect(),
+            planned_private: plan.planned_private,
+            diagnostics: diagnostics_to_proto(&diagnostics),
+            legacy_type_system: false,
+            deferred: None,
+            planned_identity,
+        }))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::apply_resource_change::Response {
+            diagnostics: diagnostics_to_proto(d),
+            ..Default::default()
+        };
+        let schema = match self.schema_of(&request.type_name) {
+            Ok(s) => s,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let ty = schema.value_type();
+        let prior_state = decode_or_return!(request.prior_state.as_ref(), &ty, "prior state", diagnostics, respond);
+        let planned_state = decode_or_return!(request.planned_state.as_ref(), &ty, "planned state", diagnostics, respond);
+        let config = decode_or_return!(request.config.as_ref(), &ty, "configuration", diagnostics, respond);
+        let applied = self
+            .server
+            .apply(
+                &request.type_name,
+                ApplyRequest { config, prior_state, planned_state, planned_private: request.planned_private },
+            )
+            .await;
+        diagnostics.extend(applied.diagnostics);
+        let new_state = encode_into(&applied.new_state, &ty, "new state", &mut diagnostics);
+        let new_identity = self.identity_data(&request.type_name, &applied.new_state, &mut diagnostics);
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state,
+            private: applied.private,
+            diagnostics: diagnostics_to_proto(&diagnostics),
+            legacy_type_system: false,
+            new_identity,
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        request: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::import_resource_state::Response {
+            diagnostics: diagnostics_to_proto(d),
+            ..Default::default()
+        };
+        let schema = match self.schema_of(&request.type_name) {
+            Ok(s) => s,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let identity = match (self.server.identity_schema(&request.type_name), &request.identity) {
+            (Some(identity_schema), Some(data)) => Some(decode_or_return!(
+                data.identity_data.as_ref(),
+                &identity_schema.value_type(),
+                "resource identity",
+                diagnostics,
+                respond
+            )),
+            _ => None,
+        };
+        let imported = self.server.import(&request.type_name, ImportRequest { id: request.id, identity }).await;
+        diagnostics.extend(imported.diagnostics);
+        let mut imported_resources = Vec::new();
+        if !diagnostics.has_errors() {
+            let state = encode_into(&imported.state, &schema.value_type(), "imported state", &mut diagnostics);
+            let identity = self.identity_data(&request.type_name, &imported.state, &mut diagnostics);
+            imported_resources.push(pb::import_resource_state::ImportedResource {
+                type_name: request.type_name.clone(),
+                state,
+                private: imported.private,
+                identity,
+            });
+        }
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources,
+            diagnostics: diagnostics_to_proto(&diagnostics),
+            deferred: None,
+        }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        request: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let request = request.into_inner();
+        let mut diagnostics = Diagnostics::new();
+        let respond = |d: &Diagnostics| pb::move_resource_state::Response {
+            diagnostics: diagnostics_to_proto(d),
+            ..Default::default()
+        };
+        let schema = match self.schema_of(&request.target_type_name) {
+            Ok(s) => s,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let source_state_json = match raw_state_json(request.source_state.as_ref()) {
+            Ok(j) => j,
+            Err(d) => {
+                diagnostics.push(d);
+                return Ok(Response::new(respond(&diagnostics)));
+            }
+        };
+        let moved = self.server.move_state(
+            &request.target_type_name,
+            MoveStateRequest {
+                source_provider: request.source_provider_address,
+                source_type_name: request.source_type_name,
+                source_schema_version: request.source_schema_version,
+                source_state_json,
+            },
+        );
+        diagnostics.extend(moved.diagnostics);
+        let (target_state, target_identity) = if diagnostics.has_errors() {
+            (None, None)
+        } else {
+            let state = encode_into(&moved.state, &schema.value_type(), "moved state", &mut diagnostics);
+            (state, self.identity_data(&request.target_type_name, &moved.state, &mut diagnostics))
+        };
+        Ok(Response::new(pb::move_resource_state::Response {
+            target_state,
+            diagnostics: diagnostics_to_proto(&diagnostics),
+            target_private: Vec::new(),
+            target_identity,
+        }))
+    }
+
+    async fn get_functions(
+        &self,
+        _request: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response::default()))
+    }
+
+    async fn stop_provider(
+        &self,
+        _request: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        self.server.stop();
+        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+    }
+}

@@ -1,0 +1,108 @@
+//! Computes an app's `policy_document` from its configuration at plan and apply time.
+
+use backup_policy::{AppInput, CloudAnchorsPatch, GuardrailsPatch, PolicyDocument};
+use serde::Deserialize;
+use tfplugin::framework::{Diagnostic, Diagnostics};
+use tfvalue::{AttributePath, Value};
+
+use super::policy_schema::PolicyModel;
+
+/// `guardrails` as configured.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct GuardrailsModel {
+    min_retention_days: Option<i64>,
+    max_retention_days: Option<i64>,
+    require_copy: Option<bool>,
+    locked: Option<Vec<String>>,
+    allow_new_rules: Option<bool>,
+}
+
+impl GuardrailsModel {
+    fn into_patch(self) -> GuardrailsPatch {
+        GuardrailsPatch {
+            min_retention_days: self.min_retention_days,
+            max_retention_days: self.max_retention_days,
+            require_copy: self.require_copy,
+            locked: self.locked,
+            allow_new_rules: self.allow_new_rules,
+        }
+    }
+}
+
+/// The result of evaluating an app's policy.
+#[derive(Debug)]
+pub(crate) enum Evaluation {
+    /// Some input is not known yet (e.g. the parent's document before the parent is planned).
+    Unknown,
+    /// The effective policy.
+    Known(Box<PolicyDocument>),
+    /// The configuration is invalid; diagnostics were added.
+    Invalid,
+}
+
+impl Evaluation {
+    /// The `policy_document` attribute value for this outcome.
+    pub(crate) fn document_value(&self) -> Value {
+        match self {
+            Evaluation::Unknown => Value::unknown(),
+            Evaluation::Known(doc) => Value::String(doc.to_json()),
+            Evaluation::Invalid => Value::Null,
+        }
+    }
+}
+
+/// Decodes one attribute of the configuration into `T`, reporting errors at its path.
+pub(crate) fn decode_attribute<T: serde::de::DeserializeOwned + Default>(
+    config: &Value,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    let value = config.get(name).unwrap_or(&Value::Null);
+    if value.is_null() {
+        return Some(T::default());
+    }
+    match tfvalue::from_value::<T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let path = AttributePath::attr(name).join(e.path());
+            diagnostics.push(Diagnostic::error("Invalid attribute value", e.to_string()).at(path));
+            None
+        }
+    }
+}
+
+/// Evaluates the configured app (`guardrails` only for `backup_app`) against its parent's document.
+pub(crate) fn evaluate(config: &Value, anchors: CloudAnchorsPatch, diagnostics: &mut Diagnostics) -> Evaluation {
+    let inputs = ["name", "parent", "policy", "guardrails"];
+    if inputs.iter().any(|name| config.get(name).is_some_and(|v| !v.is_wholly_known())) {
+        return Evaluation::Unknown;
+    }
+    let name = config.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let parent = config.get("parent").and_then(Value::as_str).map(str::to_string);
+    let before = diagnostics.has_errors();
+    let policy: Option<PolicyModel> = decode_attribute(config, "policy", diagnostics);
+    let guardrails: Option<GuardrailsModel> = if config.get("guardrails").is_some() {
+        decode_attribute(config, "guardrails", diagnostics)
+    } else {
+        Some(GuardrailsModel::default())
+    };
+    let (Some(policy), Some(guardrails)) = (policy, guardrails) else {
+        return Evaluation::Invalid;
+    };
+    let input = AppInput {
+        name,
+        policy: policy.into_patch(),
+        guardrails: guardrails.into_patch(),
+        anchors,
+    };
+    match backup_policy::evaluate(parent.as_deref(), &input) {
+        Ok(document) if !before || !diagnostics.has_errors() => Evaluation::Known(Box::new(document)),
+        Ok(_) => Evaluation::Invalid,
+        Err(problems) => {
+            for p in problems {
+                diagnostics.push(Diagnostic::error(p.summary, p.detail).at(p.path));
+            }
+            Evaluation::Invalid
+        }
+    }
+}

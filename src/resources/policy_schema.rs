@@ -1,0 +1,154 @@
+//! The `policy` attribute shared by `backup_app` and `backup_child`, and its typed model.
+
+use std::collections::BTreeMap;
+
+use backup_policy::{CopyPatch, PolicyPatch, RulePatch};
+use serde::Deserialize;
+use tfplugin::framework::{validators, Attribute};
+use tfvalue::Type;
+
+/// Schema of `policy`: rules and tags, each optional so a child states only what it changes.
+pub(crate) fn policy_attribute(is_child: bool) -> Attribute {
+    let description = if is_child {
+        "What this app changes in the policy it inherits from `parent`. Only the values set here \
+         differ from the parent's effective policy; see the inheritance guide for how maps, \
+         scalars and `copy_to` lists merge."
+    } else {
+        "The backup policy this app sets. With a `parent`, only what this app changes; without one, \
+         the organisation's base policy."
+    };
+    Attribute::single_nested("policy", vec![rules_attribute(), tags_attribute()])
+        .optional()
+        .description(description)
+}
+
+fn rules_attribute() -> Attribute {
+    Attribute::map_nested(
+        "rules",
+        vec![
+            Attribute::string("schedule").optional().description(
+                "When backups start, in AWS Backup syntax: `cron(minutes hours day-of-month month day-of-week year)` \
+                 (UTC) or `rate(N hours|days)`. At most one backup an hour.",
+            ),
+            Attribute::number("start_window_minutes")
+                .optional()
+                .validator(validators::int_between(60, 43200))
+                .description("Minutes after the scheduled time within which a backup must start (60 to 43200)."),
+            Attribute::number("completion_window_minutes")
+                .optional()
+                .validator(validators::int_between(60, 5_256_000))
+                .description("Minutes after starting within which a backup must complete."),
+            Attribute::number("retention_days")
+                .optional()
+                .validator(validators::int_between(1, 36500))
+                .description(
+                    "Days a recovery point is kept. Must lie within every ancestor's `min_retention_days` and \
+                     `max_retention_days`, and be at least `cold_storage_after_days` + 90.",
+                ),
+            Attribute::number("cold_storage_after_days")
+                .optional()
+                .validator(validators::int_between(0, 36500))
+                .description("Days after which recovery points move to cold storage; `0` or null: never."),
+            Attribute::bool("enable_continuous_backup")
+                .optional()
+                .description("Whether the rule also keeps continuous backups (point-in-time restore) where supported."),
+            Attribute::list_nested(
+                "copy_to",
+                vec![
+                    Attribute::string("vault_arn")
+                        .required()
+                        .description("ARN of the backup vault to copy recovery points to (any region or account)."),
+                    Attribute::number("retention_days")
+                        .optional()
+                        .validator(validators::int_between(1, 36500))
+                        .description("Days the copy is kept; default: the rule's `retention_days`."),
+                    Attribute::number("cold_storage_after_days")
+                        .optional()
+                        .validator(validators::int_between(0, 36500))
+                        .description("Days after which the copy moves to cold storage; default: never."),
+                ],
+            )
+            .optional()
+            .description(
+                "Copies of each recovery point to other vaults. Entries merge with the inherited ones by `vault_arn`: \
+                 a child can add copies or change an inherited copy's retention, but never drop one.",
+            ),
+            Attribute::typed("recovery_point_tags", Type::map(Type::String))
+                .optional()
+                .description("Tags put on every recovery point the rule creates, such as a commit id."),
+        ],
+    )
+    .optional()
+    .description("Backup rules by name. A rule named like an inherited one changes that rule; a new name adds a rule.")
+}
+
+fn tags_attribute() -> Attribute {
+    Attribute::typed("tags", Type::map(Type::String))
+        .optional()
+        .description("Tags put on the vaults and plans this app and its descendants create. Merged by key with inherited tags.")
+}
+
+/// `policy` as configured.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PolicyModel {
+    rules: Option<BTreeMap<String, RuleModel>>,
+    tags: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RuleModel {
+    schedule: Option<String>,
+    start_window_minutes: Option<i64>,
+    completion_window_minutes: Option<i64>,
+    retention_days: Option<i64>,
+    cold_storage_after_days: Option<i64>,
+    enable_continuous_backup: Option<bool>,
+    copy_to: Option<Vec<CopyModel>>,
+    recovery_point_tags: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CopyModel {
+    vault_arn: String,
+    retention_days: Option<i64>,
+    cold_storage_after_days: Option<i64>,
+}
+
+impl PolicyModel {
+    /// The policy core's view of what this app sets.
+    pub(crate) fn into_patch(self) -> PolicyPatch {
+        PolicyPatch {
+            rules: self
+                .rules
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, rule)| (name, rule.into_patch()))
+                .collect(),
+            tags: self.tags.unwrap_or_default(),
+        }
+    }
+}
+
+impl RuleModel {
+    fn into_patch(self) -> RulePatch {
+        RulePatch {
+            schedule: self.schedule,
+            start_window_minutes: self.start_window_minutes,
+            completion_window_minutes: self.completion_window_minutes,
+            retention_days: self.retention_days,
+            cold_storage_after_days: self.cold_storage_after_days,
+            enable_continuous_backup: self.enable_continuous_backup,
+            copy_to: self.copy_to.map(|copies| {
+                copies
+                    .into_iter()
+                    .map(|c| CopyPatch {
+                        vault_arn: c.vault_arn,
+                        retention_days: c.retention_days,
+                        cold_storage_after_days: c.cold_storage_after_days,
+                    })
+                    .collect()
+            }),
+            recovery_point_tags: self.recovery_point_tags,
+        }
+    }
+}

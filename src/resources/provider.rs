@@ -1,0 +1,99 @@
+//! The `backup` provider: its configuration schema and what configuring it yields.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tfplugin::framework::{Attribute, Diagnostics, Provider, Resource, Schema};
+use tfvalue::Value;
+
+use super::backup_app::BackupApp;
+use super::backup_child::BackupChild;
+
+/// The provider.
+pub struct BackupProvider;
+
+/// What resources get from a configured provider.
+#[derive(Debug, Default)]
+pub struct ProviderData {
+    /// The `aws` block as configured, if any.
+    pub aws: Option<Value>,
+    /// The `azure` block as configured, if any.
+    pub azure: Option<Value>,
+}
+
+fn aws_attribute() -> Attribute {
+    Attribute::single_nested(
+        "aws",
+        vec![
+            Attribute::string("region").optional().description("AWS region; else `AWS_REGION` or `AWS_DEFAULT_REGION`."),
+            Attribute::string("profile").optional().description("Named profile of the shared config files; else the standard credential chain."),
+            Attribute::single_nested(
+                "assume_role",
+                vec![
+                    Attribute::string("role_arn").required().description("Role to assume, e.g. in another account."),
+                    Attribute::string("external_id").optional().description("External id the role's trust policy requires."),
+                    Attribute::string("session_name").optional().description("Session name (2 to 64 characters); default `terraform-provider-backup`."),
+                ],
+            )
+            .optional()
+            .description("Act in another account through STS AssumeRole."),
+            Attribute::single_nested(
+                "endpoints",
+                vec![
+                    Attribute::string("backup").optional().description("Endpoint URL for AWS Backup."),
+                    Attribute::string("sts").optional().description("Endpoint URL for STS."),
+                ],
+            )
+            .optional()
+            .description("Custom endpoints: VPC endpoints or emulators."),
+        ],
+    )
+    .optional()
+    .description("AWS settings. Each provider alias is one account and region.")
+}
+
+fn azure_attribute() -> Attribute {
+    Attribute::single_nested(
+        "azure",
+        vec![
+            Attribute::string("subscription_id").optional().description("Subscription id; else `ARM_SUBSCRIPTION_ID`."),
+            Attribute::string("tenant_id").optional().description("Tenant id; else `ARM_TENANT_ID`."),
+            Attribute::string("client_id").optional().description("Client (application) id; else `ARM_CLIENT_ID`."),
+            Attribute::string("client_secret").optional().sensitive().description("Client secret; else `ARM_CLIENT_SECRET`. Never logged or stored."),
+            Attribute::bool("use_oidc").optional().description("Authenticate with a federated (OIDC) token; else `ARM_USE_OIDC`."),
+            Attribute::bool("use_msi").optional().description("Authenticate with a managed identity; else `ARM_USE_MSI`."),
+            Attribute::bool("use_cli").optional().description("Authenticate with the Azure CLI's login; else `ARM_USE_CLI`."),
+            Attribute::string("resource_manager_endpoint")
+                .optional()
+                .description("Azure Resource Manager endpoint, for sovereign clouds; default `https://management.azure.com`."),
+        ],
+    )
+    .optional()
+    .description("Azure settings. Accepts the same `ARM_*` environment variables as azurerm.")
+}
+
+#[async_trait]
+impl Provider for BackupProvider {
+    fn type_name(&self) -> &'static str {
+        "backup"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "App-of-Apps backup policies: a root app holds the organisation's backup policy and guardrails, \
+             child apps inherit and adapt it per account, region and environment, realised on AWS Backup and \
+             Azure Recovery Services.",
+            vec![aws_attribute(), azure_attribute()],
+        )
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(BackupApp), Arc::new(BackupChild)]
+    }
+
+    async fn configure(&self, config: &Value, _diagnostics: &mut Diagnostics) -> Option<Arc<dyn Any + Send + Sync>> {
+        let block = |name: &str| config.get(name).filter(|v| !v.is_null()).cloned();
+        Some(Arc::new(ProviderData { aws: block("aws"), azure: block("azure") }))
+    }
+}
