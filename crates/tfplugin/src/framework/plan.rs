@@ -22,13 +22,14 @@ pub(crate) fn apply_schema_steps(
     config: &Value,
     prior: &Value,
     planned: &mut Value,
+    write_only_supported: bool,
 ) -> SchemaPlan {
     let mut out = SchemaPlan::default();
     let creating = prior.is_null();
     // Terraform proposes prior values for computed attributes the config leaves null,
     // so a difference here is a difference the configuration asks for.
     let changed = creating || !planned.equal_semantics(prior);
-    let step = Step { creating, changed };
+    let step = Step { creating, changed, write_only_supported };
     step.object(attributes, config, prior, planned, &AttributePath::root(), &mut out);
     out.requires_replace.sort();
     out.requires_replace.dedup();
@@ -39,6 +40,7 @@ pub(crate) fn apply_schema_steps(
 struct Step {
     creating: bool,
     changed: bool,
+    write_only_supported: bool,
 }
 
 impl Step {
@@ -71,7 +73,7 @@ impl Step {
         path: &AttributePath,
         out: &mut SchemaPlan,
     ) {
-        if attribute.write_only {
+        if attribute.write_only && self.write_only_supported {
             *planned = Value::Null;
             return;
         }
@@ -197,7 +199,7 @@ mod tests {
             ("secret", "s3cr3t".into()),
         ]);
         let mut planned = config.clone();
-        let out = apply_schema_steps(&schema(), &config, &Value::Null, &mut planned);
+        let out = apply_schema_steps(&schema(), &config, &Value::Null, &mut planned, true);
         assert!(out.requires_replace.is_empty());
         assert!(planned.get("id").unwrap().is_unknown());
         assert!(planned.get("digest").unwrap().is_unknown());
@@ -231,7 +233,7 @@ mod tests {
             ("force", Value::Null),
             ("secret", Value::Null),
         ]);
-        let out = apply_schema_steps(&schema(), &config, &prior, &mut planned);
+        let out = apply_schema_steps(&schema(), &config, &prior, &mut planned, true);
         assert_eq!(out.requires_replace, vec![AttributePath::attr("name")]);
         assert_eq!(planned.get("id"), Some(&Value::from("id-1")));
         assert!(planned.get("digest").unwrap().is_unknown());
@@ -256,7 +258,7 @@ mod tests {
             ("secret", Value::Null),
         ]);
         let mut planned = prior.clone();
-        let out = apply_schema_steps(&schema(), &config, &prior, &mut planned);
+        let out = apply_schema_steps(&schema(), &config, &prior, &mut planned, true);
         assert!(out.requires_replace.is_empty());
         assert_eq!(planned, prior);
     }

@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tfvalue::{Type, Value};
@@ -31,6 +32,10 @@ pub struct ProviderServer {
     resources: BTreeMap<String, ResourceEntry>,
     provider_data: RwLock<Option<Arc<dyn Any + Send + Sync>>>,
     cancel: CancellationToken,
+    /// Whether the client keeps write-only values out of plan and state (Terraform 1.11+).
+    /// Older clients treat such attributes as ordinary sensitive ones and would reject a
+    /// plan or state that drops them.
+    write_only_supported: AtomicBool,
 }
 
 impl ProviderServer {
@@ -55,6 +60,7 @@ impl ProviderServer {
             resources,
             provider_data: RwLock::new(None),
             cancel: CancellationToken::new(),
+            write_only_supported: AtomicBool::new(false),
         }
     }
 
@@ -106,6 +112,17 @@ impl ProviderServer {
         }
     }
 
+    /// Records that the client announced support for write-only attributes.
+    pub fn note_write_only_support(&self, supported: bool) {
+        if supported {
+            self.write_only_supported.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn write_only_supported(&self) -> bool {
+        self.write_only_supported.load(Ordering::Relaxed)
+    }
+
     /// Cancels all in-flight work (Terraform's StopProvider).
     pub fn stop(&self) {
         self.cancel.cancel();
@@ -154,7 +171,13 @@ impl ProviderServer {
             return response;
         }
         let mut planned = request.proposed_state.clone();
-        let steps = apply_schema_steps(&entry.schema.attributes, &request.config, &request.prior_state, &mut planned);
+        let steps = apply_schema_steps(
+            &entry.schema.attributes,
+            &request.config,
+            &request.prior_state,
+            &mut planned,
+            self.write_only_supported(),
+        );
         response.planned_state = planned;
         response.requires_replace = steps.requires_replace;
         entry.resource.modify_plan(&self.context(), &request, &mut response).await;
@@ -185,7 +208,9 @@ impl ProviderServer {
         } else {
             entry.resource.update(&ctx, &request, &mut response).await;
         }
-        null_write_only(&entry.schema.attributes, &mut response.new_state);
+        if self.write_only_supported() {
+            null_write_only(&entry.schema.attributes, &mut response.new_state);
+        }
         if !response.new_state.is_null() && !response.new_state.is_wholly_known() {
             response.diagnostics.error(
                 "Provider left a value unknown after apply",
@@ -210,7 +235,9 @@ impl ProviderServer {
             ..Default::default()
         };
         entry.resource.read(&self.context(), &request, &mut response).await;
-        null_write_only(&entry.schema.attributes, &mut response.new_state);
+        if self.write_only_supported() {
+            null_write_only(&entry.schema.attributes, &mut response.new_state);
+        }
         response
     }
 

@@ -42,6 +42,12 @@ impl ProviderService {
         }
     }
 
+    fn note_capabilities(&self, capabilities: Option<&pb::ClientCapabilities>) {
+        if let Some(c) = capabilities {
+            self.server.note_write_only_support(c.write_only_attributes_allowed);
+        }
+    }
+
     fn schema_of(&self, type_name: &str) -> Result<&Schema, Diagnostics> {
         self.server.resource_schema(type_name)
     }
@@ -98,6 +104,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _request: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        tracing::debug!(tf_rpc = "GetMetadata", "received request");
         let resources = self
             .server
             .resource_schemas()
@@ -114,6 +121,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _request: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        tracing::debug!(tf_rpc = "GetProviderSchema", "received request");
         let resource_schemas =
             self.server.resource_schemas().map(|(name, s)| (name.to_string(), schema_to_proto(s))).collect();
         Ok(Response::new(pb::get_provider_schema::Response {
@@ -128,6 +136,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _request: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
+        tracing::debug!(tf_rpc = "GetResourceIdentitySchemas", "received request");
         let identity_schemas =
             self.server.identity_schemas().map(|(name, s)| (name.to_string(), identity_schema_to_proto(s))).collect();
         Ok(Response::new(pb::get_resource_identity_schemas::Response { identity_schemas, diagnostics: Vec::new() }))
@@ -138,6 +147,7 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<Response<pb::upgrade_resource_identity::Response>, Status> {
         let request = request.into_inner();
+        tracing::debug!(tf_rpc = "UpgradeResourceIdentity", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::upgrade_resource_identity::Response {
             upgraded_identity: None,
@@ -180,6 +190,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         request: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        tracing::debug!(tf_rpc = "ValidateProviderConfig", "received request");
         let request = request.into_inner();
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::validate_provider_config::Response { diagnostics: diagnostics_to_proto(d) };
@@ -193,7 +204,9 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         request: Request<pb::configure_provider::Request>,
     ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        tracing::debug!(tf_rpc = "ConfigureProvider", "received request");
         let request = request.into_inner();
+        self.note_capabilities(request.client_capabilities.as_ref());
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::configure_provider::Response { diagnostics: diagnostics_to_proto(d) };
         let ty = self.server.provider_schema().value_type();
@@ -207,6 +220,8 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let request = request.into_inner();
+        self.note_capabilities(request.client_capabilities.as_ref());
+        tracing::debug!(tf_rpc = "ValidateResourceConfig", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::validate_resource_config::Response { diagnostics: diagnostics_to_proto(d) };
         let schema = match self.schema_of(&request.type_name) {
@@ -223,6 +238,7 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::upgrade_resource_state::Request>,
     ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
         let request = request.into_inner();
+        tracing::debug!(tf_rpc = "UpgradeResourceState", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::upgrade_resource_state::Response {
             upgraded_state: None,
@@ -257,6 +273,8 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::read_resource::Request>,
     ) -> Result<Response<pb::read_resource::Response>, Status> {
         let request = request.into_inner();
+        self.note_capabilities(request.client_capabilities.as_ref());
+        tracing::debug!(tf_rpc = "ReadResource", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::read_resource::Response {
             diagnostics: diagnostics_to_proto(d),
@@ -289,6 +307,8 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::plan_resource_change::Request>,
     ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
         let request = request.into_inner();
+        self.note_capabilities(request.client_capabilities.as_ref());
+        tracing::debug!(tf_rpc = "PlanResourceChange", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::plan_resource_change::Response {
             diagnostics: diagnostics_to_proto(d),
@@ -326,6 +346,7 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::apply_resource_change::Request>,
     ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
         let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ApplyResourceChange", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::apply_resource_change::Response {
             diagnostics: diagnostics_to_proto(d),
@@ -363,6 +384,7 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::import_resource_state::Request>,
     ) -> Result<Response<pb::import_resource_state::Response>, Status> {
         let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ImportResourceState", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::import_resource_state::Response {
             diagnostics: diagnostics_to_proto(d),
@@ -407,6 +429,7 @@ impl pb::provider_server::Provider for ProviderService {
         request: Request<pb::move_resource_state::Request>,
     ) -> Result<Response<pb::move_resource_state::Response>, Status> {
         let request = request.into_inner();
+        tracing::debug!(tf_rpc = "MoveResourceState", tf_resource_type = %request.target_type_name, "received request");
         let mut diagnostics = Diagnostics::new();
         let respond = |d: &Diagnostics| pb::move_resource_state::Response {
             diagnostics: diagnostics_to_proto(d),
@@ -451,6 +474,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
+        tracing::debug!(tf_rpc = "GetFunctions", "received request");
         Ok(Response::new(pb::get_functions::Response::default()))
     }
 
@@ -458,6 +482,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _request: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        tracing::debug!(tf_rpc = "StopProvider", "received request");
         self.server.stop();
         Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
     }
