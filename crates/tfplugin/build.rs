@@ -2,7 +2,9 @@
 //!
 //! `protox` parses the `.proto` files in pure Rust (no system `protoc`), and
 //! `tonic-prost-build` turns the descriptors into prost messages plus tonic
-//! server traits. Client stubs are not generated: we only ever serve.
+//! server traits. Client stubs are not generated: we only ever serve. RPCs a
+//! service does not implement answer `UNIMPLEMENTED` (default stubs), which
+//! Terraform tolerates for optional RPCs such as `GetMetadata`.
 
 use std::path::PathBuf;
 

@@ -5,4 +5,5 @@
 //! written against.
 
 pub mod framework;
+pub mod logging;
 pub mod protocol;
