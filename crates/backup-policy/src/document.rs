@@ -1,0 +1,321 @@
+//! The `policy_document`: an app's effective policy as canonical, hashed, versioned JSON.
+//!
+//! Canonical means: object keys sorted (by Unicode code point), no insignificant whitespace,
+//! `None` values omitted, copies sorted by vault ARN. Equal content therefore gives an equal
+//! string and an equal hash.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{paths, PolicyDiagnostic};
+use crate::guardrails::EffectiveGuardrails;
+use crate::model::{AwsAnchor, AzureAnchor, EffectiveRule};
+use crate::provenance::Provenance;
+
+/// The `format` of documents this crate writes and reads.
+pub const FORMAT: &str = "backup.appofapps/v1";
+
+/// An app's effective policy, as published in `policy_document`.
+///
+/// Built by [`crate::evaluate`] or [`PolicyDocument::parse`]; read-only so that its hash always
+/// matches its content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyDocument {
+    format: String,
+    app: String,
+    lineage: Vec<String>,
+    rules: BTreeMap<String, EffectiveRule>,
+    tags: BTreeMap<String, String>,
+    guardrails: EffectiveGuardrails,
+    provenance: Provenance,
+    anchors: Anchors,
+    hash: String,
+}
+
+/// The nearest app (this one or an ancestor) with its own vault, per cloud.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchors {
+    /// The nearest AWS-backed app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<Anchor<AwsAnchor>>,
+    /// The nearest Azure-backed app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure: Option<Anchor<AzureAnchor>>,
+}
+
+/// Where an anchor app keeps its vault, and the hash of its effective rules and tags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor<T> {
+    /// The anchor's vault and plan (or policy).
+    #[serde(flatten)]
+    pub location: T,
+    /// [`PolicyDocument::rules_hash`] of the anchor app: a descendant whose own `rules_hash`
+    /// equals it has exactly the anchor's effective policy.
+    pub effective_hash: String,
+}
+
+/// The parts of a document [`crate::evaluate`] computes; the hash is derived from them.
+pub(crate) struct Content {
+    pub app: String,
+    pub lineage: Vec<String>,
+    pub rules: BTreeMap<String, EffectiveRule>,
+    pub tags: BTreeMap<String, String>,
+    pub guardrails: EffectiveGuardrails,
+    pub provenance: Provenance,
+    pub anchors: Anchors,
+}
+
+impl PolicyDocument {
+    pub(crate) fn new(content: Content) -> Self {
+        let mut doc = PolicyDocument {
+            format: FORMAT.to_string(),
+            app: content.app,
+            lineage: content.lineage,
+            rules: content.rules,
+            tags: content.tags,
+            guardrails: content.guardrails,
+            provenance: content.provenance,
+            anchors: content.anchors,
+            hash: String::new(),
+        };
+        doc.hash = content_hash(&doc.to_value());
+        doc
+    }
+
+    /// The document as canonical JSON (the `policy_document` attribute value).
+    pub fn to_json(&self) -> String {
+        let mut value = self.to_value();
+        if let Value::Object(map) = &mut value {
+            map.insert("hash".into(), Value::String(self.hash.clone()));
+        }
+        canonical(&value)
+    }
+
+    /// Reads a document written by [`PolicyDocument::to_json`]. Errors (at path `parent`) when it is
+    /// not JSON, has another `format`, does not match its hash, or is malformed.
+    pub fn parse(json: &str) -> Result<Self, PolicyDiagnostic> {
+        let fail = |detail: String| {
+            PolicyDiagnostic::new(paths::parent(), "Invalid parent policy document", detail)
+        };
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| fail(format!("parent is not a policy_document (not valid JSON: {e}); pass another app's policy_document.")))?;
+        let Value::Object(mut map) = value else {
+            return Err(fail(
+                "parent is not a policy_document (not a JSON object).".into(),
+            ));
+        };
+        match map.get("format") {
+            Some(Value::String(f)) if f == FORMAT => {}
+            Some(Value::String(f)) => {
+                return Err(fail(format!(
+                    "parent has format {f:?}, which this provider version does not understand (it reads {FORMAT:?}); \
+                     upgrade the provider or re-apply the parent app with this version."
+                )))
+            }
+            _ => return Err(fail("parent has no \"format\"; it is not a policy_document.".into())),
+        }
+        let Some(Value::String(stored)) = map.remove("hash") else {
+            return Err(fail(
+                "parent has no \"hash\"; it is not a policy_document.".into(),
+            ));
+        };
+        let value = Value::Object(map);
+        let actual = content_hash(&value);
+        if stored != actual {
+            return Err(fail(format!(
+                "parent's content does not match its hash ({stored} recorded, {actual} computed); the document was \
+                 modified after it was written. Pass another app's policy_document unchanged."
+            )));
+        }
+        let mut doc: PolicyDocument = serde_json::from_value(with_hash(value, &stored))
+            .map_err(|e| fail(format!("parent is a malformed policy_document: {e}.")))?;
+        if doc.lineage.last() != Some(&doc.app) {
+            return Err(fail(format!(
+                "parent's lineage {:?} does not end with its app {:?}.",
+                doc.lineage, doc.app
+            )));
+        }
+        doc.hash = stored;
+        Ok(doc)
+    }
+
+    /// SHA-256 of the canonical document without its `hash` member, as `sha256:<hex>`.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// SHA-256 of the effective rules and tags only (with the format), as `sha256:<hex>`. Equal for
+    /// two apps exactly when their effective rules and tags are equal.
+    pub fn rules_hash(&self) -> String {
+        rules_hash(&self.rules, &self.tags)
+    }
+
+    /// The document format, [`FORMAT`].
+    pub fn format(&self) -> &str {
+        &self.format
+    }
+
+    /// The app this document belongs to.
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
+    /// App names from the root down to this app.
+    pub fn lineage(&self) -> &[String] {
+        &self.lineage
+    }
+
+    /// Effective rules by name.
+    pub fn rules(&self) -> &BTreeMap<String, EffectiveRule> {
+        &self.rules
+    }
+
+    /// Effective tags.
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        &self.tags
+    }
+
+    /// Guardrails in force, each with the app that set it.
+    pub fn guardrails(&self) -> &EffectiveGuardrails {
+        &self.guardrails
+    }
+
+    /// Which app set each effective value.
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// The nearest AWS- and Azure-backed apps.
+    pub fn anchors(&self) -> &Anchors {
+        &self.anchors
+    }
+
+    /// The document as a JSON value, without `hash`.
+    fn to_value(&self) -> Value {
+        let mut value = serde_json::to_value(self).expect("policy documents always serialize");
+        if let Value::Object(map) = &mut value {
+            map.remove("hash");
+        }
+        value
+    }
+}
+
+/// [`PolicyDocument::rules_hash`] for rules and tags not (yet) in a document.
+pub(crate) fn rules_hash(
+    rules: &BTreeMap<String, EffectiveRule>,
+    tags: &BTreeMap<String, String>,
+) -> String {
+    let value = serde_json::json!({ "format": FORMAT, "rules": rules, "tags": tags });
+    content_hash(&value)
+}
+
+fn with_hash(value: Value, hash: &str) -> Value {
+    let mut value = value;
+    if let Value::Object(map) = &mut value {
+        map.insert("hash".into(), Value::String(hash.to_string()));
+    }
+    value
+}
+
+fn content_hash(value: &Value) -> String {
+    let digest = Sha256::digest(canonical(value).as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Compact JSON with every object's keys sorted.
+pub(crate) fn canonical(value: &Value) -> String {
+    serde_json::to_string(&sorted(value)).expect("JSON values always serialize")
+}
+
+fn sorted(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted(v)))
+                    .collect::<Map<_, _>>(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> PolicyDocument {
+        PolicyDocument::new(Content {
+            app: "root".into(),
+            lineage: vec!["root".into()],
+            rules: BTreeMap::new(),
+            tags: BTreeMap::from([("owner".into(), "platform".into())]),
+            guardrails: EffectiveGuardrails::default(),
+            provenance: Provenance::default(),
+            anchors: Anchors::default(),
+        })
+    }
+
+    #[test]
+    fn canonical_sorts_keys_and_is_compact() {
+        let v = serde_json::json!({"b": 1, "a": {"d": [1, {"z": 0, "y": 1}], "c": null}});
+        assert_eq!(
+            canonical(&v),
+            r#"{"a":{"c":null,"d":[1,{"y":1,"z":0}]},"b":1}"#
+        );
+    }
+
+    #[test]
+    fn round_trips_and_verifies_hash() {
+        let d = doc();
+        let json = d.to_json();
+        assert!(
+            json.starts_with(r#"{"anchors":{},"app":"root","format":"backup.appofapps/v1","#),
+            "{json}"
+        );
+        assert!(d.hash().starts_with("sha256:") && d.hash().len() == 71);
+        let back = PolicyDocument::parse(&json).unwrap();
+        assert_eq!(back, d);
+        assert_eq!(back.to_json(), json);
+
+        let tampered = json.replace("platform", "payments");
+        let err = PolicyDocument::parse(&tampered).unwrap_err();
+        assert_eq!(err.path, paths::parent());
+        assert!(err.detail.contains("modified"), "{}", err.detail);
+    }
+
+    #[test]
+    fn rejects_other_formats_and_garbage() {
+        let json = doc().to_json().replace(FORMAT, "backup.appofapps/v9");
+        assert!(PolicyDocument::parse(&json)
+            .unwrap_err()
+            .detail
+            .contains("backup.appofapps/v9"));
+        for bad in [
+            "",
+            "not json",
+            "[]",
+            "{}",
+            r#"{"format":"backup.appofapps/v1"}"#,
+        ] {
+            let err = PolicyDocument::parse(bad).unwrap_err();
+            assert_eq!(err.path.to_string(), "parent", "{bad}");
+        }
+    }
+
+    #[test]
+    fn rules_hash_ignores_everything_but_rules_and_tags() {
+        let a = doc();
+        let mut content_b = doc();
+        content_b.app = "other".into();
+        assert_eq!(a.rules_hash(), content_b.rules_hash());
+    }
+}

@@ -1,0 +1,119 @@
+//! The entry point: one app's effective policy from its parent's document and its own input.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{paths, PolicyDiagnostic};
+use crate::document::{rules_hash, Anchor, Anchors, Content, PolicyDocument};
+use crate::guardrails::{accumulate, EffectiveGuardrails};
+use crate::merge::merge;
+use crate::model::AppInput;
+use crate::provenance::Provenance;
+use crate::validate::{validate, Context};
+
+/// Computes `app`'s effective policy document from its parent's `policy_document` (`None` for a
+/// root app), or every problem found, each at the attribute path to fix.
+pub fn evaluate(
+    parent_document: Option<&str>,
+    app: &AppInput,
+) -> Result<PolicyDocument, Vec<PolicyDiagnostic>> {
+    let parent = parent_document
+        .map(PolicyDocument::parse)
+        .transpose()
+        .map_err(|d| vec![d])?;
+    let empty_rules = BTreeMap::new();
+    let empty_tags = BTreeMap::new();
+    let (rules, tags, provenance, inherited, lineage, anchors) = match &parent {
+        Some(p) => (
+            p.rules(),
+            p.tags(),
+            p.provenance().clone(),
+            p.guardrails().clone(),
+            p.lineage().to_vec(),
+            p.anchors().clone(),
+        ),
+        None => (
+            &empty_rules,
+            &empty_tags,
+            Provenance::default(),
+            EffectiveGuardrails::default(),
+            Vec::new(),
+            Anchors::default(),
+        ),
+    };
+    let mut diagnostics = Vec::new();
+    let name = app.name.as_str();
+    if name.is_empty() {
+        diagnostics.push(PolicyDiagnostic::new(
+            paths::name(),
+            "Invalid app name",
+            "an app needs a non-empty name.",
+        ));
+    } else if lineage.iter().any(|n| n == name) {
+        diagnostics.push(PolicyDiagnostic::new(
+            paths::name(),
+            "Duplicate app name",
+            format!(
+                "app name {name:?} is already used by an ancestor (lineage {}); names identify apps in provenance \
+                 and messages, so each app in a lineage needs its own.",
+                lineage.join(" > ")
+            ),
+        ));
+    }
+
+    let merged = merge(
+        name,
+        &app.policy,
+        rules,
+        tags,
+        &provenance,
+        &mut diagnostics,
+    );
+    let guardrails = accumulate(
+        &inherited,
+        name,
+        &app.guardrails,
+        &merged.rules,
+        &merged.tags,
+        &mut diagnostics,
+    );
+    let context = Context {
+        app: name,
+        patch: &app.policy,
+        merged: &merged,
+        inherited: &inherited,
+        guardrails: &guardrails,
+    };
+    validate(&context, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+
+    let own_hash = rules_hash(&merged.rules, &merged.tags);
+    let anchors = Anchors {
+        aws: match &app.anchors.aws {
+            Some(aws) => Some(Anchor {
+                location: aws.clone(),
+                effective_hash: own_hash.clone(),
+            }),
+            None => anchors.aws,
+        },
+        azure: match &app.anchors.azure {
+            Some(azure) => Some(Anchor {
+                location: azure.clone(),
+                effective_hash: own_hash,
+            }),
+            None => anchors.azure,
+        },
+    };
+    let mut lineage = lineage;
+    lineage.push(name.to_string());
+    Ok(PolicyDocument::new(Content {
+        app: name.to_string(),
+        lineage,
+        rules: merged.rules,
+        tags: merged.tags,
+        guardrails,
+        provenance: merged.provenance,
+        anchors,
+    }))
+}
