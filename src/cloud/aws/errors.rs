@@ -1,0 +1,136 @@
+//! SDK errors to [`CloudError`]: AWS's code and message kept verbatim, the kind derived from them.
+
+use std::error::Error;
+
+use aws_sdk_backup::config::http::HttpResponse;
+use aws_sdk_backup::error::{ProvideErrorMetadata, SdkError};
+
+use crate::cloud::error::{CloudError, ErrorKind};
+
+/// Maps an SDK error for `operation` on `name` (e.g. "creating Backup Vault", "org-root").
+pub(crate) fn from_sdk<E>(
+    operation: &'static str,
+    name: &str,
+    err: SdkError<E, HttpResponse>,
+) -> CloudError
+where
+    E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+{
+    describe(operation, name, &err).with_source(err)
+}
+
+/// The [`CloudError`] an SDK error amounts to, without keeping the SDK error as its source (for
+/// errors only borrowed, e.g. found inside another error's chain).
+pub(crate) fn describe<E>(
+    operation: &'static str,
+    name: &str,
+    err: &SdkError<E, HttpResponse>,
+) -> CloudError
+where
+    E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+{
+    match err {
+        SdkError::ServiceError(service) => {
+            let status = service.raw().status().as_u16();
+            let code = service.err().code().map(str::to_owned);
+            let message = service.err().message().unwrap_or_default().to_owned();
+            CloudError::from_api(operation, name, code, message, Some(status))
+        }
+        SdkError::TimeoutError(_) => {
+            CloudError::new(ErrorKind::Transient, operation, name, chain_text(err))
+        }
+        SdkError::DispatchFailure(failure) => {
+            // Connection refused/reset and timeouts may pass; anything else here (e.g. credentials
+            // that could not be loaded) will not, and the chain of causes says why.
+            let kind = if failure.is_io() || failure.is_timeout() {
+                ErrorKind::Transient
+            } else {
+                ErrorKind::Other
+            };
+            CloudError::new(kind, operation, name, chain_text(err))
+        }
+        SdkError::ResponseError(response) => {
+            // An answer the SDK could not parse: usually a 5xx page from a proxy or load balancer.
+            let status = response.raw().status().as_u16();
+            let kind = match ErrorKind::classify(None, Some(status)) {
+                ErrorKind::InvalidInput => ErrorKind::Other,
+                kind => kind,
+            };
+            CloudError::new(
+                kind,
+                operation,
+                name,
+                format!("HTTP {status}: {}", chain_text(err)),
+            )
+        }
+        _ => CloudError::new(ErrorKind::Other, operation, name, chain_text(err)),
+    }
+}
+
+/// The first error of type `T` in `err`'s chain of sources (`err` included).
+pub(crate) fn find_in_chain<'a, T: Error + 'static>(
+    err: &'a (dyn Error + 'static),
+) -> Option<&'a T> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = e.source();
+    }
+    None
+}
+
+/// The messages of an error and its sources joined with ": ", like `DisplayErrorContext` but without
+/// its trailing debug dump, which users should not have to read.
+fn chain_text(err: &(dyn Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut current = Some(err);
+    while let Some(e) = current {
+        let part = e.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+        current = e.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl Error for Layer {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            self.1.as_deref().map(|l| l as &(dyn Error + 'static))
+        }
+    }
+
+    #[test]
+    fn chain_text_joins_causes_once() {
+        let err = Layer(
+            "dispatch failure",
+            Some(Box::new(Layer(
+                "io error",
+                Some(Box::new(Layer("io error", None))),
+            ))),
+        );
+        assert_eq!(chain_text(&err), "dispatch failure: io error");
+        assert_eq!(
+            find_in_chain::<Layer>(&err).map(|l| l.0),
+            Some("dispatch failure")
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! AWS Backup behind [`BackupBackend`](crate::cloud::BackupBackend).
+//!
+//! One file per AWS object, in the terraform-provider-aws `internal/service/backup` manner:
+//! `find_X_by_Y` finders, named retry predicates quoting the API's message, `expand_*`/`flatten_*`
+//! between our specs and SDK types. SDK types never leave this module.
+
+mod errors;
+mod plan;
+mod selection;
+mod settings;
+mod tags;
+mod vault;
+
+use std::future::Future;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+pub use settings::{
+    AssumeRole, AwsContext, AwsSettings, ConnectOptions, Endpoints, StaticCredentials,
+    DEFAULT_SESSION_NAME,
+};
+
+use crate::cloud::backend::{
+    BackupBackend, Plan, PlanSpec, PlanState, Selection, SelectionSpec, VaultLockSpec, VaultSpec,
+    VaultState,
+};
+use crate::cloud::error::CloudError;
+use crate::cloud::retry::{self, RetryPolicy};
+
+/// AWS Backup in the account and region of one [`AwsContext`].
+#[derive(Debug, Clone)]
+pub struct AwsBackend {
+    client: aws_sdk_backup::Client,
+    account_id: String,
+    region: String,
+    partition: String,
+    retry: RetryPolicy,
+    cancel: CancellationToken,
+}
+
+impl AwsBackend {
+    /// A backend using the context's credentials, endpoints, retry policy and cancellation token.
+    pub fn new(context: &AwsContext) -> AwsBackend {
+        AwsBackend {
+            client: context.backup_client(),
+            account_id: context.account_id().to_owned(),
+            region: context.region().to_owned(),
+            partition: context.partition().to_owned(),
+            retry: context.options().retry.clone(),
+            cancel: context.options().cancel.clone(),
+        }
+    }
+
+    /// Runs one API call, retrying throttling and transient failures.
+    async fn call<T, F, Fut>(&self, op: F) -> Result<T, CloudError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, CloudError>>,
+    {
+        retry::retry_when(&self.retry, &self.cancel, retry::is_retryable, op).await
+    }
+
+    /// Runs one API call, retrying throttling, transient failures and what `also` names.
+    async fn call_retrying<T, F, Fut>(
+        &self,
+        also: impl Fn(&CloudError) -> bool,
+        op: F,
+    ) -> Result<T, CloudError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, CloudError>>,
+    {
+        retry::retry_when(
+            &self.retry,
+            &self.cancel,
+            |e| retry::is_retryable(e) || also(e),
+            op,
+        )
+        .await
+    }
+
+    /// Polls `check` until it answers `Some`, within the retry policy's budget.
+    async fn wait_for<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        name: &str,
+        what: &str,
+        check: F,
+    ) -> Result<T, CloudError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Option<T>, CloudError>>,
+    {
+        retry::wait_for(&self.retry, &self.cancel, operation, name, what, check).await
+    }
+}
+
+/// A fresh idempotency token for create calls (`CreatorRequestId`): a create the SDK retries after a
+/// lost answer is then not performed twice.
+fn creator_request_id() -> String {
+    format!("terraform-provider-backup-{:032x}", fastrand::u128(..))
+}
+
+#[async_trait]
+impl BackupBackend for AwsBackend {
+    fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    fn region(&self) -> &str {
+        &self.region
+    }
+
+    fn partition(&self) -> &str {
+        &self.partition
+    }
+
+    async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError> {
+        vault::ensure_vault(self, spec).await
+    }
+
+    async fn find_vault_by_name(&self, name: &str) -> Result<Option<VaultState>, CloudError> {
+        vault::find_vault_by_name(self, vault::OP_READ, name).await
+    }
+
+    async fn delete_vault(&self, name: &str, force: bool) -> Result<(), CloudError> {
+        vault::delete_vault(self, name, force).await
+    }
+
+    async fn put_vault_lock(&self, name: &str, lock: &VaultLockSpec) -> Result<(), CloudError> {
+        vault::put_vault_lock(self, name, lock).await
+    }
+
+    async fn delete_vault_lock(&self, name: &str) -> Result<(), CloudError> {
+        vault::delete_vault_lock(self, name).await
+    }
+
+    async fn put_vault_access_policy(
+        &self,
+        name: &str,
+        allow_copy_from_accounts: &[String],
+    ) -> Result<(), CloudError> {
+        vault::put_vault_access_policy(self, name, allow_copy_from_accounts).await
+    }
+
+    async fn find_vault_access_policy(
+        &self,
+        name: &str,
+    ) -> Result<Option<Vec<String>>, CloudError> {
+        vault::find_vault_access_policy(self, name).await
+    }
+
+    async fn delete_vault_access_policy(&self, name: &str) -> Result<(), CloudError> {
+        vault::delete_vault_access_policy(self, name).await
+    }
+
+    async fn create_plan(&self, spec: &PlanSpec) -> Result<PlanState, CloudError> {
+        plan::create_plan(self, spec).await
+    }
+
+    async fn update_plan(&self, plan_id: &str, spec: &PlanSpec) -> Result<PlanState, CloudError> {
+        plan::update_plan(self, plan_id, spec).await
+    }
+
+    async fn find_plan_by_id(&self, plan_id: &str) -> Result<Option<Plan>, CloudError> {
+        plan::find_plan_by_id(self, plan_id).await
+    }
+
+    async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError> {
+        plan::find_plan_by_name(self, name).await
+    }
+
+    async fn delete_plan(&self, plan_id: &str) -> Result<(), CloudError> {
+        plan::delete_plan(self, plan_id).await
+    }
+
+    async fn create_selection(
+        &self,
+        plan_id: &str,
+        spec: &SelectionSpec,
+    ) -> Result<String, CloudError> {
+        selection::create_selection(self, plan_id, spec).await
+    }
+
+    async fn find_selection(
+        &self,
+        plan_id: &str,
+        selection_id: &str,
+    ) -> Result<Option<Selection>, CloudError> {
+        selection::find_selection_by_two_part_key(self, plan_id, selection_id).await
+    }
+
+    async fn find_selection_by_name(
+        &self,
+        plan_id: &str,
+        name: &str,
+    ) -> Result<Option<Selection>, CloudError> {
+        selection::find_selection_by_name(self, plan_id, name).await
+    }
+
+    async fn delete_selection(&self, plan_id: &str, selection_id: &str) -> Result<(), CloudError> {
+        selection::delete_selection(self, plan_id, selection_id).await
+    }
+
+    async fn count_recovery_points(&self, vault: &str) -> Result<i64, CloudError> {
+        vault::count_recovery_points(self, vault).await
+    }
+}

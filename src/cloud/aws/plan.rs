@@ -1,0 +1,430 @@
+//! Backup plans: expand/flatten between [`PlanSpec`] and the SDK's plan types, finders, and the
+//! create/update/delete calls.
+
+use aws_sdk_backup::types::{BackupPlanInput, BackupRule, BackupRuleInput, CopyAction, Lifecycle};
+
+use super::errors::from_sdk;
+use super::tags::{expand_tags, find_tags_by_arn, flatten_tags, update_tags};
+use super::{creator_request_id, AwsBackend};
+use crate::cloud::backend::{CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec};
+use crate::cloud::error::{CloudError, ErrorKind};
+
+const OP_CREATE: &str = "creating Backup Plan";
+const OP_READ: &str = "reading Backup Plan";
+const OP_UPDATE: &str = "updating Backup Plan";
+const OP_DELETE: &str = "deleting Backup Plan";
+const OP_LIST: &str = "listing Backup Plans";
+
+/// AWS refuses to delete a plan while selections reference it, and a selection deleted a moment ago
+/// may still count: "InvalidRequestException: Related backup plan selections must be deleted prior
+/// to backup plan deletion".
+fn is_selections_not_yet_deleted(err: &CloudError) -> bool {
+    err.is_code_with_message(
+        "InvalidRequestException",
+        "Related backup plan selections must be deleted",
+    )
+}
+
+/// `CreateBackupPlan` with the plan's tags (1 call).
+pub(super) async fn create_plan(
+    backend: &AwsBackend,
+    spec: &PlanSpec,
+) -> Result<PlanState, CloudError> {
+    let input = expand_plan(spec).map_err(|m| invalid(OP_CREATE, &spec.name, m))?;
+    // One token for every attempt, so a retried create after a lost answer does not make a second plan.
+    let token = creator_request_id();
+    let out = backend
+        .call(|| async {
+            backend
+                .client
+                .create_backup_plan()
+                .backup_plan(input.clone())
+                .set_backup_plan_tags(expand_tags(&spec.tags))
+                .creator_request_id(&token)
+                .send()
+                .await
+                .map_err(|e| from_sdk(OP_CREATE, &spec.name, e))
+        })
+        .await?;
+    plan_state(
+        OP_CREATE,
+        &spec.name,
+        out.backup_plan_id(),
+        out.version_id(),
+        out.backup_plan_arn(),
+    )
+}
+
+/// `UpdateBackupPlan`, then the tags: `ListTags` and at most one untag and one tag call (2–4 calls).
+pub(super) async fn update_plan(
+    backend: &AwsBackend,
+    plan_id: &str,
+    spec: &PlanSpec,
+) -> Result<PlanState, CloudError> {
+    let input = expand_plan(spec).map_err(|m| invalid(OP_UPDATE, plan_id, m))?;
+    let out = backend
+        .call(|| async {
+            backend
+                .client
+                .update_backup_plan()
+                .backup_plan_id(plan_id)
+                .backup_plan(input.clone())
+                .send()
+                .await
+                .map_err(|e| from_sdk(OP_UPDATE, plan_id, e))
+        })
+        .await?;
+    let state = plan_state(
+        OP_UPDATE,
+        plan_id,
+        out.backup_plan_id(),
+        out.version_id(),
+        out.backup_plan_arn(),
+    )?;
+    let have = find_tags_by_arn(backend, OP_UPDATE, plan_id, &state.arn)
+        .await?
+        .ok_or_else(|| {
+            CloudError::new(
+                ErrorKind::NotFound,
+                OP_UPDATE,
+                plan_id,
+                "the plan vanished during the update".to_owned(),
+            )
+        })?;
+    update_tags(backend, OP_UPDATE, plan_id, &state.arn, &have, &spec.tags).await?;
+    Ok(state)
+}
+
+/// `GetBackupPlan` + `ListTags` (2 calls). A plan AWS reports with a deletion date is gone.
+pub(super) async fn find_plan_by_id(
+    backend: &AwsBackend,
+    plan_id: &str,
+) -> Result<Option<Plan>, CloudError> {
+    let out = backend
+        .call(|| async {
+            backend
+                .client
+                .get_backup_plan()
+                .backup_plan_id(plan_id)
+                .send()
+                .await
+                .map_err(|e| from_sdk(OP_READ, plan_id, e))
+        })
+        .await;
+    let out = match out {
+        Ok(out) => out,
+        Err(err) if err.is_not_found() => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    if out.deletion_date().is_some() {
+        return Ok(None);
+    }
+    let Some(plan) = out.backup_plan() else {
+        return Ok(None);
+    };
+    let state = plan_state(
+        OP_READ,
+        plan_id,
+        out.backup_plan_id(),
+        out.version_id(),
+        out.backup_plan_arn(),
+    )?;
+    let Some(tags) = find_tags_by_arn(backend, OP_READ, plan_id, &state.arn).await? else {
+        return Ok(None);
+    };
+    let spec = PlanSpec {
+        name: plan.backup_plan_name().to_owned(),
+        rules: flatten_rules(plan.rules()),
+        tags,
+    }
+    .normalized();
+    Ok(Some(Plan { state, spec }))
+}
+
+/// `ListBackupPlans` pages, then [`find_plan_by_id`] for the one match (pages + 2 calls).
+pub(super) async fn find_plan_by_name(
+    backend: &AwsBackend,
+    name: &str,
+) -> Result<Option<Plan>, CloudError> {
+    let mut ids = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = backend
+            .call(|| async {
+                backend
+                    .client
+                    .list_backup_plans()
+                    .set_next_token(next_token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(OP_LIST, name, e))
+            })
+            .await?;
+        ids.extend(
+            page.backup_plans_list()
+                .iter()
+                .filter(|p| p.backup_plan_name() == Some(name) && p.deletion_date().is_none())
+                .filter_map(|p| p.backup_plan_id().map(str::to_owned)),
+        );
+        next_token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        if next_token.is_none() {
+            break;
+        }
+    }
+    match ids.as_slice() {
+        [] => Ok(None),
+        [id] => find_plan_by_id(backend, id).await,
+        many => Err(CloudError::new(
+            ErrorKind::Conflict,
+            OP_READ,
+            name,
+            format!(
+                "{} Backup Plans have this name ({}); plan names must be unique",
+                many.len(),
+                many.join(", ")
+            ),
+        )),
+    }
+}
+
+/// `DeleteBackupPlan` (1 call, more while recently deleted selections propagate); gone is done.
+pub(super) async fn delete_plan(backend: &AwsBackend, plan_id: &str) -> Result<(), CloudError> {
+    let out = backend
+        .call_retrying(is_selections_not_yet_deleted, || async {
+            backend
+                .client
+                .delete_backup_plan()
+                .backup_plan_id(plan_id)
+                .send()
+                .await
+                .map_err(|e| from_sdk(OP_DELETE, plan_id, e))
+        })
+        .await;
+    match out {
+        Ok(_) => Ok(()),
+        Err(err) if err.is_not_found() => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+fn plan_state(
+    operation: &'static str,
+    name: &str,
+    plan_id: Option<&str>,
+    version_id: Option<&str>,
+    arn: Option<&str>,
+) -> Result<PlanState, CloudError> {
+    match (plan_id, version_id, arn) {
+        (Some(plan_id), Some(version_id), Some(arn)) => Ok(PlanState {
+            plan_id: plan_id.to_owned(),
+            version_id: version_id.to_owned(),
+            arn: arn.to_owned(),
+        }),
+        _ => Err(CloudError::new(
+            ErrorKind::Other,
+            operation,
+            name,
+            "AWS answered without the plan's id, version or ARN".to_owned(),
+        )),
+    }
+}
+
+fn invalid(operation: &'static str, name: &str, message: String) -> CloudError {
+    CloudError::new(ErrorKind::InvalidInput, operation, name, message)
+}
+
+/// The SDK's plan input for a spec. Errors are the SDK's complaints about missing required members.
+pub(super) fn expand_plan(spec: &PlanSpec) -> Result<BackupPlanInput, String> {
+    let rules = spec
+        .rules
+        .iter()
+        .map(expand_rule)
+        .collect::<Result<Vec<_>, _>>()?;
+    BackupPlanInput::builder()
+        .backup_plan_name(&spec.name)
+        .set_rules(Some(rules))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn expand_rule(rule: &RuleSpec) -> Result<BackupRuleInput, String> {
+    let copy_actions = rule
+        .copy_actions
+        .iter()
+        .map(expand_copy_action)
+        .collect::<Result<Vec<_>, _>>()?;
+    BackupRuleInput::builder()
+        .rule_name(&rule.name)
+        .target_backup_vault_name(&rule.target_vault)
+        .set_schedule_expression(Some(rule.schedule.clone()).filter(|s| !s.is_empty()))
+        .start_window_minutes(rule.start_window_minutes)
+        .completion_window_minutes(rule.completion_window_minutes)
+        .set_lifecycle(expand_lifecycle(&rule.lifecycle))
+        .enable_continuous_backup(rule.enable_continuous_backup)
+        .set_recovery_point_tags(expand_tags(&rule.recovery_point_tags))
+        .set_copy_actions(Some(copy_actions).filter(|c| !c.is_empty()))
+        .build()
+        .map_err(|e| format!("rule {}: {e}", rule.name))
+}
+
+fn expand_copy_action(copy: &CopySpec) -> Result<CopyAction, String> {
+    CopyAction::builder()
+        .destination_backup_vault_arn(&copy.destination_vault_arn)
+        .set_lifecycle(expand_lifecycle(&copy.lifecycle))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// `None` for "keep forever, never cold": AWS then stores no lifecycle, and reads back the same.
+/// Zero days are not sent, as AWS would reject them.
+fn expand_lifecycle(lifecycle: &LifecycleSpec) -> Option<Lifecycle> {
+    let delete = Some(lifecycle.delete_after_days).filter(|d| *d > 0);
+    let cold = lifecycle.cold_after_days;
+    (delete.is_some() || cold.is_some()).then(|| {
+        Lifecycle::builder()
+            .set_delete_after_days(delete)
+            .set_move_to_cold_storage_after_days(cold)
+            .build()
+    })
+}
+
+/// Specs for the SDK's rules. Absent values read as the spec's "never"/empty, mirroring expand.
+pub(super) fn flatten_rules(rules: &[BackupRule]) -> Vec<RuleSpec> {
+    rules
+        .iter()
+        .map(|rule| RuleSpec {
+            name: rule.rule_name().to_owned(),
+            target_vault: rule.target_backup_vault_name().to_owned(),
+            schedule: rule.schedule_expression().unwrap_or_default().to_owned(),
+            start_window_minutes: rule.start_window_minutes().unwrap_or_default(),
+            completion_window_minutes: rule.completion_window_minutes().unwrap_or_default(),
+            lifecycle: flatten_lifecycle(rule.lifecycle()),
+            enable_continuous_backup: rule.enable_continuous_backup().unwrap_or(false),
+            recovery_point_tags: flatten_tags(rule.recovery_point_tags()),
+            copy_actions: rule
+                .copy_actions()
+                .iter()
+                .map(|c| CopySpec {
+                    destination_vault_arn: c.destination_backup_vault_arn().to_owned(),
+                    lifecycle: flatten_lifecycle(c.lifecycle()),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn flatten_lifecycle(lifecycle: Option<&Lifecycle>) -> LifecycleSpec {
+    LifecycleSpec {
+        cold_after_days: lifecycle.and_then(Lifecycle::move_to_cold_storage_after_days),
+        delete_after_days: lifecycle
+            .and_then(Lifecycle::delete_after_days)
+            .unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_backup::types::BackupRule;
+
+    use super::*;
+
+    fn spec() -> PlanSpec {
+        PlanSpec {
+            name: "org-root".into(),
+            rules: vec![
+                RuleSpec {
+                    name: "daily".into(),
+                    target_vault: "org-root".into(),
+                    schedule: "cron(0 5 ? * * *)".into(),
+                    start_window_minutes: 60,
+                    completion_window_minutes: 180,
+                    lifecycle: LifecycleSpec {
+                        cold_after_days: Some(30),
+                        delete_after_days: 365,
+                    },
+                    enable_continuous_backup: false,
+                    recovery_point_tags: [("commit".to_string(), "abc".to_string())].into(),
+                    copy_actions: vec![CopySpec {
+                        destination_vault_arn:
+                            "arn:aws:backup:us-west-2:111111111111:backup-vault:dr".into(),
+                        lifecycle: LifecycleSpec {
+                            cold_after_days: None,
+                            delete_after_days: 90,
+                        },
+                    }],
+                },
+                RuleSpec {
+                    name: "monthly".into(),
+                    target_vault: "org-root".into(),
+                    schedule: "cron(0 6 1 * ? *)".into(),
+                    start_window_minutes: 480,
+                    completion_window_minutes: 10080,
+                    lifecycle: LifecycleSpec {
+                        cold_after_days: None,
+                        delete_after_days: 0,
+                    },
+                    enable_continuous_backup: true,
+                    ..RuleSpec::default()
+                },
+            ],
+            tags: Default::default(),
+        }
+    }
+
+    /// What AWS would answer: the input rules turned into output rules, with a RuleId added.
+    fn as_output(input: &BackupPlanInput) -> Vec<BackupRule> {
+        input
+            .rules()
+            .iter()
+            .map(|r| {
+                BackupRule::builder()
+                    .rule_name(r.rule_name())
+                    .rule_id("id")
+                    .target_backup_vault_name(r.target_backup_vault_name())
+                    .set_schedule_expression(r.schedule_expression().map(str::to_owned))
+                    .set_start_window_minutes(r.start_window_minutes())
+                    .set_completion_window_minutes(r.completion_window_minutes())
+                    .set_lifecycle(r.lifecycle().cloned())
+                    .set_enable_continuous_backup(r.enable_continuous_backup())
+                    .set_recovery_point_tags(r.recovery_point_tags().cloned())
+                    .set_copy_actions(Some(r.copy_actions().to_vec()))
+                    .build()
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn flatten_inverts_expand() {
+        let spec = spec();
+        let input = expand_plan(&spec).unwrap();
+        assert_eq!(
+            input.rules()[1].lifecycle(),
+            None,
+            "keep-forever sends no lifecycle"
+        );
+        assert_eq!(flatten_rules(&as_output(&input)), spec.rules);
+    }
+
+    #[test]
+    fn normalized_sorts_rules_and_copies() {
+        let mut shuffled = spec();
+        shuffled.rules.reverse();
+        assert_eq!(shuffled.normalized(), spec());
+    }
+
+    #[test]
+    fn the_named_predicate_quotes_aws() {
+        let err = CloudError::from_api(
+            OP_DELETE,
+            "id",
+            Some("InvalidRequestException".into()),
+            "Related backup plan selections must be deleted prior to backup plan deletion",
+            Some(400),
+        );
+        assert!(is_selections_not_yet_deleted(&err));
+    }
+}

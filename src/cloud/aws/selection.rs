@@ -1,0 +1,271 @@
+//! Backup selections: which resources a plan protects. AWS has no update for them; the resources
+//! swap them (create the new one, delete the old one) inside Update.
+
+use aws_sdk_backup::types::{BackupSelection, Condition, ConditionType};
+
+use super::errors::from_sdk;
+use super::{creator_request_id, AwsBackend};
+use crate::cloud::backend::{Selection, SelectionSpec, Tags};
+use crate::cloud::error::{CloudError, ErrorKind};
+
+const OP_CREATE: &str = "creating Backup Selection";
+const OP_READ: &str = "reading Backup Selection";
+const OP_DELETE: &str = "deleting Backup Selection";
+
+/// A role created a moment ago may not be assumable yet: "InvalidParameterValueException: IAM Role
+/// arn:aws:iam::123456789012:role/XXX cannot be assumed by AWS Backup".
+fn is_iam_role_not_yet_assumable(err: &CloudError) -> bool {
+    err.is_code_with_message("InvalidParameterValueException", "cannot be assumed")
+}
+
+/// A role's policy attached a moment ago may not apply yet: "InvalidParameterValueException: IAM
+/// Role arn:aws:iam::123456789012:role/XXX is not authorized to call tag:GetResources".
+fn is_iam_role_not_yet_authorized(err: &CloudError) -> bool {
+    err.is_code_with_message(
+        "InvalidParameterValueException",
+        "is not authorized to call",
+    )
+}
+
+/// AWS answers a request about a selection of a missing plan with "InvalidParameterValueException:
+/// Cannot find Backup plan ...": the selection is gone with its plan.
+fn is_plan_gone(err: &CloudError) -> bool {
+    err.is_not_found()
+        || err.is_code_with_message("InvalidParameterValueException", "Cannot find Backup plan")
+}
+
+/// `CreateBackupSelection` (1 call, more while the IAM role propagates), then polls
+/// `GetBackupSelection` until the new selection is readable (usually 1 call).
+pub(super) async fn create_selection(
+    backend: &AwsBackend,
+    plan_id: &str,
+    spec: &SelectionSpec,
+) -> Result<String, CloudError> {
+    let selection = expand_selection(spec)
+        .map_err(|m| CloudError::new(ErrorKind::InvalidInput, OP_CREATE, &spec.name, m))?;
+    // One token for every attempt, so a retried create after a lost answer is not done twice.
+    let token = creator_request_id();
+    let out = backend
+        .call_retrying(
+            |e| is_iam_role_not_yet_assumable(e) || is_iam_role_not_yet_authorized(e),
+            || async {
+                backend
+                    .client
+                    .create_backup_selection()
+                    .backup_plan_id(plan_id)
+                    .backup_selection(selection.clone())
+                    .creator_request_id(&token)
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(OP_CREATE, &spec.name, e))
+            },
+        )
+        .await?;
+    let Some(selection_id) = out.selection_id().map(str::to_owned) else {
+        return Err(CloudError::new(
+            ErrorKind::Other,
+            OP_CREATE,
+            &spec.name,
+            "AWS answered without a selection id".to_owned(),
+        ));
+    };
+    backend
+        .wait_for(
+            OP_CREATE,
+            &spec.name,
+            "the new selection to become readable",
+            || async {
+                Ok(
+                    find_selection_by_two_part_key(backend, plan_id, &selection_id)
+                        .await?
+                        .map(|_| ()),
+                )
+            },
+        )
+        .await?;
+    Ok(selection_id)
+}
+
+/// `GetBackupSelection` (1 call); `None` when the selection or its plan is gone.
+pub(super) async fn find_selection_by_two_part_key(
+    backend: &AwsBackend,
+    plan_id: &str,
+    selection_id: &str,
+) -> Result<Option<Selection>, CloudError> {
+    let out = backend
+        .call(|| async {
+            backend
+                .client
+                .get_backup_selection()
+                .backup_plan_id(plan_id)
+                .selection_id(selection_id)
+                .send()
+                .await
+                .map_err(|e| from_sdk(OP_READ, selection_id, e))
+        })
+        .await;
+    let out = match out {
+        Ok(out) => out,
+        Err(err) if is_plan_gone(&err) => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    Ok(out.backup_selection().map(|s| Selection {
+        plan_id: plan_id.to_owned(),
+        selection_id: selection_id.to_owned(),
+        spec: flatten_selection(s),
+    }))
+}
+
+/// `ListBackupSelections` pages, then `GetBackupSelection` for the match (pages + 1 calls).
+pub(super) async fn find_selection_by_name(
+    backend: &AwsBackend,
+    plan_id: &str,
+    name: &str,
+) -> Result<Option<Selection>, CloudError> {
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = backend
+            .call(|| async {
+                backend
+                    .client
+                    .list_backup_selections()
+                    .backup_plan_id(plan_id)
+                    .set_next_token(next_token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(OP_READ, name, e))
+            })
+            .await;
+        let page = match page {
+            Ok(page) => page,
+            Err(err) if is_plan_gone(&err) => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        let found = page
+            .backup_selections_list()
+            .iter()
+            .find(|s| s.selection_name() == Some(name));
+        if let Some(id) = found.and_then(|s| s.selection_id()) {
+            return find_selection_by_two_part_key(backend, plan_id, id).await;
+        }
+        next_token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        if next_token.is_none() {
+            return Ok(None);
+        }
+    }
+}
+
+/// `DeleteBackupSelection` (1 call); a selection already gone, or whose plan is gone, is done.
+pub(super) async fn delete_selection(
+    backend: &AwsBackend,
+    plan_id: &str,
+    selection_id: &str,
+) -> Result<(), CloudError> {
+    let out = backend
+        .call(|| async {
+            backend
+                .client
+                .delete_backup_selection()
+                .backup_plan_id(plan_id)
+                .selection_id(selection_id)
+                .send()
+                .await
+                .map_err(|e| from_sdk(OP_DELETE, selection_id, e))
+        })
+        .await;
+    match out {
+        Ok(_) => Ok(()),
+        Err(err) if is_plan_gone(&err) => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// The SDK's selection for a spec; `selection_tags` become `ListOfTags` STRINGEQUALS conditions
+/// (each one enough on its own, like `resources`).
+pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, String> {
+    let tags = spec
+        .selection_tags
+        .iter()
+        .map(|(key, value)| {
+            Condition::builder()
+                .condition_type(ConditionType::Stringequals)
+                .condition_key(key)
+                .condition_value(value)
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    BackupSelection::builder()
+        .selection_name(&spec.name)
+        .iam_role_arn(&spec.iam_role_arn)
+        .set_resources(Some(spec.resources.clone()).filter(|r| !r.is_empty()))
+        .set_list_of_tags(Some(tags).filter(|t| !t.is_empty()))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// The spec of an SDK selection. Only STRINGEQUALS tag conditions are ours; others (and the AND'ed
+/// `Conditions`, `NotResources`) are not part of the spec.
+pub(super) fn flatten_selection(selection: &BackupSelection) -> SelectionSpec {
+    let selection_tags: Tags = selection
+        .list_of_tags()
+        .iter()
+        .filter(|c| *c.condition_type() == ConditionType::Stringequals)
+        .map(|c| (c.condition_key().to_owned(), c.condition_value().to_owned()))
+        .collect();
+    SelectionSpec {
+        name: selection.selection_name().to_owned(),
+        iam_role_arn: selection.iam_role_arn().to_owned(),
+        resources: selection.resources().to_vec(),
+        selection_tags,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flatten_inverts_expand() {
+        let spec = SelectionSpec {
+            name: "payments-prod".into(),
+            iam_role_arn: "arn:aws:iam::222222222222:role/service-role/AWSBackupDefaultServiceRole"
+                .into(),
+            resources: vec!["arn:aws:dynamodb:eu-west-1:222222222222:table/payments".into()],
+            selection_tags: [("backup".to_string(), "gold".to_string())].into(),
+        };
+        assert_eq!(flatten_selection(&expand_selection(&spec).unwrap()), spec);
+        let bare = SelectionSpec {
+            resources: vec![],
+            selection_tags: Tags::new(),
+            ..spec
+        };
+        let expanded = expand_selection(&bare).unwrap();
+        assert!(expanded.list_of_tags().is_empty() && expanded.resources().is_empty());
+        assert_eq!(flatten_selection(&expanded), bare);
+    }
+
+    #[test]
+    fn iam_predicates_quote_aws() {
+        let err = |msg: &str| {
+            CloudError::from_api(
+                OP_CREATE,
+                "s",
+                Some("InvalidParameterValueException".into()),
+                msg,
+                Some(400),
+            )
+        };
+        assert!(is_iam_role_not_yet_assumable(&err(
+            "IAM Role arn:aws:iam::1:role/x cannot be assumed by AWS Backup"
+        )));
+        assert!(is_iam_role_not_yet_authorized(&err(
+            "IAM Role arn:aws:iam::1:role/x is not authorized to call tag:GetResources"
+        )));
+        assert!(is_plan_gone(&err("Cannot find Backup plan with ID x")));
+        assert!(!is_plan_gone(&err("Invalid ARN")));
+    }
+}

@@ -1,0 +1,155 @@
+//! Tags of vaults and plans, through `ListTags` / `TagResource` / `UntagResource`.
+//!
+//! AWS does not return tags in `DescribeBackupVault` or `GetBackupPlan`, so reading them is a
+//! separate call, and changing them is a diff: untag what went away, tag what is new or changed.
+
+use std::collections::HashMap;
+
+use super::errors::from_sdk;
+use super::AwsBackend;
+use crate::cloud::backend::Tags;
+use crate::cloud::error::CloudError;
+
+/// The tags of the Backup resource `arn`; `Ok(None)` when it does not exist.
+pub(super) async fn find_tags_by_arn(
+    backend: &AwsBackend,
+    operation: &'static str,
+    name: &str,
+    arn: &str,
+) -> Result<Option<Tags>, CloudError> {
+    let mut tags = Tags::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = backend
+            .call(|| async {
+                backend
+                    .client
+                    .list_tags()
+                    .resource_arn(arn)
+                    .set_next_token(next_token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(operation, name, e))
+            })
+            .await;
+        let page = match page {
+            Ok(page) => page,
+            Err(err) if err.is_not_found() => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        tags.extend(
+            page.tags()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        next_token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        if next_token.is_none() {
+            return Ok(Some(tags));
+        }
+    }
+}
+
+/// Brings the tags of `arn` from `have` to `want` with at most one untag and one tag call.
+pub(super) async fn update_tags(
+    backend: &AwsBackend,
+    operation: &'static str,
+    name: &str,
+    arn: &str,
+    have: &Tags,
+    want: &Tags,
+) -> Result<(), CloudError> {
+    let (removed, changed) = diff_tags(have, want);
+    if !removed.is_empty() {
+        backend
+            .call(|| async {
+                backend
+                    .client
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .set_tag_key_list(Some(removed.clone()))
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(operation, name, e))
+            })
+            .await?;
+    }
+    if !changed.is_empty() {
+        backend
+            .call(|| async {
+                backend
+                    .client
+                    .tag_resource()
+                    .resource_arn(arn)
+                    .set_tags(Some(changed.clone()))
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(operation, name, e))
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// The keys to untag and the tags to (re)set to get from `have` to `want`.
+fn diff_tags(have: &Tags, want: &Tags) -> (Vec<String>, HashMap<String, String>) {
+    let removed = have
+        .keys()
+        .filter(|k| !want.contains_key(*k))
+        .cloned()
+        .collect();
+    let changed = want
+        .iter()
+        .filter(|(k, v)| have.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (removed, changed)
+}
+
+/// Tags for a create call: `None` when empty, so the request carries no empty map.
+pub(super) fn expand_tags(tags: &Tags) -> Option<HashMap<String, String>> {
+    (!tags.is_empty()).then(|| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
+/// Tags from an SDK map (absent means none).
+pub(super) fn flatten_tags(tags: Option<&HashMap<String, String>>) -> Tags {
+    tags.into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(pairs: &[(&str, &str)]) -> Tags {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn diff_untags_removed_and_tags_new_or_changed() {
+        let have = tags(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let want = tags(&[("b", "2"), ("c", "30"), ("d", "4")]);
+        let (removed, changed) = diff_tags(&have, &want);
+        assert_eq!(removed, vec!["a".to_string()]);
+        assert_eq!(changed.len(), 2);
+        assert_eq!(changed["c"], "30");
+        assert_eq!(changed["d"], "4");
+        assert_eq!(diff_tags(&want, &want), (vec![], HashMap::new()));
+    }
+
+    #[test]
+    fn expand_and_flatten_round_trip() {
+        let t = tags(&[("owner", "platform")]);
+        assert_eq!(flatten_tags(expand_tags(&t).as_ref()), t);
+        assert_eq!(expand_tags(&Tags::new()), None);
+        assert_eq!(flatten_tags(None), Tags::new());
+    }
+}
