@@ -16,6 +16,8 @@ pub struct DecodeError {
     message: String,
     /// Whether `path` is final; serde errors start unplaced and are placed on the way out.
     placed: bool,
+    /// For serde's "missing field": the attribute to append to the path when placing.
+    attribute: Option<String>,
 }
 
 /// A value could not be written: it does not fit the type it is written with.
@@ -28,6 +30,7 @@ pub struct EncodeError {
     path: AttributePath,
     message: String,
     placed: bool,
+    attribute: Option<String>,
 }
 
 fn located(path: &AttributePath, message: &str) -> String {
@@ -47,6 +50,7 @@ macro_rules! error_common {
                     path,
                     message: message.into(),
                     placed: true,
+                    attribute: None,
                 }
             }
 
@@ -66,14 +70,17 @@ macro_rules! error_common {
                     path: AttributePath::root(),
                     message: message.into(),
                     placed: false,
+                    attribute: None,
                 }
             }
 
             /// Puts an unplaced error at `path`; an already placed one keeps its path.
-            #[allow(dead_code)] // used by the serde bridge (next step)
             pub(crate) fn placed_at(mut self, path: &AttributePath) -> Self {
                 if !self.placed {
-                    self.path = path.clone();
+                    self.path = match self.attribute.take() {
+                        Some(name) => path.clone().attribute(name),
+                        None => path.clone(),
+                    };
                     self.placed = true;
                 }
                 self
@@ -91,9 +98,10 @@ impl serde::de::Error for DecodeError {
     }
 
     fn missing_field(field: &'static str) -> Self {
-        DecodeError::unplaced(format!(
-            "attribute \"{field}\" is required, but it is null or absent"
-        ))
+        let mut error =
+            DecodeError::unplaced("attribute is required, but the object has no such attribute");
+        error.attribute = Some(field.to_string());
+        error
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {

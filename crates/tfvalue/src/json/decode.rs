@@ -174,12 +174,14 @@ fn dynamic(json: &Json, path: &mut AttributePath) -> Result<Value, DecodeError> 
                 ty = Some(parsed);
             }
             "value" => value = Some(member),
-            other => return Err(error(
-                path,
-                format!(
+            other => {
+                return Err(error(
+                    path,
+                    format!(
                     "unexpected key {other:?} in a dynamic value; expected \"type\" and \"value\""
                 ),
-            )),
+                ))
+            }
         }
     }
     let Some(ty) = ty else {

@@ -6,3 +6,6 @@ pub(crate) mod tree;
 
 pub use decode::decode_json;
 pub use encode::encode_json;
+
+#[cfg(test)]
+mod tests;
