@@ -258,6 +258,22 @@ fn pure_policy_tree_terraform_1_0() {
     pure_policy_tree_lifecycle(Terraform::v1_0());
 }
 
+/// Paths of the attributes under `attributes` (nested ones too) that have no description.
+fn undescribed(prefix: &str, attributes: &Value, missing: &mut Vec<String>) {
+    for (name, attribute) in attributes.as_object().into_iter().flatten() {
+        let path = format!("{prefix}.{name}");
+        if attribute["description"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .is_empty()
+        {
+            missing.push(path.clone());
+        }
+        undescribed(&path, &attribute["nested_type"]["attributes"], missing);
+    }
+}
+
 #[test]
 fn schema_describes_both_resources() {
     let wd = Workdir::new(&Terraform::v1_15());
@@ -272,16 +288,25 @@ fn schema_describes_both_resources() {
         provider.is_object(),
         "{PROVIDER_ADDRESS} in the schema: {schema:#}"
     );
+    let mut missing = Vec::new();
+    undescribed(
+        "provider",
+        &provider["provider"]["block"]["attributes"],
+        &mut missing,
+    );
     for resource in ["backup_app", "backup_child"] {
         let block = &provider["resource_schemas"][resource]["block"];
-        assert!(block.is_object(), "{resource} in the schema");
-        let description = block["description"].as_str().unwrap_or_default();
-        assert!(
-            !description.trim().is_empty(),
-            "{resource} has a description"
-        );
-        let attributes = block["attributes"].as_object().expect("attributes");
-        for required in [
+        assert!(block.is_object(), "{resource} in the schema: {provider:#}");
+        if block["description"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .is_empty()
+        {
+            missing.push(resource.to_owned());
+        }
+        let attributes = &block["attributes"];
+        for expected in [
             "id",
             "name",
             "parent",
@@ -291,16 +316,11 @@ fn schema_describes_both_resources() {
             "azure",
         ] {
             assert!(
-                attributes.contains_key(required),
-                "{resource}.{required} exists"
+                attributes.get(expected).is_some(),
+                "{resource}.{expected} exists: {block:#}"
             );
         }
-        for (name, attribute) in attributes {
-            let text = attribute["description"].as_str().unwrap_or_default();
-            assert!(
-                !text.trim().is_empty(),
-                "{resource}.{name} has a description: {attribute:#}"
-            );
-        }
+        undescribed(resource, attributes, &mut missing);
     }
+    assert!(missing.is_empty(), "without a description: {missing:#?}");
 }
