@@ -359,9 +359,13 @@ impl<'a> Decoder<'a> {
                         )));
                     }
                     let bound = match reader.head().map_err(&bad)? {
-                        Head::Int(n) => u64::try_from(n).map_err(|_| {
-                            bad(format!("length bound must not be negative, found {n}"))
-                        })?,
+                        Head::Int(n) if n < 0 => {
+                            return Err(bad(format!(
+                                "length bound must not be negative, found {n}"
+                            )))
+                        }
+                        // Terraform's lengths are `int`; a bound past that bounds nothing.
+                        Head::Int(n) => u64::try_from(n).ok().filter(|n| i64::try_from(*n).is_ok()),
                         other => {
                             return Err(bad(format!(
                                 "length bound must be an integer, found {}",
@@ -370,9 +374,9 @@ impl<'a> Decoder<'a> {
                         }
                     };
                     if key == 5 {
-                        refinements.length_lower = (bound > 0).then_some(bound);
+                        refinements.length_lower = bound.filter(|n| *n > 0);
                     } else {
-                        refinements.length_upper = Some(bound);
+                        refinements.length_upper = bound;
                     }
                 }
                 // Later Terraform versions may add refinements; ignoring them is always safe.
