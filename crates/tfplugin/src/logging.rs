@@ -97,6 +97,7 @@ fn filter(level: LevelFilter) -> FilterFn<impl Fn(&Metadata<'_>) -> bool> {
         };
         cap >= *meta.level()
     })
+    .with_max_level_hint(level)
 }
 
 fn is_noisy(target: &str) -> bool {

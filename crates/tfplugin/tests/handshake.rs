@@ -380,6 +380,30 @@ async fn automtls_handshake_health_and_shutdown() {
     shutdown_and_check_exit(&channel, &mut provider, dir.path()).await;
 }
 
+/// Ctrl-C in a terminal reaches the whole process group; like go-plugin
+/// plugins, we leave stopping to Terraform and keep serving.
+#[cfg(unix)]
+#[tokio::test]
+async fn ignores_interrupts_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut provider = spawn_provider(dir.path(), &[(COOKIE_KEY, COOKIE_VALUE)]);
+    let line = read_handshake_line(&mut provider);
+    let socket = line.trim_end().split('|').nth(3).unwrap().to_owned();
+
+    let pid = provider.child.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(kill.success());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        provider.child.try_wait().unwrap().is_none(),
+        "provider died on SIGINT"
+    );
+
+    let channel = connect(socket, None).await.expect("connecting");
+    assert_serving(&channel).await;
+    shutdown_and_check_exit(&channel, &mut provider, dir.path()).await;
+}
+
 #[tokio::test]
 async fn rejects_a_client_with_another_certificate() {
     let dir = tempfile::tempdir().unwrap();

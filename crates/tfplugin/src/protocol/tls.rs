@@ -5,13 +5,18 @@
 //! with ours (DER, in the handshake line). Terraform's certificate is a
 //! self-signed CA certificate with a P-521 key, which the usual webpki path
 //! validation refuses as a client certificate (CA used as end entity), so we
-//! pin its exact bytes instead and only check the handshake signatures, using
-//! the aws-lc-rs algorithms (which include ECDSA P-521).
+//! pin its exact bytes instead and only check the handshake signatures.
+//!
+//! Crypto backends: *ring* does everything that needs randomness (our key,
+//! TLS key exchange and ciphers) because it seeds straight from the OS, while
+//! aws-lc's first random draw runs a CPU-jitter entropy test of ~40 ms that
+//! would delay the handshake line. aws-lc-rs is used only to verify the peer's
+//! signatures, since *ring* cannot verify ECDSA P-521.
 
 use std::sync::Arc;
 
 use rustls::client::danger::HandshakeSignatureValid;
-use rustls::crypto::{aws_lc_rs, CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::crypto::{aws_lc_rs, ring as ring_provider, CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
@@ -34,6 +39,9 @@ pub enum TlsError {
     /// Generating our own certificate failed.
     #[error("generating the AutoMTLS server certificate: {0}")]
     Generate(#[from] rcgen::Error),
+    /// The system random number generator failed.
+    #[error("generating the AutoMTLS server key: no randomness from the OS")]
+    Random,
     /// rustls refused the configuration.
     #[error("building the TLS server configuration: {0}")]
     Config(#[from] RustlsError),
@@ -53,7 +61,7 @@ pub(crate) fn generate_server_identity() -> Result<ServerIdentity, TlsError> {
     use rcgen::{BasicConstraints, DnType, ExtendedKeyUsagePurpose as Eku, IsCa};
     use rcgen::{KeyUsagePurpose as Ku, SerialNumber};
 
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+    let key = P256Key::generate()?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()])?;
     params.distinguished_name = rcgen::DistinguishedName::new();
     params
@@ -67,7 +75,7 @@ pub(crate) fn generate_server_identity() -> Result<ServerIdentity, TlsError> {
         Ku::KeyCertSign,
     ];
     params.extended_key_usages = vec![Eku::ClientAuth, Eku::ServerAuth];
-    params.serial_number = Some(SerialNumber::from_slice(&random_serial()?));
+    params.serial_number = Some(SerialNumber::from_slice(&random_serial(&key.rng)?));
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - NOT_BEFORE_SKEW;
     params.not_after = now + VALIDITY;
@@ -75,19 +83,69 @@ pub(crate) fn generate_server_identity() -> Result<ServerIdentity, TlsError> {
     let cert = params.self_signed(&key)?;
     Ok(ServerIdentity {
         cert_der: cert.der().clone(),
-        key_der: PrivatePkcs8KeyDer::from(key.serialize_der()),
+        key_der: PrivatePkcs8KeyDer::from(key.pkcs8),
     })
 }
 
 /// A positive 128-bit serial number, as go-plugin uses.
-fn random_serial() -> Result<[u8; 16], TlsError> {
+fn random_serial(rng: &ring::rand::SystemRandom) -> Result<[u8; 16], TlsError> {
+    use ring::rand::SecureRandom as _;
     let mut serial = [0u8; 16];
-    aws_lc_rs::default_provider()
-        .secure_random
-        .fill(&mut serial)
-        .map_err(|_| RustlsError::FailedToGetRandomBytes)?;
+    rng.fill(&mut serial).map_err(|_| TlsError::Random)?;
     serial[0] &= 0x7f;
     Ok(serial)
+}
+
+/// Our ECDSA P-256 key, held by *ring*; signs the certificate for rcgen.
+struct P256Key {
+    pair: ring::signature::EcdsaKeyPair,
+    pkcs8: Vec<u8>,
+    rng: ring::rand::SystemRandom,
+}
+
+impl P256Key {
+    fn generate() -> Result<Self, TlsError> {
+        use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_ASN1_SIGNING as ALG};
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ALG, &rng).map_err(|_| TlsError::Random)?;
+        let pair = EcdsaKeyPair::from_pkcs8(&ALG, pkcs8.as_ref(), &rng)
+            .map_err(|e| rcgen::Error::RingKeyRejected(e.to_string()))?;
+        Ok(Self {
+            pair,
+            pkcs8: pkcs8.as_ref().to_vec(),
+            rng,
+        })
+    }
+}
+
+impl rcgen::PublicKeyData for P256Key {
+    fn der_bytes(&self) -> &[u8] {
+        use ring::signature::KeyPair as _;
+        self.pair.public_key().as_ref()
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+impl rcgen::SigningKey for P256Key {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        self.pair
+            .sign(&self.rng, msg)
+            .map(|sig| sig.as_ref().to_vec())
+            .map_err(|_| rcgen::Error::RingUnspecified)
+    }
+}
+
+/// *ring* for everything except verifying the peer's signatures (see the
+/// module docs for why).
+fn crypto_provider() -> CryptoProvider {
+    CryptoProvider {
+        signature_verification_algorithms: aws_lc_rs::default_provider()
+            .signature_verification_algorithms,
+        ..ring_provider::default_provider()
+    }
 }
 
 /// Extracts the certificate(s) from the `PLUGIN_CLIENT_CERT` PEM.
@@ -108,7 +166,7 @@ pub(crate) fn server_config(
     identity: &ServerIdentity,
     client_certs: Vec<CertificateDer<'static>>,
 ) -> Result<Arc<ServerConfig>, TlsError> {
-    let provider = Arc::new(aws_lc_rs::default_provider());
+    let provider = Arc::new(crypto_provider());
     let verifier = Arc::new(PinnedClientCert::new(client_certs, &provider));
     let key = PrivateKeyDer::Pkcs8(identity.key_der.clone_key());
     let mut config = ServerConfig::builder_with_provider(provider)
