@@ -12,14 +12,18 @@
 //! Values carry no marks: Terraform never sends marks (sensitivity and the like)
 //! in a `DynamicValue`. Sensitivity is a property of the schema, not of values.
 
+#![warn(missing_docs)]
+
 mod error;
 mod json;
 mod msgpack;
 mod number;
 mod path;
 mod serde_de;
+mod serde_de_access;
 mod serde_passthrough;
 mod serde_ser;
+mod serde_ser_key;
 mod type_json;
 mod types;
 mod value;
