@@ -25,22 +25,33 @@ thread_local! {
     static CAPTURING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Empties the slot and lowers the flag when dropped, so nothing outlives one
+/// hand-over, not even if a visitor panics.
+struct Reset;
+
+impl Drop for Reset {
+    fn drop(&mut self) {
+        CAPTURING.with(|c| c.set(false));
+        SLOT.with(|slot| slot.borrow_mut().take());
+    }
+}
+
 /// Runs `visit` (which ends up in the `Value` visitor) with `value` parked in the slot.
 pub(crate) fn hand_over<T, E>(value: Value, visit: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    let _reset = Reset;
     SLOT.with(|slot| *slot.borrow_mut() = Some(value));
-    let result = visit();
-    SLOT.with(|slot| slot.borrow_mut().take());
-    result
+    visit()
 }
 
 /// Runs `serialize` (which ends up in `Value`'s `Serialize`) and returns the value it parked.
 pub(crate) fn capture<E>(serialize: impl FnOnce() -> Result<Value, E>) -> Result<Value, E> {
+    let _reset = Reset;
     CAPTURING.with(|c| c.set(true));
-    let result = serialize();
-    CAPTURING.with(|c| c.set(false));
-    let parked = SLOT.with(|slot| slot.borrow_mut().take());
+    let produced = serialize()?;
     // Without a parked value, what the serializer produced is the answer.
-    result.map(|produced| parked.unwrap_or(produced))
+    Ok(SLOT
+        .with(|slot| slot.borrow_mut().take())
+        .unwrap_or(produced))
 }
 
 impl Serialize for Value {
