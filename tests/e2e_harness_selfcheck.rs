@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{resource_values, state_addresses, Terraform, Workdir};
+use common::{resource_values, state_addresses, Output, Terraform, Workdir};
 
 #[test]
 fn pinned_versions() {
@@ -166,4 +166,24 @@ output "partition" {
         assert_eq!(wd.outputs_json()["partition"]["value"], "aws");
         wd.assert_plan_clean();
     }
+}
+
+#[test]
+fn a_terraform_crash_is_recognised() {
+    use std::os::unix::process::ExitStatusExt as _;
+    // What Terraform 1.0.3 printed when it panicked in plan (it exited with 2).
+    let crash = Output {
+        command: "terraform-1.0.3 plan -detailed-exitcode".into(),
+        status: std::process::ExitStatus::from_raw(2 << 8),
+        stdout: "!!!!!!!!!!!!!!!!!!!!!!!!!!! TERRAFORM CRASH !!!!!!!!!!!!!!!!!!!!!!!!!!!!\n".into(),
+        stderr: "panic: not a list, map, or tuple type\n\ngoroutine 99 [running]:\n".into(),
+    };
+    assert_eq!(crash.code(), 2);
+    assert!(crash.crashed());
+    let fine = Output {
+        stdout: "Plan: 1 to add, 0 to change, 0 to destroy.\n".into(),
+        stderr: String::new(),
+        ..crash
+    };
+    assert!(!fine.crashed());
 }

@@ -133,6 +133,14 @@ impl Output {
         self
     }
 
+    /// Whether Terraform itself crashed (a Go panic). Terraform 1.0 exits with 2 when it crashes
+    /// during `plan -detailed-exitcode`, which would otherwise read as "changes present".
+    pub(crate) fn crashed(&self) -> bool {
+        self.stdout.contains("TERRAFORM CRASH")
+            || self.stderr.contains("TERRAFORM CRASH")
+            || self.stderr.lines().any(|line| line.starts_with("panic: "))
+    }
+
     /// stdout and stderr together, for "somewhere in the output" assertions.
     pub(crate) fn combined(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
@@ -313,11 +321,16 @@ impl Workdir {
         fs::write(&self.cli_config, rc).expect("writing the CLI configuration");
     }
 
-    /// Runs `terraform <args>` and returns however it exited. Panics only when it cannot start or
-    /// does not finish within the timeout.
+    /// Runs `terraform <args>` and returns however it exited. Panics only when it cannot start,
+    /// does not finish within the timeout, or Terraform crashes.
     #[track_caller]
     pub(crate) fn run(&self, args: &[&str]) -> Output {
         match self.run_with(args, None, self.timeout) {
+            Ok(output) if output.crashed() => panic!(
+                "Terraform {} crashed (a Terraform bug, usually set off by a schema or plan it \
+                 mishandles):\n{output}",
+                self.tf.version
+            ),
             Ok(output) => output,
             Err(timeout) => panic!("{timeout}"),
         }
@@ -408,6 +421,7 @@ impl Workdir {
 
     /// `terraform init` where it works offline (see [`Terraform::supports_offline_init`]);
     /// on Terraform 1.0.3 it does nothing: there, dev_overrides work without init.
+    #[track_caller]
     pub(crate) fn init(&self) {
         if self.tf.supports_offline_init() {
             self.run_ok(&["init", "-input=false", "-no-color"]);
@@ -420,16 +434,19 @@ impl Workdir {
     }
 
     /// `terraform validate`, which must succeed.
+    #[track_caller]
     pub(crate) fn validate(&self) -> Output {
         self.run_ok(&["validate", "-no-color"])
     }
 
     /// `terraform plan`, which must succeed.
+    #[track_caller]
     pub(crate) fn plan(&self) -> Output {
         self.run_ok(&["plan", "-input=false", "-no-color"])
     }
 
     /// `terraform plan -detailed-exitcode`, which must exit 0 (no changes) or 2 (changes).
+    #[track_caller]
     pub(crate) fn plan_detailed(&self) -> Output {
         let output = self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
         assert!(matches!(output.code(), 0 | 2), "plan failed:\n{output}");
@@ -438,6 +455,7 @@ impl Workdir {
 
     /// The exit code of `terraform plan -detailed-exitcode`: 0 for no changes, 2 for changes
     /// (an error fails the test).
+    #[track_caller]
     pub(crate) fn plan_exit_code(&self) -> i32 {
         self.plan_detailed().code()
     }
@@ -450,36 +468,43 @@ impl Workdir {
     }
 
     /// `terraform apply -auto-approve`, which must succeed.
+    #[track_caller]
     pub(crate) fn apply(&self) -> Output {
         self.run_ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
     }
 
     /// `terraform destroy -auto-approve`, which must succeed.
+    #[track_caller]
     pub(crate) fn destroy(&self) -> Output {
         self.run_ok(&["destroy", "-auto-approve", "-input=false", "-no-color"])
     }
 
     /// `terraform import <address> <id>`, which must succeed.
+    #[track_caller]
     pub(crate) fn import(&self, address: &str, id: &str) -> Output {
         self.run_ok(&["import", "-input=false", "-no-color", address, id])
     }
 
     /// `terraform state rm <address>`, which must succeed.
+    #[track_caller]
     pub(crate) fn state_rm(&self, address: &str) -> Output {
         self.run_ok(&["state", "rm", address])
     }
 
     /// The state as `terraform show -json` prints it.
+    #[track_caller]
     pub(crate) fn state_json(&self) -> Value {
         parse_json(&self.run_ok(&["show", "-json", "-no-color"]))
     }
 
     /// `terraform providers schema -json`.
+    #[track_caller]
     pub(crate) fn providers_schema_json(&self) -> Value {
         parse_json(&self.run_ok(&["providers", "schema", "-json"]))
     }
 
     /// `terraform output -json`.
+    #[track_caller]
     pub(crate) fn outputs_json(&self) -> Value {
         parse_json(&self.run_ok(&["output", "-json", "-no-color"]))
     }
@@ -504,6 +529,7 @@ impl Drop for Workdir {
     }
 }
 
+#[track_caller]
 fn parse_json(output: &Output) -> Value {
     serde_json::from_str(&output.stdout).unwrap_or_else(|e| panic!("{e} in the JSON of:\n{output}"))
 }
