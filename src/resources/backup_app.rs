@@ -47,7 +47,7 @@ impl BackupApp {
                     .description("Whether descendants may add rules of their own. Once `false`, no descendant can turn it back on."),
             ],
         )
-        .optional()
+        .optional_nested()
         .description(
             "Limits for this app's descendants. They accumulate down the tree: a descendant can only tighten them.",
         )

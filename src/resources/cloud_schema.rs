@@ -35,7 +35,7 @@ pub(crate) fn app_aws_attribute() -> Attribute {
                 .description("Account ids allowed to copy recovery points into this vault (the vault access policy)."),
         ],
     )
-    .optional()
+    .optional_nested()
     .description("Realise this app on AWS Backup: a vault (with optional lock and access policy) and a plan of its effective rules.")
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn app_azure_attribute() -> Attribute {
                 .description("Vault immutability: `Disabled`, `Unlocked` or `Locked` (irreversible)."),
         ],
     )
-    .optional()
+    .optional_nested()
     .description("Realise this app on Azure: a Recovery Services vault and an IaaS VM backup policy of its effective rules.")
 }
 
@@ -85,7 +85,7 @@ pub(crate) fn child_aws_attribute() -> Attribute {
                 .description("Name of the child's own vault when it needs one (derived mode); default: derived from `name`."),
         ],
     )
-    .optional()
+    .optional_nested()
     .description("Protect AWS resources: a selection in the nearest AWS-backed ancestor's plan, or an own plan and vault.")
 }
 
@@ -111,6 +111,6 @@ pub(crate) fn child_azure_attribute() -> Attribute {
             .description("Back up an App Service with the child's effective schedule and retention."),
         ],
     )
-    .optional()
+    .optional_nested()
     .description("Protect Azure resources in the nearest Azure-backed ancestor's vault.")
 }

@@ -18,7 +18,7 @@ pub(crate) fn policy_attribute(is_child: bool) -> Attribute {
          the organisation's base policy."
     };
     Attribute::single_nested("policy", vec![rules_attribute(), tags_attribute()])
-        .optional()
+        .optional_nested()
         .description(description)
 }
 

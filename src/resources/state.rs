@@ -1,7 +1,5 @@
 //! Small helpers for building and editing resource state values.
 
-use std::collections::BTreeMap;
-
 use tfplugin::framework::{null_object, Diagnostic, Diagnostics, ImportRequest, Schema};
 use tfvalue::{AttributePath, Value};
 
@@ -56,10 +54,4 @@ pub(crate) fn reject_unimplemented_clouds(config: &Value, diagnostics: &mut Diag
         }
     }
     rejected
-}
-
-/// An object value from name/value pairs.
-#[cfg(test)]
-pub(crate) fn object(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>())
 }

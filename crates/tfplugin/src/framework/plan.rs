@@ -77,7 +77,9 @@ impl Step {
             *planned = Value::Null;
             return;
         }
-        if config.is_null() {
+        if attribute.has_modifier(PlanModifier::FollowConfig) {
+            *planned = config.clone();
+        } else if config.is_null() {
             if let Some(default) = &attribute.default {
                 *planned = default.clone();
             } else if attribute.constraint.is_computed() && self.changed {
@@ -261,6 +263,39 @@ mod tests {
         let out = apply_schema_steps(&schema(), &config, &prior, &mut planned, true);
         assert!(out.requires_replace.is_empty());
         assert_eq!(planned, prior);
+    }
+
+    #[test]
+    fn follow_config_plans_the_configured_value() {
+        let attrs = vec![
+            Attribute::string("name").required(),
+            Attribute::single_nested("aws", vec![Attribute::string("vault_name").required()]).optional_nested(),
+        ];
+        let prior = obj(&[("name", "a".into()), ("aws", obj(&[("vault_name", "v".into())]))]);
+        let config = obj(&[("name", "a".into()), ("aws", Value::Null)]);
+        // Terraform proposes the prior value for an optional+computed attribute left null.
+        let mut planned = prior.clone();
+        apply_schema_steps(&attrs, &config, &prior, &mut planned, true);
+        assert_eq!(planned.get("aws"), Some(&Value::Null));
+        let config = obj(&[("name", "a".into()), ("aws", obj(&[("vault_name", "w".into())]))]);
+        let mut planned = config.clone();
+        apply_schema_steps(&attrs, &config, &Value::Null, &mut planned, true);
+        assert_eq!(planned.get("aws"), config.get("aws"));
+    }
+
+    #[test]
+    fn write_only_is_kept_for_clients_without_support() {
+        let config = obj(&[
+            ("name", "a".into()),
+            ("note", Value::Null),
+            ("id", Value::Null),
+            ("digest", Value::Null),
+            ("force", Value::Null),
+            ("secret", "s3cr3t".into()),
+        ]);
+        let mut planned = config.clone();
+        apply_schema_steps(&schema(), &config, &Value::Null, &mut planned, false);
+        assert_eq!(planned.get("secret"), Some(&Value::from("s3cr3t")));
     }
 
     #[test]

@@ -68,6 +68,8 @@ pub enum PlanModifier {
     RequiresReplace,
     /// A computed value that never changes once set: keep the prior value instead of "known after apply".
     UseStateForUnknown,
+    /// The planned value is always the configured one (see [`Attribute::optional_nested`]).
+    FollowConfig,
 }
 
 /// One attribute of a schema.
@@ -175,6 +177,25 @@ impl Attribute {
     pub fn computed(mut self) -> Self {
         self.constraint = Constraint::Computed;
         self
+    }
+
+    /// An optional nested attribute that works on every Terraform 1.x.
+    ///
+    /// Terraform 1.0.x's planner panics on a null nested attribute that is not computed
+    /// (it descends into the null value). Declaring it optional+computed makes those
+    /// versions take the configured value whole; the `FollowConfig` step then plans
+    /// exactly the configured value, so users see a plain optional attribute.
+    #[must_use]
+    pub fn optional_nested(mut self) -> Self {
+        self.constraint = Constraint::OptionalComputed;
+        self.plan_modifiers.push(PlanModifier::FollowConfig);
+        self
+    }
+
+    /// Whether users see this as a plain optional attribute (optional, or optional only
+    /// for client compatibility).
+    pub fn is_user_optional(&self) -> bool {
+        self.constraint == Constraint::Optional || self.has_modifier(PlanModifier::FollowConfig)
     }
 
     /// May be set; otherwise the provider sets it.

@@ -55,7 +55,8 @@ pub(crate) fn path_to_proto(path: &AttributePath) -> pb::AttributePath {
 }
 
 /// A protocol path as a framework path (steps without a selector are skipped).
-pub(crate) fn path_from_proto(path: &pb::AttributePath) -> AttributePath {
+#[cfg(test)]
+fn path_from_proto(path: &pb::AttributePath) -> AttributePath {
     use pb::attribute_path::step::Selector;
     path.steps
         .iter()

@@ -128,6 +128,9 @@ pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> Result<()
     let shutdown = CancellationToken::new();
     // Before announcing ourselves: from then on Terraform's Ctrl-C reaches us.
     watch_signals(options.debug, shutdown.clone())?;
+    if !options.debug {
+        watch_parent(shutdown.clone());
+    }
 
     if options.debug {
         let json = handshake::reattach_json(&options.provider_address, &addr, std::process::id());
@@ -279,4 +282,34 @@ fn cleanup(socket_dir: Option<tempfile::TempDir>, addr: &ListenAddr) {
             tracing::warn!(error = %err, address = addr.address(), "removing the plugin socket directory");
         }
     }
+}
+
+/// How often the provider checks that Terraform is still running.
+const PARENT_CHECK_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Stops the server when the process that launched us goes away.
+///
+/// Terraform normally calls Shutdown, but a Terraform that crashes or is killed
+/// never does; without this the provider would live on, orphaned, holding its
+/// socket and any pipes it inherited.
+fn watch_parent(shutdown: CancellationToken) {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = tokio::time::sleep(PARENT_CHECK_INTERVAL) => {}
+                }
+                if std::os::unix::process::parent_id() != parent {
+                    tracing::warn!("Terraform (the parent process) is gone; shutting down");
+                    shutdown.cancel();
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = shutdown;
 }
