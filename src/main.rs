@@ -10,6 +10,9 @@ const PROVIDER_ADDRESS: &str = "registry.terraform.io/appofapps/backup";
 fn main() {
     let debug = std::env::args().skip(1).any(|a| a == "--debug");
     let service = ProviderService::new(ProviderServer::new(BackupProvider));
-    let options = ServeOptions { debug, provider_address: PROVIDER_ADDRESS.to_string() };
+    let options = ServeOptions {
+        debug,
+        provider_address: PROVIDER_ADDRESS.to_string(),
+    };
     std::process::exit(run(service, options));
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use backup_policy::CloudAnchorsPatch;
 use tfplugin::framework::{
-    validators, ApplyRequest, ApplyResponse, Attribute, Context, Diagnostics, ImportRequest, ImportResponse,
-    PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
+    validators, ApplyRequest, ApplyResponse, Attribute, Context, Diagnostics, ImportRequest,
+    ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
 };
 use tfvalue::{Type, Value};
 
@@ -20,7 +20,12 @@ use super::state::import_state;
 pub struct BackupApp;
 
 /// Attributes computed from the cloud objects an app creates; null for a pure policy node.
-const CLOUD_COMPUTED: &[&str] = &["aws_vault_arn", "aws_plan_id", "azure_vault_id", "azure_policy_id"];
+const CLOUD_COMPUTED: &[&str] = &[
+    "aws_vault_arn",
+    "aws_plan_id",
+    "azure_vault_id",
+    "azure_policy_id",
+];
 
 impl BackupApp {
     fn guardrails_attribute() -> Attribute {
@@ -102,7 +107,12 @@ impl Resource for BackupApp {
     }
 
     fn identity_schema(&self) -> Option<Schema> {
-        Some(Schema::new("", vec![Attribute::string("name").required().description("The app's name.")]))
+        Some(Schema::new(
+            "",
+            vec![Attribute::string("name")
+                .required()
+                .description("The app's name.")],
+        ))
     }
 
     fn identity(&self, state: &Value) -> Option<Value> {
@@ -113,16 +123,26 @@ impl Resource for BackupApp {
     async fn validate(&self, _ctx: &Context, config: &Value, diagnostics: &mut Diagnostics) {
         // Parents are usually unknown at validate time; what can be checked without them, is.
         if config.get("parent").is_some_and(Value::is_null) {
-            evaluate(config, CloudAnchorsPatch::default(), diagnostics);
+            evaluate(
+                &self.schema(),
+                config,
+                CloudAnchorsPatch::default(),
+                diagnostics,
+            );
         }
     }
 
-    async fn modify_plan(&self, _ctx: &Context, request: &PlanRequest, response: &mut PlanResponse) {
-        plan_policy_node(request, response, CLOUD_COMPUTED);
+    async fn modify_plan(
+        &self,
+        _ctx: &Context,
+        request: &PlanRequest,
+        response: &mut PlanResponse,
+    ) {
+        plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
     async fn create(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        converge_policy_node(request, response, CLOUD_COMPUTED);
+        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
     async fn read(&self, _ctx: &Context, _request: &ReadRequest, _response: &mut ReadResponse) {
@@ -130,10 +150,11 @@ impl Resource for BackupApp {
     }
 
     async fn update(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        converge_policy_node(request, response, CLOUD_COMPUTED);
+        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
-    async fn delete(&self, _ctx: &Context, _request: &ApplyRequest, _response: &mut ApplyResponse) {}
+    async fn delete(&self, _ctx: &Context, _request: &ApplyRequest, _response: &mut ApplyResponse) {
+    }
 
     async fn import(&self, _ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {
         match import_state(&self.schema(), request) {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use tfplugin::framework::{
-    validators, ApplyRequest, ApplyResponse, Attribute, Context, ImportRequest, ImportResponse, PlanRequest,
-    PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
+    validators, ApplyRequest, ApplyResponse, Attribute, Context, ImportRequest, ImportResponse,
+    PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
 };
 use tfvalue::{Type, Value};
 
@@ -18,8 +18,13 @@ use super::state::import_state;
 pub struct BackupChild;
 
 /// Attributes computed from the cloud objects a child creates; null without a cloud block.
-const CLOUD_COMPUTED: &[&str] =
-    &["mode", "aws_plan_id", "aws_selection_id", "azure_policy_id", "azure_protected_item_ids"];
+const CLOUD_COMPUTED: &[&str] = &[
+    "mode",
+    "aws_plan_id",
+    "aws_selection_id",
+    "azure_policy_id",
+    "azure_protected_item_ids",
+];
 
 #[async_trait]
 impl Resource for BackupChild {
@@ -66,7 +71,12 @@ impl Resource for BackupChild {
     }
 
     fn identity_schema(&self) -> Option<Schema> {
-        Some(Schema::new("", vec![Attribute::string("name").required().description("The child's name.")]))
+        Some(Schema::new(
+            "",
+            vec![Attribute::string("name")
+                .required()
+                .description("The child's name.")],
+        ))
     }
 
     fn identity(&self, state: &Value) -> Option<Value> {
@@ -74,21 +84,27 @@ impl Resource for BackupChild {
         Some(Value::Object(BTreeMap::from([("name".to_string(), name)])))
     }
 
-    async fn modify_plan(&self, _ctx: &Context, request: &PlanRequest, response: &mut PlanResponse) {
-        plan_policy_node(request, response, CLOUD_COMPUTED);
+    async fn modify_plan(
+        &self,
+        _ctx: &Context,
+        request: &PlanRequest,
+        response: &mut PlanResponse,
+    ) {
+        plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
     async fn create(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        converge_policy_node(request, response, CLOUD_COMPUTED);
+        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
     async fn read(&self, _ctx: &Context, _request: &ReadRequest, _response: &mut ReadResponse) {}
 
     async fn update(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        converge_policy_node(request, response, CLOUD_COMPUTED);
+        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
-    async fn delete(&self, _ctx: &Context, _request: &ApplyRequest, _response: &mut ApplyResponse) {}
+    async fn delete(&self, _ctx: &Context, _request: &ApplyRequest, _response: &mut ApplyResponse) {
+    }
 
     async fn import(&self, _ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {
         match import_state(&self.schema(), request) {

@@ -2,7 +2,7 @@
 
 use backup_policy::{AppInput, CloudAnchorsPatch, GuardrailsPatch, PolicyDocument};
 use serde::Deserialize;
-use tfplugin::framework::{Diagnostic, Diagnostics};
+use tfplugin::framework::{conform, Diagnostic, Diagnostics, Schema};
 use tfvalue::{AttributePath, Value};
 
 use super::policy_schema::PolicyModel;
@@ -72,13 +72,39 @@ pub(crate) fn decode_attribute<T: serde::de::DeserializeOwned + Default>(
 }
 
 /// Evaluates the configured app (`guardrails` only for `backup_app`) against its parent's document.
-pub(crate) fn evaluate(config: &Value, anchors: CloudAnchorsPatch, diagnostics: &mut Diagnostics) -> Evaluation {
+pub(crate) fn evaluate(
+    schema: &Schema,
+    config: &Value,
+    anchors: CloudAnchorsPatch,
+    diagnostics: &mut Diagnostics,
+) -> Evaluation {
     let inputs = ["name", "parent", "policy", "guardrails"];
-    if inputs.iter().any(|name| config.get(name).is_some_and(|v| !v.is_wholly_known())) {
+    if inputs
+        .iter()
+        .any(|name| config.get(name).is_some_and(|v| !v.is_wholly_known()))
+    {
         return Evaluation::Unknown;
     }
-    let name = config.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-    let parent = config.get("parent").and_then(Value::as_str).map(str::to_string);
+    let config = match conform(&schema.attributes, config) {
+        Ok(conformed) => conformed,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("Invalid attribute value", e.message().to_string())
+                    .at(e.path().clone()),
+            );
+            return Evaluation::Invalid;
+        }
+    };
+    let config = &config;
+    let name = config
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let parent = config
+        .get("parent")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let before = diagnostics.has_errors();
     let policy: Option<PolicyModel> = decode_attribute(config, "policy", diagnostics);
     let guardrails: Option<GuardrailsModel> = if config.get("guardrails").is_some() {
@@ -96,7 +122,9 @@ pub(crate) fn evaluate(config: &Value, anchors: CloudAnchorsPatch, diagnostics: 
         anchors,
     };
     match backup_policy::evaluate(parent.as_deref(), &input) {
-        Ok(document) if !before || !diagnostics.has_errors() => Evaluation::Known(Box::new(document)),
+        Ok(document) if !before || !diagnostics.has_errors() => {
+            Evaluation::Known(Box::new(document))
+        }
         Ok(_) => Evaluation::Invalid,
         Err(problems) => {
             for p in problems {

@@ -23,7 +23,9 @@ pub(crate) fn policy_attribute(is_child: bool) -> Attribute {
 }
 
 fn rules_attribute() -> Attribute {
-    Attribute::map_nested(
+    // Shaped rather than nested: Terraform 1.0.x crashes checking a plan with a map of
+    // nested objects inside a nested attribute.
+    Attribute::map_shaped(
         "rules",
         vec![
             Attribute::string("schedule").optional().description(

@@ -26,14 +26,24 @@ fn aws_attribute() -> Attribute {
     Attribute::single_nested(
         "aws",
         vec![
-            Attribute::string("region").optional().description("AWS region; else `AWS_REGION` or `AWS_DEFAULT_REGION`."),
-            Attribute::string("profile").optional().description("Named profile of the shared config files; else the standard credential chain."),
+            Attribute::string("region")
+                .optional()
+                .description("AWS region; else `AWS_REGION` or `AWS_DEFAULT_REGION`."),
+            Attribute::string("profile").optional().description(
+                "Named profile of the shared config files; else the standard credential chain.",
+            ),
             Attribute::single_nested(
                 "assume_role",
                 vec![
-                    Attribute::string("role_arn").required().description("Role to assume, e.g. in another account."),
-                    Attribute::string("external_id").optional().description("External id the role's trust policy requires."),
-                    Attribute::string("session_name").optional().description("Session name (2 to 64 characters); default `terraform-provider-backup`."),
+                    Attribute::string("role_arn")
+                        .required()
+                        .description("Role to assume, e.g. in another account."),
+                    Attribute::string("external_id")
+                        .optional()
+                        .description("External id the role's trust policy requires."),
+                    Attribute::string("session_name").optional().description(
+                        "Session name (2 to 64 characters); default `terraform-provider-backup`.",
+                    ),
                 ],
             )
             .optional()
@@ -41,8 +51,12 @@ fn aws_attribute() -> Attribute {
             Attribute::single_nested(
                 "endpoints",
                 vec![
-                    Attribute::string("backup").optional().description("Endpoint URL for AWS Backup."),
-                    Attribute::string("sts").optional().description("Endpoint URL for STS."),
+                    Attribute::string("backup")
+                        .optional()
+                        .description("Endpoint URL for AWS Backup."),
+                    Attribute::string("sts")
+                        .optional()
+                        .description("Endpoint URL for STS."),
                 ],
             )
             .optional()
@@ -92,8 +106,15 @@ impl Provider for BackupProvider {
         vec![Arc::new(BackupApp), Arc::new(BackupChild)]
     }
 
-    async fn configure(&self, config: &Value, _diagnostics: &mut Diagnostics) -> Option<Arc<dyn Any + Send + Sync>> {
+    async fn configure(
+        &self,
+        config: &Value,
+        _diagnostics: &mut Diagnostics,
+    ) -> Option<Arc<dyn Any + Send + Sync>> {
         let block = |name: &str| config.get(name).filter(|v| !v.is_null()).cloned();
-        Some(Arc::new(ProviderData { aws: block("aws"), azure: block("azure") }))
+        Some(Arc::new(ProviderData {
+            aws: block("aws"),
+            azure: block("azure"),
+        }))
     }
 }

@@ -15,7 +15,11 @@ pub(crate) fn set_attr(state: &mut Value, name: &str, value: Value) {
 /// The import id is the app's name; `read` fills in the rest where a cloud holds it.
 pub(crate) fn import_state(schema: &Schema, request: &ImportRequest) -> Result<Value, Diagnostic> {
     let name = match &request.identity {
-        Some(identity) => identity.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+        Some(identity) => identity
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
         None => request.id.clone(),
     };
     if name.is_empty() {

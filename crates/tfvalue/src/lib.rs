@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+mod convert;
 mod error;
 mod json;
 mod msgpack;
@@ -29,6 +30,7 @@ mod types;
 mod value;
 mod value_ops;
 
+pub use convert::convert;
 pub use error::{DecodeError, EncodeError};
 pub use json::{decode_json, encode_json};
 pub use msgpack::{decode_msgpack, encode_msgpack};

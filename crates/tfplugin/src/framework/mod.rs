@@ -11,9 +11,12 @@ pub mod validators;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use resource::{
-    ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest, MoveStateResponse,
-    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeStateRequest,
-    UpgradeStateResponse,
+    ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,
+    MoveStateResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    UpgradeStateRequest, UpgradeStateResponse,
 };
-pub use schema::{object_type, null_object, Attribute, AttributeKind, Constraint, Nesting, PlanModifier, Schema, Validator};
+pub use schema::{
+    conform, null_object, object_type, Attribute, AttributeKind, Constraint, Nesting, PlanModifier,
+    Schema, Validator,
+};
 pub use server::ProviderServer;

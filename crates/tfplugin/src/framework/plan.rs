@@ -29,8 +29,19 @@ pub(crate) fn apply_schema_steps(
     // Terraform proposes prior values for computed attributes the config leaves null,
     // so a difference here is a difference the configuration asks for.
     let changed = creating || !planned.equal_semantics(prior);
-    let step = Step { creating, changed, write_only_supported };
-    step.object(attributes, config, prior, planned, &AttributePath::root(), &mut out);
+    let step = Step {
+        creating,
+        changed,
+        write_only_supported,
+    };
+    step.object(
+        attributes,
+        config,
+        prior,
+        planned,
+        &AttributePath::root(),
+        &mut out,
+    );
     out.requires_replace.sort();
     out.requires_replace.dedup();
     out
@@ -53,14 +64,25 @@ impl Step {
         path: &AttributePath,
         out: &mut SchemaPlan,
     ) {
-        let Value::Object(planned_attrs) = planned else { return };
+        let Value::Object(planned_attrs) = planned else {
+            return;
+        };
         for attribute in attributes {
             let name = attribute.name.as_str();
             let config_value = config.get(name).unwrap_or(&Value::Null);
             let prior_value = prior.get(name).unwrap_or(&Value::Null);
-            let Some(planned_value) = planned_attrs.get_mut(name) else { continue };
+            let Some(planned_value) = planned_attrs.get_mut(name) else {
+                continue;
+            };
             let attr_path = path.clone().attribute(name);
-            self.attribute(attribute, config_value, prior_value, planned_value, &attr_path, out);
+            self.attribute(
+                attribute,
+                config_value,
+                prior_value,
+                planned_value,
+                &attr_path,
+                out,
+            );
         }
     }
 
@@ -143,7 +165,9 @@ impl Step {
 
 fn element(value: &Value, index: usize) -> &Value {
     match value {
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => items.get(index).unwrap_or(&Value::Null),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            items.get(index).unwrap_or(&Value::Null)
+        }
         _ => &Value::Null,
     }
 }
@@ -152,7 +176,9 @@ fn element(value: &Value, index: usize) -> &Value {
 pub(crate) fn null_write_only(attributes: &[Attribute], value: &mut Value) {
     let Value::Object(map) = value else { return };
     for attribute in attributes {
-        let Some(v) = map.get_mut(&attribute.name) else { continue };
+        let Some(v) = map.get_mut(&attribute.name) else {
+            continue;
+        };
         if attribute.write_only {
             *v = Value::Null;
             continue;
@@ -161,9 +187,13 @@ pub(crate) fn null_write_only(attributes: &[Attribute], value: &mut Value) {
             match v {
                 Value::Object(_) => null_write_only(children, v),
                 Value::List(items) | Value::Set(items) => {
-                    items.iter_mut().for_each(|item| null_write_only(children, item));
+                    items
+                        .iter_mut()
+                        .for_each(|item| null_write_only(children, item));
                 }
-                Value::Map(items) => items.values_mut().for_each(|item| null_write_only(children, item)),
+                Value::Map(items) => items
+                    .values_mut()
+                    .for_each(|item| null_write_only(children, item)),
                 _ => {}
             }
         }
@@ -176,7 +206,12 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
     }
 
     fn schema() -> Vec<Attribute> {
@@ -269,15 +304,22 @@ mod tests {
     fn follow_config_plans_the_configured_value() {
         let attrs = vec![
             Attribute::string("name").required(),
-            Attribute::single_nested("aws", vec![Attribute::string("vault_name").required()]).optional_nested(),
+            Attribute::single_nested("aws", vec![Attribute::string("vault_name").required()])
+                .optional_nested(),
         ];
-        let prior = obj(&[("name", "a".into()), ("aws", obj(&[("vault_name", "v".into())]))]);
+        let prior = obj(&[
+            ("name", "a".into()),
+            ("aws", obj(&[("vault_name", "v".into())])),
+        ]);
         let config = obj(&[("name", "a".into()), ("aws", Value::Null)]);
         // Terraform proposes the prior value for an optional+computed attribute left null.
         let mut planned = prior.clone();
         apply_schema_steps(&attrs, &config, &prior, &mut planned, true);
         assert_eq!(planned.get("aws"), Some(&Value::Null));
-        let config = obj(&[("name", "a".into()), ("aws", obj(&[("vault_name", "w".into())]))]);
+        let config = obj(&[
+            ("name", "a".into()),
+            ("aws", obj(&[("vault_name", "w".into())])),
+        ]);
         let mut planned = config.clone();
         apply_schema_steps(&attrs, &config, &Value::Null, &mut planned, true);
         assert_eq!(planned.get("aws"), config.get("aws"));
@@ -302,11 +344,20 @@ mod tests {
     fn nested_write_only_is_nulled() {
         let attrs = vec![Attribute::single_nested(
             "app_service",
-            vec![Attribute::string("site_id").required(), Attribute::string("url").optional().write_only()],
+            vec![
+                Attribute::string("site_id").required(),
+                Attribute::string("url").optional().write_only(),
+            ],
         )
         .optional()];
-        let mut value = obj(&[("app_service", obj(&[("site_id", "s".into()), ("url", "https://x?sig=1".into())]))]);
+        let mut value = obj(&[(
+            "app_service",
+            obj(&[("site_id", "s".into()), ("url", "https://x?sig=1".into())]),
+        )]);
         null_write_only(&attrs, &mut value);
-        assert_eq!(value.get("app_service").unwrap().get("url"), Some(&Value::Null));
+        assert_eq!(
+            value.get("app_service").unwrap().get("url"),
+            Some(&Value::Null)
+        );
     }
 }

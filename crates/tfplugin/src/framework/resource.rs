@@ -194,7 +194,13 @@ pub trait Resource: Send + Sync + 'static {
     async fn validate(&self, _ctx: &Context, _config: &Value, _diagnostics: &mut Diagnostics) {}
 
     /// The resource's own plan step: set computed values, add replace paths.
-    async fn modify_plan(&self, _ctx: &Context, _request: &PlanRequest, _response: &mut PlanResponse) {}
+    async fn modify_plan(
+        &self,
+        _ctx: &Context,
+        _request: &PlanRequest,
+        _response: &mut PlanResponse,
+    ) {
+    }
 
     /// Creates the object.
     async fn create(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse);
@@ -209,7 +215,12 @@ pub trait Resource: Send + Sync + 'static {
     async fn delete(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse);
 
     /// Turns an import id into a state `read` can complete.
-    async fn import(&self, _ctx: &Context, _request: &ImportRequest, response: &mut ImportResponse) {
+    async fn import(
+        &self,
+        _ctx: &Context,
+        _request: &ImportRequest,
+        response: &mut ImportResponse,
+    ) {
         response.diagnostics.error(
             "Import not supported",
             format!("The {} resource cannot be imported.", self.type_name()),

@@ -51,6 +51,13 @@ pub enum AttributeKind {
     Typed(Type),
     /// Objects with their own attributes.
     Nested(Nesting, Vec<Attribute>),
+    /// Declared to Terraform as `dynamic`, but expected to hold objects of these attributes.
+    ///
+    /// For structures Terraform 1.0.x cannot plan as nested attributes (a map of objects
+    /// inside a nested attribute crashes its plan check). The framework converts the
+    /// configured value to the shape at validate time, with errors at attribute paths,
+    /// and [`conform`] gives resources the converted value.
+    Shaped(Nesting, Vec<Attribute>),
 }
 
 /// A check on one attribute's configured value, run at validate time.
@@ -156,6 +163,16 @@ impl Attribute {
     /// A map of nested objects.
     pub fn map_nested(name: &str, attributes: Vec<Attribute>) -> Self {
         Self::new(name, AttributeKind::Nested(Nesting::Map, attributes))
+    }
+
+    /// A `dynamic` attribute expected to hold a map of objects of these attributes.
+    pub fn map_shaped(name: &str, attributes: Vec<Attribute>) -> Self {
+        Self::new(name, AttributeKind::Shaped(Nesting::Map, attributes))
+    }
+
+    /// A `dynamic` attribute expected to hold a list of objects of these attributes.
+    pub fn list_shaped(name: &str, attributes: Vec<Attribute>) -> Self {
+        Self::new(name, AttributeKind::Shaped(Nesting::List, attributes))
     }
 
     /// Must be set.
@@ -268,18 +285,43 @@ impl Attribute {
         self.plan_modifiers.contains(&modifier)
     }
 
-    /// The Terraform type of the attribute's value.
+    /// The Terraform type of the attribute's value, as declared to Terraform.
     pub fn value_type(&self) -> Type {
         match &self.kind {
             AttributeKind::Typed(ty) => ty.clone(),
-            AttributeKind::Nested(nesting, attributes) => {
-                let object = object_type(attributes);
-                match nesting {
-                    Nesting::Single => object,
-                    Nesting::List => Type::list(object),
-                    Nesting::Set => Type::set(object),
-                    Nesting::Map => Type::map(object),
-                }
+            AttributeKind::Nested(nesting, attributes) => nested_type(*nesting, attributes),
+            AttributeKind::Shaped(..) => Type::Dynamic,
+        }
+    }
+
+    /// The type the attribute's value has once conformed: for shaped attributes the
+    /// shape's type, otherwise the declared type.
+    pub fn shape_type(&self) -> Type {
+        match &self.kind {
+            AttributeKind::Typed(ty) => ty.clone(),
+            AttributeKind::Nested(nesting, attributes) => nested_type(
+                *nesting,
+                &attributes
+                    .iter()
+                    .map(|a| (a.name.clone(), a.shape_type()))
+                    .collect::<Vec<_>>(),
+            ),
+            AttributeKind::Shaped(nesting, attributes) => nested_type(
+                *nesting,
+                &attributes
+                    .iter()
+                    .map(|a| (a.name.clone(), a.shape_type()))
+                    .collect::<Vec<_>>(),
+            ),
+        }
+    }
+
+    /// The nested attributes, for nested and shaped attributes.
+    pub fn children(&self) -> Option<&[Attribute]> {
+        match &self.kind {
+            AttributeKind::Typed(_) => None,
+            AttributeKind::Nested(_, children) | AttributeKind::Shaped(_, children) => {
+                Some(children)
             }
         }
     }
@@ -288,6 +330,94 @@ impl Attribute {
 /// The object type of a list of attributes.
 pub fn object_type(attributes: &[Attribute]) -> Type {
     Type::object(attributes.iter().map(|a| (a.name.clone(), a.value_type())))
+}
+
+/// The type holding objects of these attributes in the given nesting.
+fn nested_type<A: NamedType>(nesting: Nesting, attributes: &[A]) -> Type {
+    let object = Type::object(attributes.iter().map(NamedType::named_type));
+    match nesting {
+        Nesting::Single => object,
+        Nesting::List => Type::list(object),
+        Nesting::Set => Type::set(object),
+        Nesting::Map => Type::map(object),
+    }
+}
+
+/// Something that contributes a named attribute type to an object type.
+trait NamedType {
+    fn named_type(&self) -> (String, Type);
+}
+
+impl NamedType for Attribute {
+    fn named_type(&self) -> (String, Type) {
+        (self.name.clone(), self.value_type())
+    }
+}
+
+impl NamedType for (String, Type) {
+    fn named_type(&self) -> (String, Type) {
+        self.clone()
+    }
+}
+
+/// A value with every shaped attribute converted to its shape, for resources to decode.
+///
+/// Errors carry the full path from the value's root.
+pub fn conform(attributes: &[Attribute], value: &Value) -> Result<Value, tfvalue::DecodeError> {
+    conform_object(attributes, value, &AttributePath::root())
+}
+
+fn conform_object(
+    attributes: &[Attribute],
+    value: &Value,
+    path: &AttributePath,
+) -> Result<Value, tfvalue::DecodeError> {
+    let Value::Object(map) = value else {
+        return Ok(value.clone());
+    };
+    let mut out = map.clone();
+    for attribute in attributes {
+        let Some(v) = map.get(&attribute.name) else {
+            continue;
+        };
+        let attr_path = path.clone().attribute(attribute.name.clone());
+        let conformed = match &attribute.kind {
+            AttributeKind::Typed(_) => continue,
+            AttributeKind::Shaped(..) => {
+                tfvalue::convert(v, &attribute.shape_type()).map_err(|e| {
+                    tfvalue::DecodeError::new(attr_path.clone().join(e.path()), e.message())
+                })?
+            }
+            AttributeKind::Nested(Nesting::Single, children) => {
+                conform_object(children, v, &attr_path)?
+            }
+            AttributeKind::Nested(_, children) => match v {
+                Value::List(items) | Value::Set(items) => Value::List(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            conform_object(children, item, &attr_path.clone().index(i as i64))
+                        })
+                        .collect::<Result<_, _>>()?,
+                ),
+                Value::Map(items) => Value::Map(
+                    items
+                        .iter()
+                        .map(|(k, item)| {
+                            Ok((
+                                k.clone(),
+                                conform_object(children, item, &attr_path.clone().key(k.clone()))?,
+                            ))
+                        })
+                        .collect::<Result<_, tfvalue::DecodeError>>()?,
+                ),
+                other => other.clone(),
+            },
+        };
+        out.insert(attribute.name.clone(), conformed);
+    }
+    Ok(Value::Object(out))
 }
 
 /// A resource's, provider's or identity's schema.
@@ -306,7 +436,12 @@ pub struct Schema {
 impl Schema {
     /// A schema of the given attributes, version 0.
     pub fn new(description: &str, attributes: Vec<Attribute>) -> Self {
-        Self { version: 0, description: description.to_string(), deprecation: None, attributes }
+        Self {
+            version: 0,
+            description: description.to_string(),
+            deprecation: None,
+            attributes,
+        }
     }
 
     /// The same schema with another version.
@@ -334,11 +469,15 @@ impl Schema {
     }
 }
 
-fn walk_into<'a>(base: &AttributePath, attributes: &'a [Attribute], out: &mut Vec<(AttributePath, &'a Attribute)>) {
+fn walk_into<'a>(
+    base: &AttributePath,
+    attributes: &'a [Attribute],
+    out: &mut Vec<(AttributePath, &'a Attribute)>,
+) {
     for attribute in attributes {
         let path = base.clone().attribute(attribute.name.clone());
         out.push((path.clone(), attribute));
-        if let AttributeKind::Nested(_, children) = &attribute.kind {
+        if let Some(children) = attribute.children() {
             walk_into(&path, children, out);
         }
     }
@@ -346,7 +485,12 @@ fn walk_into<'a>(base: &AttributePath, attributes: &'a [Attribute], out: &mut Ve
 
 /// A null object of the given attributes: every attribute present and null.
 pub fn null_object(attributes: &[Attribute]) -> Value {
-    Value::Object(attributes.iter().map(|a| (a.name.clone(), Value::Null)).collect::<BTreeMap<_, _>>())
+    Value::Object(
+        attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null))
+            .collect::<BTreeMap<_, _>>(),
+    )
 }
 
 #[cfg(test)]
@@ -355,14 +499,23 @@ mod tests {
 
     #[test]
     fn nested_types_follow_nesting() {
-        let rules = Attribute::map_nested("rules", vec![Attribute::number("retention_days").required()]);
+        let rules = Attribute::map_nested(
+            "rules",
+            vec![Attribute::number("retention_days").required()],
+        );
         assert_eq!(
             rules.value_type(),
             Type::map(Type::object([("retention_days", Type::Number)]))
         );
-        let schema = Schema::new("x", vec![Attribute::single_nested("policy", vec![rules]).optional()]);
+        let schema = Schema::new(
+            "x",
+            vec![Attribute::single_nested("policy", vec![rules]).optional()],
+        );
         let paths: Vec<String> = schema.walk().iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(paths, ["policy", "policy.rules", "policy.rules.retention_days"]);
+        assert_eq!(
+            paths,
+            ["policy", "policy.rules", "policy.rules.retention_days"]
+        );
     }
 
     #[test]

@@ -12,9 +12,9 @@ use tokio_util::sync::CancellationToken;
 use super::diagnostics::{Diagnostic, Diagnostics};
 use super::plan::{apply_schema_steps, null_write_only};
 use super::resource::{
-    ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest, MoveStateResponse,
-    PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource, UpgradeStateRequest,
-    UpgradeStateResponse,
+    ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,
+    MoveStateResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,
+    UpgradeStateRequest, UpgradeStateResponse,
 };
 use super::schema::Schema;
 use super::validate::validate_config;
@@ -76,12 +76,16 @@ impl ProviderServer {
 
     /// Every resource type with its schema.
     pub fn resource_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.resources.iter().map(|(name, e)| (name.as_str(), &e.schema))
+        self.resources
+            .iter()
+            .map(|(name, e)| (name.as_str(), &e.schema))
     }
 
     /// Every resource type that has an identity, with its identity schema.
     pub fn identity_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.resources.iter().filter_map(|(name, e)| e.identity_schema.as_ref().map(|s| (name.as_str(), s)))
+        self.resources
+            .iter()
+            .filter_map(|(name, e)| e.identity_schema.as_ref().map(|s| (name.as_str(), s)))
     }
 
     /// The schema of a resource type, or a diagnostic naming the known types.
@@ -96,7 +100,12 @@ impl ProviderServer {
 
     fn entry(&self, type_name: &str) -> Result<&ResourceEntry, Diagnostics> {
         self.resources.get(type_name).ok_or_else(|| {
-            let known = self.resources.keys().cloned().collect::<Vec<_>>().join(", ");
+            let known = self
+                .resources
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
             Diagnostic::error(
                 "Unknown resource type",
                 format!("This provider has no resource type {type_name:?}; it has: {known}."),
@@ -154,7 +163,10 @@ impl ProviderServer {
         };
         let mut diagnostics = Diagnostics::new();
         validate_config(&entry.schema.attributes, config, &mut diagnostics);
-        entry.resource.validate(&self.context(), config, &mut diagnostics).await;
+        entry
+            .resource
+            .validate(&self.context(), config, &mut diagnostics)
+            .await;
         diagnostics
     }
 
@@ -162,12 +174,23 @@ impl ProviderServer {
     pub async fn plan(&self, type_name: &str, request: PlanRequest) -> PlanResponse {
         let entry = match self.entry(type_name) {
             Ok(e) => e,
-            Err(diagnostics) => return PlanResponse { diagnostics, ..Default::default() },
+            Err(diagnostics) => {
+                return PlanResponse {
+                    diagnostics,
+                    ..Default::default()
+                }
+            }
         };
-        let mut response = PlanResponse { planned_private: request.prior_private.clone(), ..Default::default() };
+        let mut response = PlanResponse {
+            planned_private: request.prior_private.clone(),
+            ..Default::default()
+        };
         if request.is_destroy() {
             response.planned_state = Value::Null;
-            entry.resource.modify_plan(&self.context(), &request, &mut response).await;
+            entry
+                .resource
+                .modify_plan(&self.context(), &request, &mut response)
+                .await;
             return response;
         }
         let mut planned = request.proposed_state.clone();
@@ -180,7 +203,10 @@ impl ProviderServer {
         );
         response.planned_state = planned;
         response.requires_replace = steps.requires_replace;
-        entry.resource.modify_plan(&self.context(), &request, &mut response).await;
+        entry
+            .resource
+            .modify_plan(&self.context(), &request, &mut response)
+            .await;
         response.requires_replace.sort();
         response.requires_replace.dedup();
         response
@@ -190,10 +216,18 @@ impl ProviderServer {
     pub async fn apply(&self, type_name: &str, request: ApplyRequest) -> ApplyResponse {
         let entry = match self.entry(type_name) {
             Ok(e) => e,
-            Err(diagnostics) => return ApplyResponse { diagnostics, ..Default::default() },
+            Err(diagnostics) => {
+                return ApplyResponse {
+                    diagnostics,
+                    ..Default::default()
+                }
+            }
         };
         let ctx = self.context();
-        let mut response = ApplyResponse { private: request.planned_private.clone(), ..Default::default() };
+        let mut response = ApplyResponse {
+            private: request.planned_private.clone(),
+            ..Default::default()
+        };
         if request.planned_state.is_null() {
             response.new_state = request.prior_state.clone();
             entry.resource.delete(&ctx, &request, &mut response).await;
@@ -227,14 +261,22 @@ impl ProviderServer {
     pub async fn read(&self, type_name: &str, request: ReadRequest) -> ReadResponse {
         let entry = match self.entry(type_name) {
             Ok(e) => e,
-            Err(diagnostics) => return ReadResponse { diagnostics, ..Default::default() },
+            Err(diagnostics) => {
+                return ReadResponse {
+                    diagnostics,
+                    ..Default::default()
+                }
+            }
         };
         let mut response = ReadResponse {
             new_state: request.current_state.clone(),
             private: request.private.clone(),
             ..Default::default()
         };
-        entry.resource.read(&self.context(), &request, &mut response).await;
+        entry
+            .resource
+            .read(&self.context(), &request, &mut response)
+            .await;
         if self.write_only_supported() {
             null_write_only(&entry.schema.attributes, &mut response.new_state);
         }
@@ -245,10 +287,18 @@ impl ProviderServer {
     pub async fn import(&self, type_name: &str, request: ImportRequest) -> ImportResponse {
         let entry = match self.entry(type_name) {
             Ok(e) => e,
-            Err(diagnostics) => return ImportResponse { diagnostics, ..Default::default() },
+            Err(diagnostics) => {
+                return ImportResponse {
+                    diagnostics,
+                    ..Default::default()
+                }
+            }
         };
         let mut response = ImportResponse::default();
-        entry.resource.import(&self.context(), &request, &mut response).await;
+        entry
+            .resource
+            .import(&self.context(), &request, &mut response)
+            .await;
         response
     }
 
@@ -263,10 +313,20 @@ impl ProviderServer {
     }
 
     /// Upgrades stored state (JSON) to the current schema.
-    pub fn upgrade_state(&self, type_name: &str, version: i64, raw_json: serde_json::Value) -> UpgradeStateResponse {
+    pub fn upgrade_state(
+        &self,
+        type_name: &str,
+        version: i64,
+        raw_json: serde_json::Value,
+    ) -> UpgradeStateResponse {
         let entry = match self.entry(type_name) {
             Ok(e) => e,
-            Err(diagnostics) => return UpgradeStateResponse { diagnostics, ..Default::default() },
+            Err(diagnostics) => {
+                return UpgradeStateResponse {
+                    diagnostics,
+                    ..Default::default()
+                }
+            }
         };
         let mut response = UpgradeStateResponse::default();
         if version == entry.schema.version {
@@ -274,7 +334,9 @@ impl ProviderServer {
             let conformed = conform_json(raw_json, &ty);
             match tfvalue::decode_json(conformed.to_string().as_bytes(), &ty) {
                 Ok(state) => response.state = state,
-                Err(e) => response.diagnostics.error("Stored state does not match the schema", e.to_string()),
+                Err(e) => response
+                    .diagnostics
+                    .error("Stored state does not match the schema", e.to_string()),
             }
             return response;
         }
@@ -289,7 +351,9 @@ impl ProviderServer {
             );
             return response;
         }
-        entry.resource.upgrade_state(&UpgradeStateRequest { version, raw_json }, &mut response);
+        entry
+            .resource
+            .upgrade_state(&UpgradeStateRequest { version, raw_json }, &mut response);
         response
     }
 
@@ -297,7 +361,12 @@ impl ProviderServer {
     pub fn move_state(&self, type_name: &str, request: MoveStateRequest) -> MoveStateResponse {
         let entry = match self.entry(type_name) {
             Ok(e) => e,
-            Err(diagnostics) => return MoveStateResponse { diagnostics, ..Default::default() },
+            Err(diagnostics) => {
+                return MoveStateResponse {
+                    diagnostics,
+                    ..Default::default()
+                }
+            }
         };
         let mut response = MoveStateResponse::default();
         entry.resource.move_state(&request, &mut response);
@@ -323,9 +392,11 @@ pub(crate) fn conform_json(json: serde_json::Value, ty: &Type) -> serde_json::Va
         (J::Array(items), Type::List(e) | Type::Set(e)) => {
             J::Array(items.into_iter().map(|i| conform_json(i, e)).collect())
         }
-        (J::Object(map), Type::Map(e)) => {
-            J::Object(map.into_iter().map(|(k, v)| (k, conform_json(v, e))).collect())
-        }
+        (J::Object(map), Type::Map(e)) => J::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, conform_json(v, e)))
+                .collect(),
+        ),
         (other, _) => other,
     }
 }

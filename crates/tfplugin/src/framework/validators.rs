@@ -16,7 +16,10 @@ pub fn check<F>(description: &str, check: F) -> Check<F>
 where
     F: Fn(&Value) -> Result<(), String> + Send + Sync,
 {
-    Check { description: description.to_string(), check }
+    Check {
+        description: description.to_string(),
+        check,
+    }
 }
 
 impl<F> Validator for Check<F>
@@ -29,39 +32,55 @@ where
 
     fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
         if let Err(problem) = (self.check)(value) {
-            diagnostics.error_at(path.clone(), "Invalid attribute value", format!("{problem}. {}", self.description));
+            diagnostics.error_at(
+                path.clone(),
+                "Invalid attribute value",
+                format!("{problem}. {}", self.description),
+            );
         }
     }
 }
 
 /// A whole number in `min..=max`.
 pub fn int_between(min: i64, max: i64) -> impl Validator {
-    check(&format!("Must be a whole number from {min} to {max}."), move |v| match v {
-        Value::Number(n) => match n.as_i64() {
-            Some(i) if (min..=max).contains(&i) => Ok(()),
-            _ => Err(format!("{n} is not allowed")),
+    check(
+        &format!("Must be a whole number from {min} to {max}."),
+        move |v| match v {
+            Value::Number(n) => match n.as_i64() {
+                Some(i) if (min..=max).contains(&i) => Ok(()),
+                _ => Err(format!("{n} is not allowed")),
+            },
+            _ => Err("not a number".to_string()),
         },
-        _ => Err("not a number".to_string()),
-    })
+    )
 }
 
 /// One of the given strings.
 pub fn one_of(allowed: &'static [&'static str]) -> impl Validator {
-    let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
-    check(&format!("Must be one of {list}."), move |v| match v.as_str() {
-        Some(s) if allowed.contains(&s) => Ok(()),
-        Some(s) => Err(format!("{s:?} is not allowed")),
-        None => Err("not a string".to_string()),
+    let list = allowed
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    check(&format!("Must be one of {list}."), move |v| {
+        match v.as_str() {
+            Some(s) if allowed.contains(&s) => Ok(()),
+            Some(s) => Err(format!("{s:?} is not allowed")),
+            None => Err("not a string".to_string()),
+        }
     })
 }
 
 /// A string of `min..=max` characters.
 pub fn string_length(min: usize, max: usize) -> impl Validator {
-    check(&format!("Must be {min} to {max} characters long."), move |v| match v.as_str() {
-        Some(s) if (min..=max).contains(&s.chars().count()) => Ok(()),
-        Some(s) => Err(format!("{s:?} has {} characters", s.chars().count())),
-        None => Err("not a string".to_string()),
-    })
+    check(
+        &format!("Must be {min} to {max} characters long."),
+        move |v| match v.as_str() {
+            Some(s) if (min..=max).contains(&s.chars().count()) => Ok(()),
+            Some(s) => Err(format!("{s:?} has {} characters", s.chars().count())),
+            None => Err("not a string".to_string()),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -5,11 +5,19 @@
 use tfvalue::{AttributePath, PathStep, Type, Value};
 
 use super::proto::tfplugin6 as pb;
-use crate::framework::{Attribute, AttributeKind, Constraint, Diagnostic, Diagnostics, Nesting, Schema, Severity};
+use crate::framework::{
+    Attribute, AttributeKind, Constraint, Diagnostic, Diagnostics, Nesting, Schema, Severity,
+};
 
 /// Decodes a DynamicValue against a type; an absent value is null.
-pub(crate) fn decode_dynamic(value: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostic> {
-    let Some(value) = value else { return Ok(Value::Null) };
+pub(crate) fn decode_dynamic(
+    value: Option<&pb::DynamicValue>,
+    ty: &Type,
+    what: &str,
+) -> Result<Value, Diagnostic> {
+    let Some(value) = value else {
+        return Ok(Value::Null);
+    };
     let decoded = if !value.msgpack.is_empty() {
         tfvalue::decode_msgpack(&value.msgpack, ty).map_err(|e| e.to_string())
     } else if !value.json.is_empty() {
@@ -26,7 +34,11 @@ pub(crate) fn decode_dynamic(value: Option<&pb::DynamicValue>, ty: &Type, what: 
 }
 
 /// Encodes a value as msgpack DynamicValue.
-pub(crate) fn encode_dynamic(value: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostic> {
+pub(crate) fn encode_dynamic(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+) -> Result<pb::DynamicValue, Diagnostic> {
     tfvalue::encode_msgpack(value, ty)
         .map(|msgpack| pb::DynamicValue { msgpack, json: Vec::new() })
         .map_err(|e| {
@@ -105,7 +117,9 @@ pub(crate) fn schema_to_proto(schema: &Schema) -> pb::Schema {
 
 fn attribute_to_proto(attribute: &Attribute) -> pb::schema::Attribute {
     let (ty, nested_type) = match &attribute.kind {
-        AttributeKind::Typed(ty) => (type_bytes(ty), None),
+        AttributeKind::Typed(_) | AttributeKind::Shaped(..) => {
+            (type_bytes(&attribute.value_type()), None)
+        }
         AttributeKind::Nested(nesting, children) => {
             use pb::schema::object::NestingMode;
             let mode = match nesting {
@@ -130,7 +144,10 @@ fn attribute_to_proto(attribute: &Attribute) -> pb::schema::Attribute {
         nested_type,
         description: attribute.description.clone(),
         required: attribute.constraint == Constraint::Required,
-        optional: matches!(attribute.constraint, Constraint::Optional | Constraint::OptionalComputed),
+        optional: matches!(
+            attribute.constraint,
+            Constraint::Optional | Constraint::OptionalComputed
+        ),
         computed: attribute.constraint.is_computed(),
         sensitive: attribute.sensitive,
         description_kind: pb::StringKind::Markdown as i32,
@@ -169,7 +186,11 @@ mod tests {
 
     #[test]
     fn paths_round_trip() {
-        let path = AttributePath::attr("policy").attribute("rules").key("daily").attribute("copy_to").index(2);
+        let path = AttributePath::attr("policy")
+            .attribute("rules")
+            .key("daily")
+            .attribute("copy_to")
+            .index(2);
         assert_eq!(path_from_proto(&path_to_proto(&path)), path);
     }
 
@@ -186,10 +207,20 @@ mod tests {
             ],
         );
         let block = schema_to_proto(&schema).block.unwrap();
-        let flags: Vec<_> = block.attributes.iter().map(|a| (a.required, a.optional, a.computed)).collect();
+        let flags: Vec<_> = block
+            .attributes
+            .iter()
+            .map(|a| (a.required, a.optional, a.computed))
+            .collect();
         assert_eq!(
             flags,
-            vec![(true, false, false), (false, true, true), (false, false, true), (false, true, false), (false, true, false)]
+            vec![
+                (true, false, false),
+                (false, true, true),
+                (false, false, true),
+                (false, true, false),
+                (false, true, false)
+            ]
         );
         assert!(block.attributes[3].write_only && block.attributes[3].sensitive);
         assert_eq!(block.attributes[0].r#type, b"\"string\"");
@@ -198,8 +229,16 @@ mod tests {
 
     #[test]
     fn malformed_dynamic_value_is_a_diagnostic() {
-        let bad = pb::DynamicValue { msgpack: vec![0xc1, 0xff, 0x00], json: Vec::new() };
-        let err = decode_dynamic(Some(&bad), &Type::object([("a", Type::String)]), "configuration").unwrap_err();
+        let bad = pb::DynamicValue {
+            msgpack: vec![0xc1, 0xff, 0x00],
+            json: Vec::new(),
+        };
+        let err = decode_dynamic(
+            Some(&bad),
+            &Type::object([("a", Type::String)]),
+            "configuration",
+        )
+        .unwrap_err();
         assert!(err.is_error());
         assert!(err.summary.contains("Malformed configuration"));
     }

@@ -12,8 +12,8 @@ use super::convert::{
 };
 use super::proto::tfplugin6 as pb;
 use crate::framework::{
-    ApplyRequest, Diagnostic, Diagnostics, ImportRequest, MoveStateRequest, PlanRequest, ProviderServer,
-    ReadRequest, Schema,
+    ApplyRequest, Diagnostic, Diagnostics, ImportRequest, MoveStateRequest, PlanRequest,
+    ProviderServer, ReadRequest, Schema,
 };
 
 /// The gRPC face of a [`ProviderServer`].
@@ -25,7 +25,9 @@ pub struct ProviderService {
 impl ProviderService {
     /// Wraps a provider server.
     pub fn new(server: ProviderServer) -> Self {
-        Self { server: Arc::new(server) }
+        Self {
+            server: Arc::new(server),
+        }
     }
 
     /// The server this service routes to.
@@ -44,7 +46,8 @@ impl ProviderService {
 
     fn note_capabilities(&self, capabilities: Option<&pb::ClientCapabilities>) {
         if let Some(c) = capabilities {
-            self.server.note_write_only_support(c.write_only_attributes_allowed);
+            self.server
+                .note_write_only_support(c.write_only_attributes_allowed);
         }
     }
 
@@ -52,11 +55,18 @@ impl ProviderService {
         self.server.resource_schema(type_name)
     }
 
-    fn identity_data(&self, type_name: &str, state: &Value, diagnostics: &mut Diagnostics) -> Option<pb::ResourceIdentityData> {
+    fn identity_data(
+        &self,
+        type_name: &str,
+        state: &Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<pb::ResourceIdentityData> {
         let schema = self.server.identity_schema(type_name)?;
         let identity = self.server.identity(type_name, state)?;
         match encode_dynamic(&identity, &schema.value_type(), "resource identity") {
-            Ok(v) => Some(pb::ResourceIdentityData { identity_data: Some(v) }),
+            Ok(v) => Some(pb::ResourceIdentityData {
+                identity_data: Some(v),
+            }),
             Err(d) => {
                 diagnostics.push(d);
                 None
@@ -79,15 +89,28 @@ macro_rules! decode_or_return {
 }
 
 /// Encodes a value, adding a diagnostic on failure.
-fn encode_into(value: &Value, ty: &Type, what: &str, diagnostics: &mut Diagnostics) -> Option<pb::DynamicValue> {
-    encode_dynamic(value, ty, what).map_err(|d| diagnostics.push(d)).ok()
+fn encode_into(
+    value: &Value,
+    ty: &Type,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<pb::DynamicValue> {
+    encode_dynamic(value, ty, what)
+        .map_err(|d| diagnostics.push(d))
+        .ok()
 }
 
 fn raw_state_json(raw: Option<&pb::RawState>) -> Result<serde_json::Value, Diagnostic> {
-    let Some(raw) = raw else { return Ok(serde_json::Value::Null) };
+    let Some(raw) = raw else {
+        return Ok(serde_json::Value::Null);
+    };
     if !raw.json.is_empty() {
-        return serde_json::from_slice(&raw.json)
-            .map_err(|e| Diagnostic::error("Malformed stored state", format!("The stored state is not valid JSON: {e}")));
+        return serde_json::from_slice(&raw.json).map_err(|e| {
+            Diagnostic::error(
+                "Malformed stored state",
+                format!("The stored state is not valid JSON: {e}"),
+            )
+        });
     }
     if !raw.flatmap.is_empty() {
         return Err(Diagnostic::error(
@@ -108,7 +131,9 @@ impl pb::provider_server::Provider for ProviderService {
         let resources = self
             .server
             .resource_schemas()
-            .map(|(name, _)| pb::get_metadata::ResourceMetadata { type_name: name.to_string() })
+            .map(|(name, _)| pb::get_metadata::ResourceMetadata {
+                type_name: name.to_string(),
+            })
             .collect();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(Self::capabilities()),
@@ -122,8 +147,11 @@ impl pb::provider_server::Provider for ProviderService {
         _request: Request<pb::get_provider_schema::Request>,
     ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
         tracing::debug!(tf_rpc = "GetProviderSchema", "received request");
-        let resource_schemas =
-            self.server.resource_schemas().map(|(name, s)| (name.to_string(), schema_to_proto(s))).collect();
+        let resource_schemas = self
+            .server
+            .resource_schemas()
+            .map(|(name, s)| (name.to_string(), schema_to_proto(s)))
+            .collect();
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(schema_to_proto(self.server.provider_schema())),
             resource_schemas,
@@ -137,9 +165,15 @@ impl pb::provider_server::Provider for ProviderService {
         _request: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<Response<pb::get_resource_identity_schemas::Response>, Status> {
         tracing::debug!(tf_rpc = "GetResourceIdentitySchemas", "received request");
-        let identity_schemas =
-            self.server.identity_schemas().map(|(name, s)| (name.to_string(), identity_schema_to_proto(s))).collect();
-        Ok(Response::new(pb::get_resource_identity_schemas::Response { identity_schemas, diagnostics: Vec::new() }))
+        let identity_schemas = self
+            .server
+            .identity_schemas()
+            .map(|(name, s)| (name.to_string(), identity_schema_to_proto(s)))
+            .collect();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas,
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn upgrade_resource_identity(
@@ -154,13 +188,19 @@ impl pb::provider_server::Provider for ProviderService {
             diagnostics: diagnostics_to_proto(d),
         };
         let Some(schema) = self.server.identity_schema(&request.type_name) else {
-            diagnostics.error("Resource has no identity", format!("{} has no resource identity.", request.type_name));
+            diagnostics.error(
+                "Resource has no identity",
+                format!("{} has no resource identity.", request.type_name),
+            );
             return Ok(Response::new(respond(&diagnostics)));
         };
         if request.version != schema.version {
             diagnostics.error(
                 "Unsupported identity version",
-                format!("Identity version {} of {} cannot be upgraded.", request.version, request.type_name),
+                format!(
+                    "Identity version {} of {} cannot be upgraded.",
+                    request.version, request.type_name
+                ),
             );
             return Ok(Response::new(respond(&diagnostics)));
         }
@@ -173,7 +213,10 @@ impl pb::provider_server::Provider for ProviderService {
         };
         let ty = schema.value_type();
         let identity = decode_or_return!(
-            Some(&pb::DynamicValue { msgpack: Vec::new(), json: json.to_string().into_bytes() }),
+            Some(&pb::DynamicValue {
+                msgpack: Vec::new(),
+                json: json.to_string().into_bytes()
+            }),
             &ty,
             "resource identity",
             diagnostics,
@@ -181,7 +224,9 @@ impl pb::provider_server::Provider for ProviderService {
         );
         let data = encode_into(&identity, &ty, "resource identity", &mut diagnostics);
         Ok(Response::new(pb::upgrade_resource_identity::Response {
-            upgraded_identity: data.map(|d| pb::ResourceIdentityData { identity_data: Some(d) }),
+            upgraded_identity: data.map(|d| pb::ResourceIdentityData {
+                identity_data: Some(d),
+            }),
             diagnostics: diagnostics_to_proto(&diagnostics),
         }))
     }
@@ -193,9 +238,17 @@ impl pb::provider_server::Provider for ProviderService {
         tracing::debug!(tf_rpc = "ValidateProviderConfig", "received request");
         let request = request.into_inner();
         let mut diagnostics = Diagnostics::new();
-        let respond = |d: &Diagnostics| pb::validate_provider_config::Response { diagnostics: diagnostics_to_proto(d) };
+        let respond = |d: &Diagnostics| pb::validate_provider_config::Response {
+            diagnostics: diagnostics_to_proto(d),
+        };
         let ty = self.server.provider_schema().value_type();
-        let config = decode_or_return!(request.config.as_ref(), &ty, "provider configuration", diagnostics, respond);
+        let config = decode_or_return!(
+            request.config.as_ref(),
+            &ty,
+            "provider configuration",
+            diagnostics,
+            respond
+        );
         diagnostics.extend(self.server.validate_provider_config(&config).await);
         Ok(Response::new(respond(&diagnostics)))
     }
@@ -208,9 +261,17 @@ impl pb::provider_server::Provider for ProviderService {
         let request = request.into_inner();
         self.note_capabilities(request.client_capabilities.as_ref());
         let mut diagnostics = Diagnostics::new();
-        let respond = |d: &Diagnostics| pb::configure_provider::Response { diagnostics: diagnostics_to_proto(d) };
+        let respond = |d: &Diagnostics| pb::configure_provider::Response {
+            diagnostics: diagnostics_to_proto(d),
+        };
         let ty = self.server.provider_schema().value_type();
-        let config = decode_or_return!(request.config.as_ref(), &ty, "provider configuration", diagnostics, respond);
+        let config = decode_or_return!(
+            request.config.as_ref(),
+            &ty,
+            "provider configuration",
+            diagnostics,
+            respond
+        );
         diagnostics.extend(self.server.configure(&config).await);
         Ok(Response::new(respond(&diagnostics)))
     }
@@ -223,13 +284,25 @@ impl pb::provider_server::Provider for ProviderService {
         self.note_capabilities(request.client_capabilities.as_ref());
         tracing::debug!(tf_rpc = "ValidateResourceConfig", tf_resource_type = %request.type_name, "received request");
         let mut diagnostics = Diagnostics::new();
-        let respond = |d: &Diagnostics| pb::validate_resource_config::Response { diagnostics: diagnostics_to_proto(d) };
+        let respond = |d: &Diagnostics| pb::validate_resource_config::Response {
+            diagnostics: diagnostics_to_proto(d),
+        };
         let schema = match self.schema_of(&request.type_name) {
             Ok(s) => s,
             Err(d) => return Ok(Response::new(respond(&d))),
         };
-        let config = decode_or_return!(request.config.as_ref(), &schema.value_type(), "configuration", diagnostics, respond);
-        diagnostics.extend(self.server.validate_resource_config(&request.type_name, &config).await);
+        let config = decode_or_return!(
+            request.config.as_ref(),
+            &schema.value_type(),
+            "configuration",
+            diagnostics,
+            respond
+        );
+        diagnostics.extend(
+            self.server
+                .validate_resource_config(&request.type_name, &config)
+                .await,
+        );
         Ok(Response::new(respond(&diagnostics)))
     }
 
@@ -255,12 +328,19 @@ impl pb::provider_server::Provider for ProviderService {
                 return Ok(Response::new(respond(&diagnostics)));
             }
         };
-        let upgraded = self.server.upgrade_state(&request.type_name, request.version, json);
+        let upgraded = self
+            .server
+            .upgrade_state(&request.type_name, request.version, json);
         diagnostics.extend(upgraded.diagnostics);
         let upgraded_state = if diagnostics.has_errors() {
             None
         } else {
-            encode_into(&upgraded.state, &schema.value_type(), "upgraded state", &mut diagnostics)
+            encode_into(
+                &upgraded.state,
+                &schema.value_type(),
+                "upgraded state",
+                &mut diagnostics,
+            )
         };
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state,
@@ -285,14 +365,27 @@ impl pb::provider_server::Provider for ProviderService {
             Err(d) => return Ok(Response::new(respond(&d))),
         };
         let ty = schema.value_type();
-        let current_state = decode_or_return!(request.current_state.as_ref(), &ty, "stored state", diagnostics, respond);
+        let current_state = decode_or_return!(
+            request.current_state.as_ref(),
+            &ty,
+            "stored state",
+            diagnostics,
+            respond
+        );
         let read = self
             .server
-            .read(&request.type_name, ReadRequest { current_state, private: request.private })
+            .read(
+                &request.type_name,
+                ReadRequest {
+                    current_state,
+                    private: request.private,
+                },
+            )
             .await;
         diagnostics.extend(read.diagnostics);
         let new_state = encode_into(&read.new_state, &ty, "refreshed state", &mut diagnostics);
-        let new_identity = self.identity_data(&request.type_name, &read.new_state, &mut diagnostics);
+        let new_identity =
+            self.identity_data(&request.type_name, &read.new_state, &mut diagnostics);
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             diagnostics: diagnostics_to_proto(&diagnostics),
@@ -319,20 +412,51 @@ impl pb::provider_server::Provider for ProviderService {
             Err(d) => return Ok(Response::new(respond(&d))),
         };
         let ty = schema.value_type();
-        let prior_state = decode_or_return!(request.prior_state.as_ref(), &ty, "prior state", diagnostics, respond);
-        let proposed_state =
-            decode_or_return!(request.proposed_new_state.as_ref(), &ty, "proposed state", diagnostics, respond);
-        let config = decode_or_return!(request.config.as_ref(), &ty, "configuration", diagnostics, respond);
+        let prior_state = decode_or_return!(
+            request.prior_state.as_ref(),
+            &ty,
+            "prior state",
+            diagnostics,
+            respond
+        );
+        let proposed_state = decode_or_return!(
+            request.proposed_new_state.as_ref(),
+            &ty,
+            "proposed state",
+            diagnostics,
+            respond
+        );
+        let config = decode_or_return!(
+            request.config.as_ref(),
+            &ty,
+            "configuration",
+            diagnostics,
+            respond
+        );
         let plan = self
             .server
-            .plan(&request.type_name, PlanRequest { config, prior_state, proposed_state, prior_private: request.prior_private })
+            .plan(
+                &request.type_name,
+                PlanRequest {
+                    config,
+                    prior_state,
+                    proposed_state,
+                    prior_private: request.prior_private,
+                },
+            )
             .await;
         diagnostics.extend(plan.diagnostics);
-        let planned_state = encode_into(&plan.planned_state, &ty, "planned state", &mut diagnostics);
-        let planned_identity = self.identity_data(&request.type_name, &plan.planned_state, &mut diagnostics);
+        let planned_state =
+            encode_into(&plan.planned_state, &ty, "planned state", &mut diagnostics);
+        let planned_identity =
+            self.identity_data(&request.type_name, &plan.planned_state, &mut diagnostics);
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state,
-            requires_replace: plan.requires_replace.iter().map(super::convert::path_to_proto).collect(),
+            requires_replace: plan
+                .requires_replace
+                .iter()
+                .map(super::convert::path_to_proto)
+                .collect(),
             planned_private: plan.planned_private,
             diagnostics: diagnostics_to_proto(&diagnostics),
             legacy_type_system: false,
@@ -357,19 +481,43 @@ impl pb::provider_server::Provider for ProviderService {
             Err(d) => return Ok(Response::new(respond(&d))),
         };
         let ty = schema.value_type();
-        let prior_state = decode_or_return!(request.prior_state.as_ref(), &ty, "prior state", diagnostics, respond);
-        let planned_state = decode_or_return!(request.planned_state.as_ref(), &ty, "planned state", diagnostics, respond);
-        let config = decode_or_return!(request.config.as_ref(), &ty, "configuration", diagnostics, respond);
+        let prior_state = decode_or_return!(
+            request.prior_state.as_ref(),
+            &ty,
+            "prior state",
+            diagnostics,
+            respond
+        );
+        let planned_state = decode_or_return!(
+            request.planned_state.as_ref(),
+            &ty,
+            "planned state",
+            diagnostics,
+            respond
+        );
+        let config = decode_or_return!(
+            request.config.as_ref(),
+            &ty,
+            "configuration",
+            diagnostics,
+            respond
+        );
         let applied = self
             .server
             .apply(
                 &request.type_name,
-                ApplyRequest { config, prior_state, planned_state, planned_private: request.planned_private },
+                ApplyRequest {
+                    config,
+                    prior_state,
+                    planned_state,
+                    planned_private: request.planned_private,
+                },
             )
             .await;
         diagnostics.extend(applied.diagnostics);
         let new_state = encode_into(&applied.new_state, &ty, "new state", &mut diagnostics);
-        let new_identity = self.identity_data(&request.type_name, &applied.new_state, &mut diagnostics);
+        let new_identity =
+            self.identity_data(&request.type_name, &applied.new_state, &mut diagnostics);
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state,
             private: applied.private,
@@ -394,7 +542,10 @@ impl pb::provider_server::Provider for ProviderService {
             Ok(s) => s,
             Err(d) => return Ok(Response::new(respond(&d))),
         };
-        let identity = match (self.server.identity_schema(&request.type_name), &request.identity) {
+        let identity = match (
+            self.server.identity_schema(&request.type_name),
+            &request.identity,
+        ) {
             (Some(identity_schema), Some(data)) => Some(decode_or_return!(
                 data.identity_data.as_ref(),
                 &identity_schema.value_type(),
@@ -404,12 +555,27 @@ impl pb::provider_server::Provider for ProviderService {
             )),
             _ => None,
         };
-        let imported = self.server.import(&request.type_name, ImportRequest { id: request.id, identity }).await;
+        let imported = self
+            .server
+            .import(
+                &request.type_name,
+                ImportRequest {
+                    id: request.id,
+                    identity,
+                },
+            )
+            .await;
         diagnostics.extend(imported.diagnostics);
         let mut imported_resources = Vec::new();
         if !diagnostics.has_errors() {
-            let state = encode_into(&imported.state, &schema.value_type(), "imported state", &mut diagnostics);
-            let identity = self.identity_data(&request.type_name, &imported.state, &mut diagnostics);
+            let state = encode_into(
+                &imported.state,
+                &schema.value_type(),
+                "imported state",
+                &mut diagnostics,
+            );
+            let identity =
+                self.identity_data(&request.type_name, &imported.state, &mut diagnostics);
             imported_resources.push(pb::import_resource_state::ImportedResource {
                 type_name: request.type_name.clone(),
                 state,
@@ -459,8 +625,16 @@ impl pb::provider_server::Provider for ProviderService {
         let (target_state, target_identity) = if diagnostics.has_errors() {
             (None, None)
         } else {
-            let state = encode_into(&moved.state, &schema.value_type(), "moved state", &mut diagnostics);
-            (state, self.identity_data(&request.target_type_name, &moved.state, &mut diagnostics))
+            let state = encode_into(
+                &moved.state,
+                &schema.value_type(),
+                "moved state",
+                &mut diagnostics,
+            );
+            (
+                state,
+                self.identity_data(&request.target_type_name, &moved.state, &mut diagnostics),
+            )
         };
         Ok(Response::new(pb::move_resource_state::Response {
             target_state,
@@ -484,6 +658,8 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
         tracing::debug!(tf_rpc = "StopProvider", "received request");
         self.server.stop();
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }
