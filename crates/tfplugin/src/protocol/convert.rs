@@ -87,6 +87,20 @@ pub(crate) fn diagnostics_to_proto(diagnostics: &Diagnostics) -> Vec<pb::Diagnos
     diagnostics.iter().map(diagnostic_to_proto).collect()
 }
 
+/// The detail, naming the attribute path when it reaches inside an attribute.
+///
+/// Terraform points at the attribute's source, but for a place inside a nested value
+/// (`policy.rules["daily"].retention_days`) it can only underline the whole outer
+/// attribute, so the path is spelled out.
+fn detail_with_path(d: &Diagnostic) -> String {
+    match &d.path {
+        Some(path) if path.steps().len() > 1 && !d.detail.contains(&path.to_string()) => {
+            format!("{}\n\nAttribute: {path}", d.detail)
+        }
+        _ => d.detail.clone(),
+    }
+}
+
 fn diagnostic_to_proto(d: &Diagnostic) -> pb::Diagnostic {
     pb::Diagnostic {
         severity: match d.severity {
@@ -94,7 +108,7 @@ fn diagnostic_to_proto(d: &Diagnostic) -> pb::Diagnostic {
             Severity::Warning => pb::diagnostic::Severity::Warning as i32,
         },
         summary: d.summary.clone(),
-        detail: d.detail.clone(),
+        detail: detail_with_path(d),
         attribute: d.path.as_ref().filter(|p| !p.is_root()).map(path_to_proto),
     }
 }
