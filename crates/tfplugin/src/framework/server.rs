@@ -312,12 +312,12 @@ impl ProviderServer {
         entry.resource.identity(state)
     }
 
-    /// Upgrades stored state (JSON) to the current schema.
+    /// Upgrades stored state (the JSON bytes Terraform keeps) to the current schema.
     pub fn upgrade_state(
         &self,
         type_name: &str,
         version: i64,
-        raw_json: serde_json::Value,
+        raw_json: &[u8],
     ) -> UpgradeStateResponse {
         let entry = match self.entry(type_name) {
             Ok(e) => e,
@@ -331,8 +331,15 @@ impl ProviderServer {
         let mut response = UpgradeStateResponse::default();
         if version == entry.schema.version {
             let ty = entry.schema.value_type();
-            let conformed = conform_json(raw_json, &ty);
-            match tfvalue::decode_json(conformed.to_string().as_bytes(), &ty) {
+            // Decoding the bytes directly keeps numbers exact; only state written by a build
+            // with other attributes (same version) takes the lossier reshaping route.
+            let decoded = tfvalue::decode_json(raw_json, &ty).or_else(|exact_error| {
+                let json: serde_json::Value =
+                    serde_json::from_slice(raw_json).map_err(|_| exact_error)?;
+                let conformed = conform_json(json, &ty);
+                tfvalue::decode_json(conformed.to_string().as_bytes(), &ty)
+            });
+            match decoded {
                 Ok(state) => response.state = state,
                 Err(e) => response
                     .diagnostics
@@ -351,9 +358,15 @@ impl ProviderServer {
             );
             return response;
         }
-        entry
-            .resource
-            .upgrade_state(&UpgradeStateRequest { version, raw_json }, &mut response);
+        match serde_json::from_slice(raw_json) {
+            Ok(raw_json) => entry
+                .resource
+                .upgrade_state(&UpgradeStateRequest { version, raw_json }, &mut response),
+            Err(e) => response.diagnostics.error(
+                "Malformed stored state",
+                format!("The stored state is not valid JSON: {e}"),
+            ),
+        }
         response
     }
 
@@ -398,5 +411,88 @@ pub(crate) fn conform_json(json: serde_json::Value, ty: &Type) -> serde_json::Va
                 .collect(),
         ),
         (other, _) => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::Attribute;
+    use async_trait::async_trait;
+
+    struct Thing;
+
+    #[async_trait]
+    impl Resource for Thing {
+        fn type_name(&self) -> &'static str {
+            "test_thing"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(
+                "",
+                vec![
+                    Attribute::string("name").required(),
+                    Attribute::number("size").optional(),
+                ],
+            )
+        }
+        async fn create(&self, _: &Context, _: &ApplyRequest, _: &mut ApplyResponse) {}
+        async fn read(&self, _: &Context, _: &ReadRequest, _: &mut ReadResponse) {}
+        async fn update(&self, _: &Context, _: &ApplyRequest, _: &mut ApplyResponse) {}
+        async fn delete(&self, _: &Context, _: &ApplyRequest, _: &mut ApplyResponse) {}
+    }
+
+    struct TestProvider;
+
+    #[async_trait]
+    impl Provider for TestProvider {
+        fn type_name(&self) -> &'static str {
+            "test"
+        }
+        fn schema(&self) -> Schema {
+            Schema::default()
+        }
+        fn resources(&self) -> Vec<Arc<dyn Resource>> {
+            vec![Arc::new(Thing)]
+        }
+        async fn configure(
+            &self,
+            _: &Value,
+            _: &mut Diagnostics,
+        ) -> Option<Arc<dyn Any + Send + Sync>> {
+            None
+        }
+    }
+
+    #[test]
+    fn upgrade_keeps_big_numbers_exact_and_drops_retired_attributes() {
+        let server = ProviderServer::new(TestProvider);
+        let exact = server.upgrade_state(
+            "test_thing",
+            0,
+            br#"{"name":"a","size":123456789012345678901234567890}"#,
+        );
+        assert!(!exact.diagnostics.has_errors(), "{:?}", exact.diagnostics);
+        assert_eq!(
+            exact.state.get("size").and_then(|v| match v {
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }),
+            Some("123456789012345678901234567890".to_string())
+        );
+        let reshaped = server.upgrade_state("test_thing", 0, br#"{"name":"a","retired":true}"#);
+        assert!(
+            !reshaped.diagnostics.has_errors(),
+            "{:?}",
+            reshaped.diagnostics
+        );
+        assert_eq!(reshaped.state.get("size"), Some(&Value::Null));
+        let newer = server.upgrade_state("test_thing", 3, b"{}");
+        assert!(newer.diagnostics.has_errors());
+        let unknown = server.upgrade_state("nope", 0, b"{}");
+        assert!(unknown
+            .diagnostics
+            .iter()
+            .any(|d| d.detail.contains("test_thing")));
     }
 }

@@ -321,16 +321,20 @@ impl pb::provider_server::Provider for ProviderService {
             Ok(s) => s,
             Err(d) => return Ok(Response::new(respond(&d))),
         };
-        let json = match raw_state_json(request.raw_state.as_ref()) {
-            Ok(j) => j,
-            Err(d) => {
-                diagnostics.push(d);
+        let raw = match request.raw_state.as_ref() {
+            Some(raw) if !raw.flatmap.is_empty() && raw.json.is_empty() => {
+                diagnostics.push(Diagnostic::error(
+                    "Unsupported state format",
+                    "This state is in the legacy flatmap format of Terraform 0.11 and older, which this provider never wrote.",
+                ));
                 return Ok(Response::new(respond(&diagnostics)));
             }
+            Some(raw) if !raw.json.is_empty() => raw.json.as_slice(),
+            _ => b"null".as_slice(),
         };
         let upgraded = self
             .server
-            .upgrade_state(&request.type_name, request.version, json);
+            .upgrade_state(&request.type_name, request.version, raw);
         diagnostics.extend(upgraded.diagnostics);
         let upgraded_state = if diagnostics.has_errors() {
             None
