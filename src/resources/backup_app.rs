@@ -10,11 +10,19 @@ use tfplugin::framework::{
 };
 use tfvalue::{Type, Value};
 
+use super::app_aws::{self, anchor, AppAwsModel, ReadOutcome};
+use super::aws::{aws_context, backend, cloud_diagnostic, str_attr};
 use super::cloud_schema::{app_aws_attribute, app_azure_attribute};
 use super::effective_policy::evaluate;
-use super::node::{converge_policy_node, plan_policy_node};
+use super::node::{
+    converge_policy_node, has_block, null_unknowns, plan_policy_node, settle_policy_document,
+};
 use super::policy_schema::policy_attribute;
-use super::state::import_state;
+use super::provider::ProviderData;
+use super::state::{import_state, reject_unimplemented_clouds, set_attr};
+
+/// How diagnostics name this resource type.
+const RESOURCE: &str = "backup_app";
 
 /// The `backup_app` resource.
 pub struct BackupApp;
@@ -28,6 +36,89 @@ const CLOUD_COMPUTED: &[&str] = &[
 ];
 
 impl BackupApp {
+    /// Creates or updates the app's AWS objects and fills in the state. A failure part-way saves
+    /// what exists (a created app is then tainted: the next apply replaces it, deleting it first;
+    /// an updated one gets a null `policy_document`, so the next plan converges it again).
+    async fn converge_aws(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        response: &mut ApplyResponse,
+    ) {
+        let diagnostics = &mut response.diagnostics;
+        response.new_state = request.prior_state.clone();
+        if reject_unimplemented_clouds(&request.config, diagnostics) {
+            return;
+        }
+        let Some(context) = aws_context(ctx, RESOURCE, diagnostics) else {
+            return;
+        };
+        let Some(model) = AppAwsModel::of(&request.config, diagnostics) else {
+            return;
+        };
+        let name = str_attr(&request.config, "name")
+            .unwrap_or_default()
+            .to_string();
+        let mut state = request.planned_state.clone();
+        let anchors = CloudAnchorsPatch {
+            aws: Some(anchor(&context, &name, &model.vault_name)),
+            azure: None,
+        };
+        let schema = self.schema();
+        let Some(document) =
+            settle_policy_document(&schema, &request.config, &mut state, anchors, diagnostics)
+        else {
+            return;
+        };
+        let prior = AppAwsModel::of(&request.prior_state, &mut Diagnostics::default());
+        let prior_plan_id = str_attr(&request.prior_state, "aws_plan_id");
+        let backend = backend(ctx, &context);
+        let result = app_aws::converge(
+            &backend,
+            &name,
+            &model,
+            prior.as_ref(),
+            prior_plan_id,
+            &document,
+            &mut state,
+        )
+        .await;
+        null_unknowns(&mut state, CLOUD_COMPUTED);
+        if let Err(e) = result {
+            diagnostics.push(cloud_diagnostic(RESOURCE, &name, &e));
+            if !request.prior_state.is_null() {
+                set_attr(&mut state, "policy_document", Value::Null);
+            }
+        }
+        response.new_state = state;
+    }
+
+    /// Deletes the app's AWS objects as recorded in the prior state.
+    async fn destroy_aws(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        prior: &AppAwsModel,
+        response: &mut ApplyResponse,
+    ) -> Result<(), ()> {
+        let name = str_attr(&request.prior_state, "name").unwrap_or_default();
+        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+            return Err(());
+        };
+        let force = matches!(
+            request.prior_state.get("force_destroy"),
+            Some(Value::Bool(true))
+        );
+        let plan_id = str_attr(&request.prior_state, "aws_plan_id");
+        app_aws::destroy(&backend(ctx, &context), prior, plan_id, force)
+            .await
+            .map_err(|e| {
+                response
+                    .diagnostics
+                    .push(cloud_diagnostic(RESOURCE, name, &e))
+            })
+    }
+
     fn guardrails_attribute() -> Attribute {
         Attribute::single_nested(
             "guardrails",
@@ -132,28 +223,110 @@ impl Resource for BackupApp {
         }
     }
 
-    async fn modify_plan(
-        &self,
-        _ctx: &Context,
-        request: &PlanRequest,
-        response: &mut PlanResponse,
-    ) {
-        plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+    async fn modify_plan(&self, ctx: &Context, request: &PlanRequest, response: &mut PlanResponse) {
+        if request.is_destroy() {
+            return;
+        }
+        let aws = has_block(&request.config, "aws");
+        let mut anchors = CloudAnchorsPatch::default();
+        // The vault ARN is known at plan time: account and region come from the provider.
+        let mut vault_arn = Value::unknown();
+        if aws {
+            let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+                return;
+            };
+            let vault_name = request
+                .config
+                .get("aws")
+                .and_then(|a| a.get("vault_name"))
+                .and_then(Value::as_str);
+            if let (Some(vault_name), Some(name)) = (vault_name, str_attr(&request.config, "name"))
+            {
+                anchors.aws = Some(anchor(&context, name, vault_name));
+                vault_arn = Value::from(context.vault_arn(vault_name));
+            }
+        }
+        let anchored = anchors.aws.is_some();
+        plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED, anchors);
+        if aws {
+            let planned = &mut response.planned_state;
+            if !anchored {
+                set_attr(planned, "policy_document", Value::unknown());
+            }
+            set_attr(planned, "aws_vault_arn", vault_arn);
+            let plan_id = match request.prior_state.get("aws_plan_id") {
+                Some(id @ Value::String(_)) => id.clone(),
+                _ => Value::unknown(),
+            };
+            set_attr(planned, "aws_plan_id", plan_id);
+        }
     }
 
-    async fn create(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+    async fn create(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if has_block(&request.config, "aws") {
+            self.converge_aws(ctx, request, response).await;
+        } else {
+            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+        }
+    }
+
+    async fn read(&self, ctx: &Context, request: &ReadRequest, response: &mut ReadResponse) {
+        let mut state = request.current_state.clone();
+        let name = str_attr(&state, "name").unwrap_or_default().to_string();
+        let Some(model) = AppAwsModel::of(&state, &mut response.diagnostics) else {
+            // A pure policy node has nothing remote to read: its state is its configuration. An
+            // imported app (no policy_document yet) adopts the plan named after it, if any.
+            let imported = state.get("policy_document").is_some_and(Value::is_null);
+            let context = ctx
+                .provider_data::<ProviderData>()
+                .and_then(|d| d.aws.clone());
+            if let (true, Some(context)) = (imported, context) {
+                let schema = self.schema();
+                let Some(aws_attribute) = schema.attribute("aws") else {
+                    return;
+                };
+                let backend = backend(ctx, &context);
+                match app_aws::adopt(&backend, &name, aws_attribute, &mut state).await {
+                    Ok(_) => response.new_state = state,
+                    Err(e) => response
+                        .diagnostics
+                        .push(cloud_diagnostic(RESOURCE, &name, &e)),
+                }
+            }
+            return;
+        };
+        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+            return;
+        };
+        let backend = backend(ctx, &context);
+        match app_aws::read(&backend, &name, &model, &mut state).await {
+            Ok(ReadOutcome::Gone) => response.new_state = Value::Null,
+            Ok(ReadOutcome::Present) => response.new_state = state,
+            Err(e) => response
+                .diagnostics
+                .push(cloud_diagnostic(RESOURCE, &name, &e)),
+        }
+    }
+
+    async fn update(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if has_block(&request.config, "aws") {
+            self.converge_aws(ctx, request, response).await;
+            return;
+        }
+        // The aws block was removed: its objects go.
+        if let Some(prior) = AppAwsModel::of(&request.prior_state, &mut Diagnostics::default()) {
+            if let Err(()) = self.destroy_aws(ctx, request, &prior, response).await {
+                response.new_state = request.prior_state.clone();
+                return;
+            }
+        }
         converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
-    async fn read(&self, _ctx: &Context, _request: &ReadRequest, _response: &mut ReadResponse) {
-        // A pure policy node has nothing remote to read: its state is its configuration.
-    }
-
-    async fn update(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
-    }
-
-    async fn delete(&self, _ctx: &Context, _request: &ApplyRequest, _response: &mut ApplyResponse) {
+    async fn delete(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if let Some(prior) = AppAwsModel::of(&request.prior_state, &mut Diagnostics::default()) {
+            let _ = self.destroy_aws(ctx, request, &prior, response).await;
+        }
     }
 
     async fn import(&self, _ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {

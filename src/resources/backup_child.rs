@@ -3,16 +3,25 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use backup_policy::CloudAnchorsPatch;
 use tfplugin::framework::{
-    validators, ApplyRequest, ApplyResponse, Attribute, Context, ImportRequest, ImportResponse,
-    PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
+    validators, ApplyRequest, ApplyResponse, Attribute, Context, Diagnostics, ImportRequest,
+    ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
 };
 use tfvalue::{Type, Value};
 
+use super::aws::{aws_context, backend, cloud_diagnostic, state_document, str_attr};
+use super::child_aws::{self, ChildAwsModel, Desired, Placement, Recorded};
 use super::cloud_schema::{child_aws_attribute, child_azure_attribute};
-use super::node::{converge_policy_node, plan_policy_node};
+use super::effective_policy::Evaluation;
+use super::node::{
+    converge_policy_node, has_block, null_unknowns, plan_policy_node, settle_policy_document,
+};
 use super::policy_schema::policy_attribute;
-use super::state::import_state;
+use super::state::{import_state, reject_unimplemented_clouds, set_attr};
+
+/// How diagnostics name this resource type.
+const RESOURCE: &str = "backup_child";
 
 /// The `backup_child` resource.
 pub struct BackupChild;
@@ -25,6 +34,88 @@ const CLOUD_COMPUTED: &[&str] = &[
     "azure_policy_id",
     "azure_protected_item_ids",
 ];
+
+impl BackupChild {
+    /// Creates or updates the child's AWS objects and fills in the state. A failure part-way saves
+    /// what exists (a created child is then tainted and replaced by the next apply; an updated one
+    /// gets a null `policy_document`, so the next plan converges it again).
+    async fn converge_aws(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        response: &mut ApplyResponse,
+    ) {
+        let diagnostics = &mut response.diagnostics;
+        response.new_state = request.prior_state.clone();
+        if reject_unimplemented_clouds(&request.config, diagnostics) {
+            return;
+        }
+        let Some(context) = aws_context(ctx, RESOURCE, diagnostics) else {
+            return;
+        };
+        let Some(model) = ChildAwsModel::of(&request.config, diagnostics) else {
+            return;
+        };
+        let name = str_attr(&request.config, "name")
+            .unwrap_or_default()
+            .to_string();
+        let mut state = request.planned_state.clone();
+        let schema = self.schema();
+        let Some(document) = settle_policy_document(
+            &schema,
+            &request.config,
+            &mut state,
+            CloudAnchorsPatch::default(),
+            diagnostics,
+        ) else {
+            return;
+        };
+        let placement = Placement::decide(&document, &context, &name, &model);
+        let prior = Recorded::of(&request.prior_state);
+        let force = matches!(request.config.get("force_destroy"), Some(Value::Bool(true)));
+        let desired = Desired {
+            child: &name,
+            model: &model,
+            placement: &placement,
+            document: &document,
+        };
+        let result =
+            child_aws::converge(&backend(ctx, &context), &desired, &prior, force, &mut state).await;
+        null_unknowns(&mut state, CLOUD_COMPUTED);
+        if let Err(e) = result {
+            diagnostics.push(cloud_diagnostic(RESOURCE, &name, &e));
+            if !request.prior_state.is_null() {
+                set_attr(&mut state, "policy_document", Value::Null);
+            }
+        }
+        response.new_state = state;
+    }
+
+    /// Deletes the child's AWS objects as recorded in the prior state.
+    async fn destroy_aws(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        response: &mut ApplyResponse,
+    ) -> Result<(), ()> {
+        let name = str_attr(&request.prior_state, "name").unwrap_or_default();
+        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+            return Err(());
+        };
+        let force = matches!(
+            request.prior_state.get("force_destroy"),
+            Some(Value::Bool(true))
+        );
+        let prior = Recorded::of(&request.prior_state);
+        child_aws::destroy(&backend(ctx, &context), name, &prior, force)
+            .await
+            .map_err(|e| {
+                response
+                    .diagnostics
+                    .push(cloud_diagnostic(RESOURCE, name, &e))
+            })
+    }
+}
 
 #[async_trait]
 impl Resource for BackupChild {
@@ -84,26 +175,122 @@ impl Resource for BackupChild {
         Some(Value::Object(BTreeMap::from([("name".to_string(), name)])))
     }
 
-    async fn modify_plan(
-        &self,
-        _ctx: &Context,
-        request: &PlanRequest,
-        response: &mut PlanResponse,
-    ) {
-        plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+    async fn modify_plan(&self, ctx: &Context, request: &PlanRequest, response: &mut PlanResponse) {
+        if request.is_destroy() {
+            return;
+        }
+        let evaluation = plan_policy_node(
+            &self.schema(),
+            request,
+            response,
+            CLOUD_COMPUTED,
+            CloudAnchorsPatch::default(),
+        );
+        if !has_block(&request.config, "aws") {
+            return;
+        }
+        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+            return;
+        };
+        let planned = &mut response.planned_state;
+        let name = str_attr(&request.config, "name").unwrap_or_default();
+        let model = ChildAwsModel::of(&request.config, &mut response.diagnostics);
+        let (Evaluation::Known(document), Some(model)) = (&evaluation, model) else {
+            for attribute in ["mode", "aws_plan_id", "aws_selection_id"] {
+                set_attr(planned, attribute, Value::unknown());
+            }
+            return;
+        };
+        // The mode is known at plan time; ids stay as they are unless the placement moves.
+        let placement = Placement::decide(document, &context, name, &model);
+        set_attr(planned, "mode", Value::from(placement.mode()));
+        let prior_placement = state_document(&request.prior_state)
+            .zip(ChildAwsModel::of(
+                &request.prior_state,
+                &mut Diagnostics::default(),
+            ))
+            .map(|(doc, prior_model)| Placement::decide(&doc, &context, name, &prior_model));
+        let same_plan = match (&placement, &prior_placement) {
+            (Placement::Derived { .. }, Some(Placement::Derived { .. })) => true,
+            (a @ Placement::Joined { .. }, Some(b)) => a == b,
+            _ => false,
+        };
+        let plan_id = request
+            .prior_state
+            .get("aws_plan_id")
+            .filter(|v| matches!(v, Value::String(_)));
+        let plan_id = plan_id.filter(|_| same_plan).cloned();
+        let same_selection = plan_id.is_some()
+            && request.prior_state.get("aws").is_some_and(|p| {
+                request.config.get("aws").is_some_and(|c| {
+                    let pick = |v: &Value| {
+                        ["resources", "selection_tags", "iam_role_arn"].map(|n| v.get(n).cloned())
+                    };
+                    pick(p) == pick(c)
+                })
+            });
+        let selection_id = request
+            .prior_state
+            .get("aws_selection_id")
+            .filter(|v| matches!(v, Value::String(_)) && same_selection)
+            .cloned();
+        set_attr(
+            planned,
+            "aws_plan_id",
+            plan_id.unwrap_or_else(Value::unknown),
+        );
+        set_attr(
+            planned,
+            "aws_selection_id",
+            selection_id.unwrap_or_else(Value::unknown),
+        );
     }
 
-    async fn create(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+    async fn create(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if has_block(&request.config, "aws") {
+            self.converge_aws(ctx, request, response).await;
+        } else {
+            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+        }
+    }
+
+    async fn read(&self, ctx: &Context, request: &ReadRequest, response: &mut ReadResponse) {
+        if !has_block(&request.current_state, "aws") {
+            return;
+        }
+        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+            return;
+        };
+        let mut state = request.current_state.clone();
+        let name = str_attr(&state, "name").unwrap_or_default().to_string();
+        match child_aws::read(&backend(ctx, &context), &context, &name, &mut state).await {
+            Ok(true) => response.new_state = state,
+            Ok(false) => response.new_state = Value::Null,
+            Err(e) => response
+                .diagnostics
+                .push(cloud_diagnostic(RESOURCE, &name, &e)),
+        }
+    }
+
+    async fn update(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if has_block(&request.config, "aws") {
+            self.converge_aws(ctx, request, response).await;
+            return;
+        }
+        // The aws block was removed: its objects go.
+        if has_block(&request.prior_state, "aws")
+            && self.destroy_aws(ctx, request, response).await.is_err()
+        {
+            response.new_state = request.prior_state.clone();
+            return;
+        }
         converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
     }
 
-    async fn read(&self, _ctx: &Context, _request: &ReadRequest, _response: &mut ReadResponse) {}
-
-    async fn update(&self, _ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
-    }
-
-    async fn delete(&self, _ctx: &Context, _request: &ApplyRequest, _response: &mut ApplyResponse) {
+    async fn delete(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if has_block(&request.prior_state, "aws") {
+            let _ = self.destroy_aws(ctx, request, response).await;
+        }
     }
 
     async fn import(&self, _ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {

@@ -10,14 +10,23 @@ pub(crate) fn app_aws_attribute() -> Attribute {
         vec![
             Attribute::string("vault_name")
                 .required()
+                .requires_replace()
                 .validator(validators::string_length(2, 50))
-                .description("Name of the app's backup vault in the provider's account and region."),
+                .description(
+                    "Name of the app's backup vault in the provider's account and region. An existing vault of that \
+                     name is adopted. Changing it replaces the app (a vault cannot be renamed).",
+                ),
             Attribute::string("kms_key_arn")
                 .optional()
-                .description("KMS key that encrypts the vault; default: the AWS Backup managed key. Changing it replaces the vault."),
+                .requires_replace()
+                .description(
+                    "KMS key that encrypts the vault; default: the AWS Backup managed key. AWS cannot re-key a vault, \
+                     so changing it replaces the app: its plan and vault are deleted (the vault only when empty, \
+                     or with `force_destroy`) and created again.",
+                ),
             Attribute::string("iam_role_arn")
                 .optional()
-                .description("IAM role AWS Backup assumes for this app's own selections."),
+                .description("IAM role AWS Backup assumes for this app's own selections (reserved: an app selects no resources itself; children name their own role)."),
             Attribute::single_nested(
                 "vault_lock",
                 vec![
@@ -32,11 +41,19 @@ pub(crate) fn app_aws_attribute() -> Attribute {
             .description("AWS Backup Vault Lock on the vault (WORM)."),
             Attribute::typed("allow_copy_from_accounts", Type::list(Type::String))
                 .optional()
-                .description("Account ids allowed to copy recovery points into this vault (the vault access policy)."),
+                .description(
+                    "Account ids allowed to copy recovery points into this vault (the vault access policy): list the \
+                     accounts of derived children in other accounts, which copy every recovery point here.",
+                ),
         ],
     )
     .optional_nested()
-    .description("Realise this app on AWS Backup: a vault (with optional lock and access policy) and a plan of its effective rules.")
+    .description(
+        "Realise this app on AWS Backup, in the account and region of the app's provider configuration: a vault \
+         (tagged with the effective tags, optional lock and access policy) and a backup plan named after the app \
+         with one rule per effective rule. Children with an `aws` block join this plan or copy into this vault. \
+         Changes to rules, tags, lock and access policy are made in place.",
+    )
 }
 
 /// `backup_app.azure`: where the app's Recovery Services vault and policy live.
@@ -76,17 +93,27 @@ pub(crate) fn child_aws_attribute() -> Attribute {
                 .description("ARNs of the resources to protect."),
             Attribute::typed("selection_tags", Type::map(Type::String))
                 .optional()
-                .description("Also protect every resource carrying all of these tags."),
+                .description("Also protect every resource carrying any one of these tags (`key = value`); AWS ORs them with `resources`."),
             Attribute::string("iam_role_arn")
                 .required()
                 .description("IAM role AWS Backup assumes to back up the selected resources."),
             Attribute::string("vault_name")
                 .optional()
-                .description("Name of the child's own vault when it needs one (derived mode); default: derived from `name`."),
+                .description(
+                    "Name of the child's own vault in its provider's account and region, used in `derived` mode; \
+                     default: the child's `name`. An existing vault of that name is adopted.",
+                ),
         ],
     )
     .optional_nested()
-    .description("Protect AWS resources: a selection in the nearest AWS-backed ancestor's plan, or an own plan and vault.")
+    .description(
+        "Protect AWS resources in the account and region of the child's provider configuration. When that is the \
+         nearest AWS-backed ancestor's account and region and the child's effective policy equals the ancestor's, \
+         the child adds a selection (named after the child) to the ancestor's plan (`mode = \"joined\"`). \
+         Otherwise it gets its own vault and a plan named after it (`mode = \"derived\"`), whose rules keep every \
+         inherited `copy_to` and, in another account, also copy to the ancestor's vault with the rule's retention. \
+         Selection changes are made inside the update (the new selection is created before the old is deleted).",
+    )
 }
 
 /// `backup_child.azure`: what the child protects on Azure.

@@ -1,7 +1,10 @@
 //! The provider and its resources: schema, model, plan and CRUD.
 
+mod app_aws;
+mod aws;
 mod backup_app;
 mod backup_child;
+mod child_aws;
 mod cloud_schema;
 mod effective_policy;
 mod node;

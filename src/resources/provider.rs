@@ -4,8 +4,10 @@ use std::any::Any;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tfplugin::framework::{Attribute, Diagnostics, Provider, Resource, Schema};
-use tfvalue::Value;
+use tfplugin::framework::{Attribute, Diagnostic, Diagnostics, Provider, Resource, Schema};
+use tfvalue::{AttributePath, Value};
+
+use crate::cloud::aws::{AwsContext, AwsSettings};
 
 use super::backup_app::BackupApp;
 use super::backup_child::BackupChild;
@@ -16,8 +18,9 @@ pub struct BackupProvider;
 /// What resources get from a configured provider.
 #[derive(Debug, Default)]
 pub struct ProviderData {
-    /// The `aws` block as configured, if any.
-    pub aws: Option<Value>,
+    /// The AWS account and region of this provider configuration (alias), connected once in
+    /// `configure`; `None` without an `aws` block.
+    pub aws: Option<Arc<AwsContext>>,
     /// The `azure` block as configured, if any.
     pub azure: Option<Value>,
 }
@@ -109,12 +112,49 @@ impl Provider for BackupProvider {
     async fn configure(
         &self,
         config: &Value,
-        _diagnostics: &mut Diagnostics,
+        diagnostics: &mut Diagnostics,
     ) -> Option<Arc<dyn Any + Send + Sync>> {
         let block = |name: &str| config.get(name).filter(|v| !v.is_null()).cloned();
+        let aws = match block("aws") {
+            Some(aws) => Some(Arc::new(connect_aws(&aws, diagnostics).await?)),
+            None => None,
+        };
         Some(Arc::new(ProviderData {
-            aws: block("aws"),
+            aws,
             azure: block("azure"),
         }))
+    }
+}
+
+/// Connects the `aws` block: credentials, assume-role, endpoints, and one `GetCallerIdentity` to
+/// learn the account. Errors are reported at `aws`.
+async fn connect_aws(block: &Value, diagnostics: &mut Diagnostics) -> Option<AwsContext> {
+    let path = AttributePath::attr("aws");
+    if !block.is_wholly_known() {
+        diagnostics.push(
+            Diagnostic::error(
+                "AWS settings not known yet",
+                "The provider's `aws` block depends on values known only after apply; the provider needs \
+                 its account and region to plan. Use values known at plan time (variables, literals).",
+            )
+            .at(path),
+        );
+        return None;
+    }
+    let settings: AwsSettings = match tfvalue::from_value(block) {
+        Ok(settings) => settings,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("Invalid AWS settings", e.to_string()).at(path.join(e.path())),
+            );
+            return None;
+        }
+    };
+    match AwsContext::connect(&settings).await {
+        Ok(context) => Some(context),
+        Err(e) => {
+            diagnostics.push(Diagnostic::error("Cannot connect to AWS", e.to_string()).at(path));
+            None
+        }
     }
 }

@@ -42,7 +42,8 @@ pub(crate) fn import_state(schema: &Schema, request: &ImportRequest) -> Result<V
 /// Reports, at their paths, cloud blocks this build cannot realise yet; true if any.
 pub(crate) fn reject_unimplemented_clouds(config: &Value, diagnostics: &mut Diagnostics) -> bool {
     let mut rejected = false;
-    for cloud in ["aws", "azure"] {
+    // AWS is realised by the resources themselves; Azure's backend is not released yet.
+    for cloud in ["azure"] {
         if config.get(cloud).is_some_and(|v| !v.is_null()) {
             diagnostics.push(
                 Diagnostic::error(
@@ -58,4 +59,13 @@ pub(crate) fn reject_unimplemented_clouds(config: &Value, diagnostics: &mut Diag
         }
     }
     rejected
+}
+
+/// Sets `name` inside the object attribute `block` of `state` (no-op when the block is null).
+pub(crate) fn set_nested_attr(state: &mut Value, block: &str, name: &str, value: Value) {
+    if let Value::Object(map) = state {
+        if let Some(inner) = map.get_mut(block) {
+            set_attr(inner, name, value);
+        }
+    }
 }

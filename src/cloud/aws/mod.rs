@@ -52,6 +52,13 @@ impl AwsBackend {
         }
     }
 
+    /// The same backend ending its retries and waits when `cancel` fires instead of the context's
+    /// token: resources pass the token Terraform's StopProvider cancels.
+    pub fn with_cancel(mut self, cancel: CancellationToken) -> AwsBackend {
+        self.cancel = cancel;
+        self
+    }
+
     /// Runs one API call, retrying throttling and transient failures.
     async fn call<T, F, Fut>(&self, op: F) -> Result<T, CloudError>
     where

@@ -1,0 +1,494 @@
+//! An app-of-apps tree on AWS Backup with real Terraform against the emulator: a root app in
+//! 111111111111, a joined child beside it, a derived child in 222222222222 (through assume_role)
+//! copying to the root vault. Everything Terraform claims is
+//! checked through the AWS API as well.
+//!
+//! Each test uses its own names on the one shared emulator.
+
+#[path = "support/aws_emulator.rs"]
+mod aws_emulator;
+mod common;
+
+use aws_emulator::{unique, AwsEmulator, Fault, FaultProxy, REGION};
+use common::{required_providers, resource_values, Terraform, Workdir};
+use hyper::Method;
+use serde_json::Value;
+use terraform_provider_backup::cloud::aws::AwsBackend;
+use terraform_provider_backup::cloud::{BackupBackend, CopySpec, LifecycleSpec, Plan};
+
+const CENTRAL: &str = "111111111111";
+const MEMBER: &str = "222222222222";
+
+/// Names of one test's objects.
+struct Names {
+    root: String,
+    joined: String,
+    derived: String,
+}
+
+impl Names {
+    fn new() -> Names {
+        Names {
+            root: unique("root"),
+            joined: unique("joined"),
+            derived: unique("derived"),
+        }
+    }
+}
+
+/// Both provider configurations: the default one in 111111111111, `member` assuming a role in
+/// 222222222222. `backup_endpoint` may be a fault proxy; STS always goes to the emulator.
+fn providers(backup_endpoint: &str, sts_endpoint: &str) -> String {
+    format!(
+        r#"{required}
+provider "backup" {{
+  aws = {{
+    region    = "{REGION}"
+    endpoints = {{ backup = "{backup_endpoint}", sts = "{sts_endpoint}" }}
+  }}
+}}
+
+provider "backup" {{
+  alias = "member"
+  aws = {{
+    region      = "{REGION}"
+    assume_role = {{ role_arn = "arn:aws:iam::{MEMBER}:role/x" }}
+    endpoints   = {{ backup = "{backup_endpoint}", sts = "{sts_endpoint}" }}
+  }}
+}}
+"#,
+        required = required_providers()
+    )
+}
+
+fn root_app(names: &Names, retention_days: u32) -> String {
+    format!(
+        r#"
+resource "backup_app" "root" {{
+  name = "{root}"
+  policy = {{
+    rules = {{
+      daily = {{
+        schedule                  = "cron(0 5 ? * * *)"
+        start_window_minutes      = 60
+        completion_window_minutes = 180
+        retention_days            = {retention_days}
+      }}
+    }}
+    tags = {{ owner = "platform" }}
+  }}
+  aws = {{
+    vault_name               = "{root}"
+    allow_copy_from_accounts = ["{MEMBER}"]
+  }}
+}}
+"#,
+        root = names.root
+    )
+}
+
+fn joined_child(names: &Names) -> String {
+    joined_child_as("joined", &names.joined)
+}
+
+fn joined_child_as(label: &str, name: &str) -> String {
+    format!(
+        r#"
+resource "backup_child" "{label}" {{
+  name   = "{name}"
+  parent = backup_app.root.policy_document
+  aws = {{
+    resources    = ["arn:aws:dynamodb:{REGION}:{CENTRAL}:table/orders"]
+    iam_role_arn = "arn:aws:iam::{CENTRAL}:role/backup"
+  }}
+}}
+"#
+    )
+}
+
+fn derived_child(names: &Names) -> String {
+    format!(
+        r#"
+resource "backup_child" "derived" {{
+  provider = backup.member
+  name     = "{derived}"
+  parent   = backup_app.root.policy_document
+  aws = {{
+    resources      = ["arn:aws:dynamodb:{REGION}:{MEMBER}:table/payments"]
+    selection_tags = {{ backup = "gold" }}
+    iam_role_arn   = "arn:aws:iam::{MEMBER}:role/backup"
+  }}
+}}
+"#,
+        derived = names.derived
+    )
+}
+
+/// A working directory whose provider acts as 111111111111 against the emulator.
+fn workdir(tf: &Terraform) -> Workdir {
+    let mut work = Workdir::new(tf);
+    work.env("AWS_ACCESS_KEY_ID", CENTRAL)
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    work
+}
+
+async fn backends() -> (AwsBackend, AwsBackend) {
+    let emulator = AwsEmulator::shared();
+    let (_, central) = emulator.connect(CENTRAL).await;
+    let (_, member) = emulator.connect(MEMBER).await;
+    (central, member)
+}
+
+async fn plan_named(backend: &AwsBackend, name: &str) -> Option<Plan> {
+    backend.find_plan_by_name(name).await.expect("find plan")
+}
+
+async fn vault_exists(backend: &AwsBackend, name: &str) -> bool {
+    backend
+        .find_vault_by_name(name)
+        .await
+        .expect("find vault")
+        .is_some()
+}
+
+/// Runs a blocking Terraform command without starving the runtime's other tasks (the proxy).
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
+}
+
+/// Checks the objects the tree should have in each account, with `retention` on every rule.
+async fn assert_tree_in_aws(names: &Names, state: &Value, retention: i64) {
+    let (central, member) = backends().await;
+    let root_vault_arn = central.vault_arn(&names.root);
+
+    // 111111111111: the root vault (with the access policy) and plan; the joined child's selection.
+    assert!(vault_exists(&central, &names.root).await);
+    assert_eq!(
+        central.find_vault_access_policy(&names.root).await.unwrap(),
+        Some(vec![MEMBER.to_string()])
+    );
+    let root_plan = plan_named(&central, &names.root)
+        .await
+        .expect("root plan in 111111111111");
+    assert_eq!(root_plan.spec.rules.len(), 1);
+    let rule = &root_plan.spec.rules[0];
+    assert_eq!(
+        (rule.name.as_str(), rule.target_vault.as_str()),
+        ("daily", names.root.as_str())
+    );
+    assert_eq!(rule.lifecycle.delete_after_days, retention);
+    assert!(rule.copy_actions.is_empty());
+    assert_eq!(
+        root_plan.spec.tags.get("owner").map(String::as_str),
+        Some("platform")
+    );
+    let joined = central
+        .find_selection_by_name(&root_plan.state.plan_id, &names.joined)
+        .await
+        .unwrap()
+        .expect("joined child's selection in the root plan");
+    assert_eq!(
+        joined.spec.resources,
+        vec![format!("arn:aws:dynamodb:{REGION}:{CENTRAL}:table/orders")]
+    );
+    assert!(plan_named(&central, &names.joined).await.is_none());
+    assert!(!vault_exists(&central, &names.joined).await);
+    assert!(plan_named(&central, &names.derived).await.is_none());
+
+    // 222222222222: the derived child's vault, plan (copying to the root vault) and selection.
+    assert!(vault_exists(&member, &names.derived).await);
+    let derived_plan = plan_named(&member, &names.derived)
+        .await
+        .expect("derived plan in 222222222222");
+    assert_eq!(derived_plan.spec.rules.len(), 1);
+    let rule = &derived_plan.spec.rules[0];
+    assert_eq!(rule.target_vault, names.derived);
+    assert_eq!(rule.lifecycle.delete_after_days, retention);
+    assert_eq!(
+        rule.copy_actions,
+        vec![CopySpec {
+            destination_vault_arn: root_vault_arn,
+            lifecycle: LifecycleSpec {
+                cold_after_days: None,
+                delete_after_days: retention
+            },
+        }]
+    );
+    let selection = member
+        .find_selection_by_name(&derived_plan.state.plan_id, &names.derived)
+        .await
+        .unwrap()
+        .expect("derived child's selection");
+    assert_eq!(
+        selection
+            .spec
+            .selection_tags
+            .get("backup")
+            .map(String::as_str),
+        Some("gold")
+    );
+    assert!(plan_named(&member, &names.root).await.is_none());
+    assert!(!vault_exists(&member, &names.root).await);
+    assert!(!vault_exists(&member, &names.joined).await);
+
+    // Terraform's view agrees.
+    let root = resource_values(state, "backup_app.root");
+    assert_eq!(
+        root["aws_vault_arn"],
+        central.vault_arn(&names.root).as_str()
+    );
+    assert_eq!(root["aws_plan_id"], root_plan.state.plan_id.as_str());
+    let joined_state = resource_values(state, "backup_child.joined");
+    assert_eq!(joined_state["mode"], "joined");
+    assert_eq!(
+        joined_state["aws_plan_id"],
+        root_plan.state.plan_id.as_str()
+    );
+    assert_eq!(
+        joined_state["aws_selection_id"],
+        joined.selection_id.as_str()
+    );
+    let derived_state = resource_values(state, "backup_child.derived");
+    assert_eq!(derived_state["mode"], "derived");
+    assert_eq!(
+        derived_state["aws_plan_id"],
+        derived_plan.state.plan_id.as_str()
+    );
+    assert_eq!(
+        derived_state["aws_selection_id"],
+        selection.selection_id.as_str()
+    );
+}
+
+/// Nothing the tree created remains in either account.
+async fn assert_nothing_left(names: &Names) {
+    let (central, member) = backends().await;
+    for backend in [&central, &member] {
+        for name in [&names.root, &names.joined, &names.derived] {
+            assert!(
+                plan_named(backend, name).await.is_none(),
+                "plan {name} left in {}",
+                backend.account_id()
+            );
+            assert!(
+                !vault_exists(backend, name).await,
+                "vault {name} left in {}",
+                backend.account_id()
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tree_across_accounts_on_terraform_1_15() {
+    let endpoint = AwsEmulator::shared().endpoint();
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    let config = |retention: u32| {
+        providers(&endpoint, &endpoint)
+            + &root_app(&names, retention)
+            + &joined_child(&names)
+            + &derived_child(&names)
+    };
+    work.write_main_tf(&config(35));
+    blocking(|| {
+        work.init();
+        let plan = work.plan();
+        // Vault ARN and modes are known at plan time.
+        let arn = format!(
+            "arn:aws:backup:{REGION}:{CENTRAL}:backup-vault:{}",
+            names.root
+        );
+        assert!(
+            plan.stdout.contains(&arn),
+            "vault ARN not in the plan:\n{plan}"
+        );
+        assert!(
+            plan.stdout.contains(r#"mode             = "joined""#),
+            "{plan}"
+        );
+        assert!(
+            plan.stdout.contains(r#"mode             = "derived""#),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let state = blocking(|| work.state_json());
+    assert_tree_in_aws(&names, &state, 35).await;
+
+    // A retention change at the root updates every affected plan in place, in one plan.
+    work.write_main_tf(&config(40));
+    blocking(|| {
+        let plan = work.plan();
+        assert!(
+            plan.stdout.contains("0 to add, 3 to change, 0 to destroy"),
+            "expected three in-place updates:\n{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let state = blocking(|| work.state_json());
+    assert_tree_in_aws(&names, &state, 40).await;
+
+    // The derived child's plan deleted out of band: the next plan shows it, apply restores it.
+    let (_, member) = backends().await;
+    let plan = plan_named(&member, &names.derived).await.unwrap();
+    let selection = member
+        .find_selection_by_name(&plan.state.plan_id, &names.derived)
+        .await
+        .unwrap()
+        .unwrap();
+    member
+        .delete_selection(&plan.state.plan_id, &selection.selection_id)
+        .await
+        .unwrap();
+    member.delete_plan(&plan.state.plan_id).await.unwrap();
+    blocking(|| {
+        let plan = work.plan_detailed();
+        assert_eq!(plan.code(), 2, "the deleted plan does not show:\n{plan}");
+        assert!(
+            plan.stdout.contains("backup_child.derived will be created"),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let state = blocking(|| work.state_json());
+    assert_tree_in_aws(&names, &state, 40).await;
+
+    // Out-of-band rule change on the root plan: the next plan restores it in place.
+    let (central, _) = backends().await;
+    let root_plan = plan_named(&central, &names.root).await.unwrap();
+    let mut spec = root_plan.spec.clone();
+    spec.rules[0].lifecycle.delete_after_days = 99;
+    central
+        .update_plan(&root_plan.state.plan_id, &spec)
+        .await
+        .unwrap();
+    blocking(|| {
+        let plan = work.plan_detailed();
+        assert_eq!(plan.code(), 2, "the changed rule does not show:\n{plan}");
+        assert!(
+            plan.stdout
+                .contains("backup_app.root will be updated in-place"),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let state = blocking(|| work.state_json());
+    assert_tree_in_aws(&names, &state, 40).await;
+
+    blocking(|| work.destroy());
+    assert_nothing_left(&names).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_and_child_on_terraform_1_0() {
+    let endpoint = AwsEmulator::shared().endpoint();
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_0());
+    work.write_main_tf(
+        &(providers(&endpoint, &endpoint) + &root_app(&names, 35) + &derived_child(&names)),
+    );
+    blocking(|| {
+        work.init();
+        work.plan();
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let (central, member) = backends().await;
+    assert!(plan_named(&central, &names.root).await.is_some());
+    let derived = plan_named(&member, &names.derived)
+        .await
+        .expect("derived plan");
+    assert_eq!(
+        derived.spec.rules[0].copy_actions[0].destination_vault_arn,
+        central.vault_arn(&names.root)
+    );
+    blocking(|| work.destroy());
+    assert_nothing_left(&names).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_block_without_provider_aws_settings_is_an_error_at_the_block() {
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    work.write_main_tf(&format!(
+        "{}\nprovider \"backup\" {{}}\n{}",
+        required_providers(),
+        root_app(&names, 35)
+    ));
+    blocking(|| {
+        work.init();
+        let out = work
+            .run(&["plan", "-input=false", "-no-color"])
+            .assert_failure();
+        let text = out.combined();
+        assert!(text.contains("Provider has no AWS settings"), "{text}");
+        assert!(text.contains(r#"provider "backup" { aws = {"#), "{text}");
+        assert!(text.contains("backup_app.root"), "{text}");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_retried_and_a_permanent_error_names_the_resource() {
+    let emulator = AwsEmulator::shared();
+    let proxy = FaultProxy::start(emulator.endpoint()).await;
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    let config = providers(&proxy.endpoint(), &emulator.endpoint()) + &root_app(&names, 35);
+    work.write_main_tf(&config);
+    blocking(|| work.init());
+
+    proxy.inject((0..4).map(|_| Fault::new(429, "ThrottlingException", "Rate exceeded")));
+    blocking(|| {
+        work.apply();
+    });
+    assert_eq!(
+        proxy.faults_answered(),
+        4,
+        "every throttling answer was retried"
+    );
+    let (central, _) = backends().await;
+    assert!(plan_named(&central, &names.root).await.is_some());
+
+    // A permanent error on the joined child's first write (creating its selection) fails the apply with a
+    // diagnostic naming the resource and AWS's message.
+    let denied = unique("denied");
+    work.write_main_tf(&(config.clone() + &joined_child_as("denied", &denied)));
+    proxy.inject([Fault {
+        method: Some(Method::PUT),
+        ..Fault::new(
+            403,
+            "AccessDeniedException",
+            "User is not authorized to perform backup:CreateBackupSelection",
+        )
+    }]);
+    blocking(|| {
+        let out = work
+            .run(&["apply", "-auto-approve", "-input=false", "-no-color"])
+            .assert_failure();
+        // Terraform wraps long lines: compare with whitespace collapsed.
+        let text = out
+            .combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains("backup_child.denied"), "{text}");
+        assert!(
+            text.contains("AccessDeniedException: User is not authorized to perform backup:CreateBackupSelection"),
+            "{text}"
+        );
+        // The next apply converges (the failed child was saved tainted and is replaced).
+        work.apply();
+        work.assert_plan_clean();
+        work.destroy();
+    });
+    assert_nothing_left(&names).await;
+    assert!(plan_named(&central, &denied).await.is_none());
+}
