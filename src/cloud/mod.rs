@@ -4,6 +4,7 @@
 //! Resources depend on [`BackupBackend`] and [`CloudError`] only; SDK types stay inside [`aws`].
 
 pub mod aws;
+pub mod azure;
 mod backend;
 mod error;
 pub mod retry;

@@ -1,0 +1,141 @@
+//! Azure Recovery Services and App Service backups behind [`AzureBackend`]: settings and
+//! credentials, a Resource Manager client (retries, long-running operations, error mapping) and
+//! one file per object (vault, policy, protected item, site backup).
+//!
+//! reqwest and JSON types stay inside this module; resources see plain Rust specs and states.
+
+mod arm;
+mod auth;
+mod backend;
+mod policy;
+mod protected_item;
+mod settings;
+mod site_backup;
+mod vault;
+
+use async_trait::async_trait;
+
+pub use arm::{
+    ArmClient, ArmOptions, BACKUP_API_VERSION, COMPUTE_API_VERSION, VAULTS_API_VERSION,
+    WEB_API_VERSION,
+};
+pub use backend::{
+    AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,
+    ProtectedVmSpec, ProtectedVmState, SiteBackupSchedule, SiteBackupSpec, SiteBackupState,
+    SoftDeleteState, StopProtectionOutcome, StorageRedundancy, VaultRef, VaultSpec, VaultState,
+};
+pub use protected_item::VmItemNames;
+pub use settings::{
+    AzureSettings, CredentialKind, FederatedTokenSource, ResolvedAzureSettings, Secret,
+    PUBLIC_AUTHORITY_HOST, PUBLIC_RESOURCE_MANAGER,
+};
+
+use crate::cloud::error::CloudError;
+
+/// [`AzureBackend`] on Azure Resource Manager.
+#[derive(Debug)]
+pub struct ArmBackend {
+    arm: ArmClient,
+}
+
+impl ArmBackend {
+    /// A backend for resolved settings; no request is made until the first call.
+    pub fn new(
+        settings: &ResolvedAzureSettings,
+        options: ArmOptions,
+    ) -> Result<ArmBackend, CloudError> {
+        Ok(ArmBackend {
+            arm: ArmClient::new(settings, options)?,
+        })
+    }
+
+    /// The provider block (completed from the environment) to a backend.
+    pub fn from_settings(
+        settings: AzureSettings,
+        options: ArmOptions,
+    ) -> Result<ArmBackend, CloudError> {
+        ArmBackend::new(&settings.with_process_env().resolve()?, options)
+    }
+
+    /// Checks the credential by fetching a token (ConfigureProvider can call this to fail early).
+    pub async fn authenticate(&self) -> Result<(), CloudError> {
+        self.arm.authenticate().await
+    }
+}
+
+#[async_trait]
+impl AzureBackend for ArmBackend {
+    fn subscription_id(&self) -> &str {
+        self.arm.subscription_id()
+    }
+
+    async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError> {
+        vault::ensure_vault(&self.arm, spec).await
+    }
+
+    async fn find_vault(&self, vault: &VaultRef) -> Result<Option<VaultState>, CloudError> {
+        vault::find_vault(&self.arm, vault).await
+    }
+
+    async fn delete_vault(&self, vault: &VaultRef) -> Result<(), CloudError> {
+        vault::delete_vault(&self.arm, vault).await
+    }
+
+    async fn ensure_policy(&self, spec: &PolicySpec) -> Result<PolicyState, CloudError> {
+        policy::ensure_policy(&self.arm, spec).await
+    }
+
+    async fn find_policy(
+        &self,
+        vault: &VaultRef,
+        name: &str,
+    ) -> Result<Option<PolicyState>, CloudError> {
+        policy::find_policy(&self.arm, vault, name).await
+    }
+
+    async fn delete_policy(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError> {
+        policy::delete_policy(&self.arm, vault, name).await
+    }
+
+    async fn protect_vm(&self, spec: &ProtectedVmSpec) -> Result<ProtectedVmState, CloudError> {
+        protected_item::protect_vm(&self.arm, spec).await
+    }
+
+    async fn find_protected_vm(
+        &self,
+        vault: &VaultRef,
+        vm_id: &str,
+    ) -> Result<Option<ProtectedVmState>, CloudError> {
+        protected_item::find_protected_vm(&self.arm, vault, vm_id).await
+    }
+
+    async fn list_protected_vms(
+        &self,
+        vault: &VaultRef,
+    ) -> Result<Vec<ProtectedVmState>, CloudError> {
+        protected_item::list_protected_vms(&self.arm, vault).await
+    }
+
+    async fn stop_protection(
+        &self,
+        vault: &VaultRef,
+        vm_id: &str,
+    ) -> Result<StopProtectionOutcome, CloudError> {
+        protected_item::stop_protection(&self.arm, vault, vm_id).await
+    }
+
+    async fn ensure_site_backup(
+        &self,
+        spec: &SiteBackupSpec,
+    ) -> Result<SiteBackupState, CloudError> {
+        site_backup::ensure_site_backup(&self.arm, spec).await
+    }
+
+    async fn find_site_backup(&self, site_id: &str) -> Result<Option<SiteBackupState>, CloudError> {
+        site_backup::find_site_backup(&self.arm, site_id).await
+    }
+
+    async fn delete_site_backup(&self, site_id: &str) -> Result<(), CloudError> {
+        site_backup::delete_site_backup(&self.arm, site_id).await
+    }
+}

@@ -1,0 +1,204 @@
+//! App Service backup configuration: `WebApps_UpdateBackupConfiguration` (PUT `config/backup`),
+//! `WebApps_GetBackupConfiguration` (POST `config/backup/list`: there is no GET in 2026-09-01),
+//! `WebApps_DeleteBackupConfiguration` (DELETE). All synchronous.
+//!
+//! The storage SAS URL is write-only: it is sent in the PUT body and nowhere else. ARM echoes it
+//! in the list answer, which is dropped, and an error message quoting it is redacted.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::arm::{ArmClient, Subject, WEB_API_VERSION};
+use super::backend::{SiteBackupSchedule, SiteBackupSpec, SiteBackupState};
+use super::settings::Secret;
+use crate::cloud::error::{CloudError, ErrorKind};
+
+fn check_site_id(site_id: &str) -> Result<&str, CloudError> {
+    let parts: Vec<&str> = site_id.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["subscriptions", _, rg_key, _, "providers", ns, sites, name]
+            if rg_key.eq_ignore_ascii_case("resourceGroups")
+                && ns.eq_ignore_ascii_case("Microsoft.Web")
+                && sites.eq_ignore_ascii_case("sites") =>
+        {
+            Ok(name)
+        }
+        _ => Err(CloudError::new(
+            ErrorKind::InvalidInput,
+            "parsing App Service id",
+            site_id,
+            "expected /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Web/sites/{name}",
+        )),
+    }
+}
+
+fn config_path(site_id: &str) -> String {
+    format!("{}/config/backup", site_id.trim_end_matches('/'))
+}
+
+fn expand(spec: &SiteBackupSpec, name: &str) -> Value {
+    let s = &spec.schedule;
+    let mut schedule = json!({
+        "frequencyInterval": s.frequency_interval,
+        "frequencyUnit": s.frequency_unit.as_str(),
+        "keepAtLeastOneBackup": s.keep_at_least_one_backup,
+        "retentionPeriodInDays": s.retention_period_in_days,
+    });
+    if let Some(start) = &s.start_time {
+        schedule["startTime"] = json!(start);
+    }
+    json!({
+        "properties": {
+            "backupName": name,
+            "enabled": spec.enabled,
+            "storageAccountUrl": spec.storage_account_url.expose(),
+            "backupSchedule": schedule,
+        }
+    })
+}
+
+fn flatten(site_id: &str, body: &Value) -> SiteBackupState {
+    let p = body.get("properties").cloned().unwrap_or(Value::Null);
+    let schedule = p.get("backupSchedule").filter(|s| !s.is_null()).map(|s| {
+        let int = |k: &str, default: i32| {
+            s.get(k)
+                .and_then(Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok())
+                .unwrap_or(default)
+        };
+        SiteBackupSchedule {
+            frequency_interval: int("frequencyInterval", 7),
+            frequency_unit: s
+                .get("frequencyUnit")
+                .and_then(Value::as_str)
+                .and_then(|u| u.parse().ok())
+                .unwrap_or(super::backend::FrequencyUnit::Day),
+            retention_period_in_days: int("retentionPeriodInDays", 30),
+            keep_at_least_one_backup: s
+                .get("keepAtLeastOneBackup")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+            start_time: s
+                .get("startTime")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        }
+    });
+    SiteBackupState {
+        site_id: site_id.to_owned(),
+        id: config_path(site_id),
+        enabled: p.get("enabled").and_then(Value::as_bool).unwrap_or(true),
+        schedule,
+    }
+}
+
+/// `err` with every occurrence of the secret (and of its query string, the SAS token) replaced.
+fn redact(err: CloudError, secret: &Secret) -> CloudError {
+    let url = secret.expose();
+    let query = url
+        .split_once('?')
+        .map(|(_, q)| q)
+        .filter(|q| !q.is_empty());
+    let leaks = |text: &str| {
+        (!url.is_empty() && text.contains(url)) || query.is_some_and(|q| text.contains(q))
+    };
+    if !leaks(err.message()) {
+        return err;
+    }
+    let mut message = err.message().replace(url, "<redacted>");
+    if let Some(q) = query {
+        message = message.replace(q, "<redacted>");
+    }
+    CloudError::from_api(
+        err.operation().to_owned(),
+        err.name(),
+        err.code().map(str::to_owned),
+        message,
+        err.status(),
+    )
+}
+
+pub(crate) async fn ensure_site_backup(
+    arm: &ArmClient,
+    spec: &SiteBackupSpec,
+) -> Result<SiteBackupState, CloudError> {
+    let name = check_site_id(&spec.site_id)?;
+    let subject = Subject {
+        operation: "configuring App Service backup",
+        name,
+    };
+    let body = expand(spec, name);
+    let response = arm
+        .send(
+            Method::PUT,
+            &config_path(&spec.site_id),
+            WEB_API_VERSION,
+            Some(&body),
+            subject,
+        )
+        .await
+        .map_err(|e| redact(e, &spec.storage_account_url))?;
+    Ok(flatten(&spec.site_id, &response.body.unwrap_or(body)))
+}
+
+pub(crate) async fn find_site_backup(
+    arm: &ArmClient,
+    site_id: &str,
+) -> Result<Option<SiteBackupState>, CloudError> {
+    let name = check_site_id(site_id)?;
+    let subject = Subject {
+        operation: "reading App Service backup",
+        name,
+    };
+    let path = format!("{}/list", config_path(site_id));
+    match arm
+        .send(Method::POST, &path, WEB_API_VERSION, None, subject)
+        .await
+    {
+        Ok(r) => Ok(r.body.map(|b| flatten(site_id, &b))),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub(crate) async fn delete_site_backup(arm: &ArmClient, site_id: &str) -> Result<(), CloudError> {
+    let name = check_site_id(site_id)?;
+    let subject = Subject {
+        operation: "removing App Service backup",
+        name,
+    };
+    match arm
+        .send(
+            Method::DELETE,
+            &config_path(site_id),
+            WEB_API_VERSION,
+            None,
+            subject,
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_never_quote_the_sas_url() {
+        let secret = Secret::new("https://acct.blob.core.windows.net/c?sv=1&sig=abc");
+        let err = CloudError::from_api(
+            "configuring App Service backup",
+            "shop",
+            Some("BadRequest".into()),
+            "storage url https://acct.blob.core.windows.net/c?sv=1&sig=abc is invalid; token sv=1&sig=abc",
+            Some(400),
+        );
+        let err = redact(err, &secret);
+        assert!(!err.to_string().contains("sig=abc"), "{err}");
+        assert_eq!(err.code(), Some("BadRequest"));
+    }
+}
