@@ -383,8 +383,108 @@ async fn tree_across_accounts_on_terraform_1_15() {
     let state = blocking(|| work.state_json());
     assert_tree_in_aws(&names, &state, 40).await;
 
+    // A selection change is an update in place: the new selection is made, then the old deleted.
+    let old_selection = resource_values(&state, "backup_child.joined")["aws_selection_id"].clone();
+    work.write_main_tf(&config(40).replace(
+        "table/orders\"]",
+        "table/orders\", \"arn:aws:dynamodb:eu-west-1:111111111111:table/invoices\"]",
+    ));
+    blocking(|| {
+        let plan = work.plan();
+        assert!(
+            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let state = blocking(|| work.state_json());
+    let joined = resource_values(&state, "backup_child.joined");
+    assert_ne!(joined["aws_selection_id"], old_selection);
+    let (central, _) = backends().await;
+    let root_plan = plan_named(&central, &names.root).await.unwrap();
+    let selection = central
+        .find_selection(
+            &root_plan.state.plan_id,
+            joined["aws_selection_id"].as_str().unwrap(),
+        )
+        .await
+        .unwrap()
+        .expect("the new selection");
+    assert_eq!(selection.spec.resources.len(), 2);
+    assert!(central
+        .find_selection(&root_plan.state.plan_id, old_selection.as_str().unwrap())
+        .await
+        .unwrap()
+        .is_none());
+
     blocking(|| work.destroy());
     assert_nothing_left(&names).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vault_with_recovery_points_needs_force_destroy() {
+    let endpoint = AwsEmulator::shared().endpoint();
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    let config = providers(&endpoint, &endpoint) + &root_app(&names, 35);
+    work.write_main_tf(&config);
+    blocking(|| {
+        work.init();
+        work.apply();
+    });
+    start_backup_job(&endpoint, &names.root).await;
+
+    blocking(|| {
+        let out = work
+            .run(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+            .assert_failure();
+        let text = out
+            .combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains("backup_app.root"), "{text}");
+        assert!(text.contains("holds 1 recovery point(s)"), "{text}");
+        assert!(text.contains("set force_destroy = true"), "{text}");
+    });
+    let (central, _) = backends().await;
+    assert!(
+        vault_exists(&central, &names.root).await,
+        "the vault was kept"
+    );
+
+    work.write_main_tf(&config.replace(
+        "  aws = {\n    vault_name",
+        "  force_destroy = true\n  aws = {\n    vault_name",
+    ));
+    blocking(|| {
+        work.apply();
+        work.destroy();
+    });
+    assert_nothing_left(&names).await;
+}
+
+/// Puts a recovery point into `vault` of 111111111111: the emulator completes backup jobs at once.
+async fn start_backup_job(endpoint: &str, vault: &str) {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_backup::config::Credentials::new(
+            CENTRAL, "test", None, None, "test",
+        ))
+        .load()
+        .await;
+    aws_sdk_backup::Client::new(&sdk)
+        .start_backup_job()
+        .backup_vault_name(vault)
+        .resource_arn(format!(
+            "arn:aws:dynamodb:{REGION}:{CENTRAL}:table/payments"
+        ))
+        .iam_role_arn(format!("arn:aws:iam::{CENTRAL}:role/backup"))
+        .send()
+        .await
+        .expect("start a backup job");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -491,4 +591,76 @@ async fn throttling_is_retried_and_a_permanent_error_names_the_resource() {
     });
     assert_nothing_left(&names).await;
     assert!(plan_named(&central, &denied).await.is_none());
+}
+
+/// Every request the proxy forwarded or answered.
+fn calls(proxy: &FaultProxy) -> usize {
+    [Method::GET, Method::PUT, Method::POST, Method::DELETE]
+        .iter()
+        .map(|m| proxy.requests(m))
+        .sum()
+}
+
+/// `N` derived children (in 222222222222, copying to the root vault in 111111111111): wall time of
+/// apply, no-op plan and destroy, and AWS Backup API calls per child, counted at a proxy in front
+/// of the emulator. STS calls (one GetCallerIdentity per provider configuration, plus AssumeRole for
+/// the alias, per command) go around the proxy and are not counted.
+///
+/// `BACKUP_BENCH_CHILDREN=10,100 scripts/test --test e2e_aws -- --ignored --nocapture benchmark`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run explicitly"]
+async fn benchmark_derived_children() {
+    let counts = std::env::var("BACKUP_BENCH_CHILDREN").unwrap_or_else(|_| "10".into());
+    let emulator = AwsEmulator::shared();
+    for n in counts
+        .split(',')
+        .map(|c| c.trim().parse::<usize>().expect("a number"))
+    {
+        let proxy = FaultProxy::start(emulator.endpoint()).await;
+        let names = Names::new();
+        let mut work = workdir(&Terraform::v1_15());
+        work.set_timeout(std::time::Duration::from_secs(1800));
+        let base = providers(&proxy.endpoint(), &emulator.endpoint()) + &root_app(&names, 35);
+        let timed = |args: &[&str]| {
+            let before = calls(&proxy);
+            let started = std::time::Instant::now();
+            blocking(|| work.run_ok(args));
+            (started.elapsed().as_secs_f64(), calls(&proxy) - before)
+        };
+        work.write_main_tf(&base);
+        blocking(|| work.init());
+        timed(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        let (_, root_read) = timed(&["plan", "-input=false", "-no-color"]);
+
+        let mut config = base.clone();
+        for i in 0..n {
+            config += &derived_child(&Names {
+                root: names.root.clone(),
+                joined: String::new(),
+                derived: format!("{}-{i}", names.derived),
+            })
+            .replace(
+                "\"backup_child\" \"derived\"",
+                &format!("\"backup_child\" \"derived_{i}\""),
+            );
+        }
+        work.write_main_tf(&config);
+        let (apply_s, apply_calls) =
+            timed(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        let (plan_s, plan_calls) =
+            timed(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);
+        let (plan_nr_s, plan_nr_calls) =
+            timed(&["plan", "-refresh=false", "-input=false", "-no-color"]);
+        let (destroy_s, destroy_calls) =
+            timed(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+        let per = |c: usize, minus: usize| (c - minus) as f64 / n as f64;
+        println!(
+            "BENCH children={n} apply={apply_s:.2}s create_calls/child={:.2} \
+             noop_plan={plan_s:.2}s read_calls/child={:.2} plan_no_refresh={plan_nr_s:.2}s calls={plan_nr_calls} \
+             destroy={destroy_s:.2}s destroy_calls/child={:.2} (root read calls {root_read})",
+            per(apply_calls, root_read),
+            per(plan_calls, root_read),
+            per(destroy_calls, root_read),
+        );
+    }
 }
