@@ -423,6 +423,50 @@ async fn tree_across_accounts_on_terraform_1_15() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_adopts_existing_objects_by_name() {
+    let endpoint = AwsEmulator::shared().endpoint();
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    work.write_main_tf(
+        &(providers(&endpoint, &endpoint) + &root_app(&names, 35) + &derived_child(&names)),
+    );
+    blocking(|| {
+        work.init();
+        work.apply();
+    });
+    let before = blocking(|| work.state_json());
+
+    // Forget both, then import them by name: the same plans, vaults and selection are adopted.
+    blocking(|| {
+        work.state_rm("backup_child.derived");
+        work.state_rm("backup_app.root");
+        work.import("backup_app.root", &names.root);
+        work.import("backup_child.derived", &names.derived);
+        let plan = work.plan();
+        assert!(
+            plan.stdout.contains("0 to add, 2 to change, 0 to destroy"),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let after = blocking(|| work.state_json());
+    for (address, attribute) in [
+        ("backup_app.root", "aws_plan_id"),
+        ("backup_child.derived", "aws_plan_id"),
+        ("backup_child.derived", "aws_selection_id"),
+    ] {
+        assert_eq!(
+            resource_values(&after, address)[attribute],
+            resource_values(&before, address)[attribute],
+            "{address}.{attribute} after import"
+        );
+    }
+    blocking(|| work.destroy());
+    assert_nothing_left(&names).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vault_with_recovery_points_needs_force_destroy() {
     let endpoint = AwsEmulator::shared().endpoint();
     let names = Names::new();

@@ -69,6 +69,25 @@ pub(crate) fn anchor(context: &AwsContext, app: &str, vault_name: &str) -> AwsAn
     }
 }
 
+/// Builds anchors without a connected context, for tests.
+#[cfg(test)]
+pub(crate) struct AwsAnchorFor;
+
+#[cfg(test)]
+impl AwsAnchorFor {
+    /// The anchor an app `app` with vault `vault` publishes in `account` and `region`.
+    pub(crate) fn test(account: &str, region: &str, app: &str, vault: &str) -> AwsAnchor {
+        AwsAnchor {
+            app: app.to_string(),
+            account_id: account.to_string(),
+            region: region.to_string(),
+            vault_name: vault.to_string(),
+            vault_arn: format!("arn:aws:backup:{region}:{account}:backup-vault:{vault}"),
+            plan_name: app.to_string(),
+        }
+    }
+}
+
 /// Creates or updates the app's vault, lock, access policy and plan, recording ids in `state` as
 /// soon as each object exists (so a failure part-way leaves state the next apply converges from).
 pub(crate) async fn converge(

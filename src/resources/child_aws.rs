@@ -89,10 +89,26 @@ impl Placement {
         child: &str,
         model: &ChildAwsModel,
     ) -> Placement {
+        Placement::decide_in(
+            document,
+            context.account_id(),
+            context.region(),
+            child,
+            model,
+        )
+    }
+
+    /// [`Placement::decide`] for a child acting in `account_id` and `region`.
+    fn decide_in(
+        document: &PolicyDocument,
+        account_id: &str,
+        region: &str,
+        child: &str,
+        model: &ChildAwsModel,
+    ) -> Placement {
         let anchor = document.anchors().aws.as_ref();
         if let Some(anchor) = anchor {
-            let here = anchor.location.account_id == context.account_id()
-                && anchor.location.region == context.region();
+            let here = anchor.location.account_id == account_id && anchor.location.region == region;
             if here && document.rules_hash() == anchor.effective_hash {
                 return Placement::Joined {
                     plan_name: anchor.location.plan_name.clone(),
@@ -104,7 +120,7 @@ impl Placement {
             plan_name: child.to_string(),
             vault_name: model.vault_name(child),
             central_vault_arn: anchor
-                .filter(|a| a.location.account_id != context.account_id())
+                .filter(|a| a.location.account_id != account_id)
                 .map(|a| a.location.vault_arn.clone()),
         }
     }
@@ -121,6 +137,7 @@ impl Placement {
 /// What the prior state recorded about the child's AWS objects.
 #[derive(Debug, Default)]
 pub(crate) struct Recorded {
+    exists: bool,
     mode: Option<String>,
     plan_id: Option<String>,
     selection_id: Option<String>,
@@ -128,9 +145,16 @@ pub(crate) struct Recorded {
 }
 
 impl Recorded {
+    /// True when a prior object exists without AWS placement (imported, or its `aws` block just
+    /// added): objects named after the child are adopted rather than duplicated.
+    fn adopting(&self) -> bool {
+        self.exists && self.mode.is_none()
+    }
+
     /// Reads the record from a state value.
     pub(crate) fn of(state: &Value) -> Recorded {
         Recorded {
+            exists: !state.is_null(),
             mode: str_attr(state, "mode").map(str::to_string),
             plan_id: str_attr(state, "aws_plan_id").map(str::to_string),
             selection_id: str_attr(state, "aws_selection_id").map(str::to_string),
@@ -201,11 +225,18 @@ pub(crate) async fn converge(
                 })
                 .await?;
             let spec = plan_spec(document, plan_name, vault_name, central_vault_arn.as_deref());
-            let own_prior_plan = prior
+            let mut own_prior_plan = prior
                 .plan_id
-                .as_deref()
+                .clone()
                 .filter(|_| prior.mode.as_deref() == Some(DERIVED));
-            let plan = match own_prior_plan {
+            if prior.adopting() {
+                // Imported (or the aws block just added): adopt a plan of the child's name.
+                own_prior_plan = backend
+                    .find_plan_by_name(plan_name)
+                    .await?
+                    .map(|p| p.state.plan_id);
+            }
+            let plan = match own_prior_plan.as_deref() {
                 Some(id) => match backend.update_plan(id, &spec).await {
                     Err(e) if e.is_not_found() => backend.create_plan(&spec).await?,
                     other => other?,
@@ -218,15 +249,31 @@ pub(crate) async fn converge(
     set_attr(state, "aws_plan_id", Value::from(plan_id.clone()));
 
     let selection = model.selection(child);
-    let unchanged = prior.plan_id.as_deref() == Some(plan_id.as_str())
-        && prior.model.as_ref().map(|m| m.selection(child)) == Some(selection.clone());
-    match (&prior.selection_id, unchanged) {
-        (Some(id), true) => set_attr(state, "aws_selection_id", Value::from(id.clone())),
-        _ => {
+    // The selection there is now: (plan, id, whether it is already the one wanted).
+    let existing = if prior.adopting() {
+        backend
+            .find_selection_by_name(&plan_id, child)
+            .await?
+            .map(|s| (s.plan_id, s.selection_id, s.spec == selection))
+    } else {
+        prior
+            .plan_id
+            .clone()
+            .zip(prior.selection_id.clone())
+            .map(|(p, id)| {
+                let same = p == plan_id
+                    && prior.model.as_ref().map(|m| m.selection(child)) == Some(selection.clone());
+                (p, id, same)
+            })
+    };
+    match existing {
+        Some((_, id, true)) => set_attr(state, "aws_selection_id", Value::from(id)),
+        other => {
+            // No update API: create the new selection, then delete the old one.
             let id = backend.create_selection(&plan_id, &selection).await?;
             set_attr(state, "aws_selection_id", Value::from(id));
-            if let (Some(old_plan), Some(old_selection)) = (&prior.plan_id, &prior.selection_id) {
-                backend.delete_selection(old_plan, old_selection).await?;
+            if let Some((old_plan, old_id, _)) = other {
+                backend.delete_selection(&old_plan, &old_id).await?;
             }
         }
     }
@@ -346,4 +393,144 @@ pub(crate) async fn read(
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use backup_policy::{AppInput, CloudAnchorsPatch, PolicyPatch, RulePatch};
+
+    use super::*;
+    use crate::resources::app_aws::AwsAnchorFor;
+    use crate::resources::aws::plan_spec;
+
+    const CENTRAL: &str = "111111111111";
+    const MEMBER: &str = "222222222222";
+
+    fn root() -> PolicyDocument {
+        let rule = RulePatch {
+            schedule: Some("cron(0 5 ? * * *)".into()),
+            retention_days: Some(35),
+            ..RulePatch::default()
+        };
+        let input = AppInput {
+            name: "root".into(),
+            policy: PolicyPatch {
+                rules: [("daily".to_string(), rule)].into(),
+                tags: [("owner".to_string(), "platform".to_string())].into(),
+            },
+            guardrails: Default::default(),
+            anchors: CloudAnchorsPatch {
+                aws: Some(AwsAnchorFor::test(
+                    CENTRAL,
+                    "eu-west-1",
+                    "root",
+                    "root-vault",
+                )),
+                azure: None,
+            },
+        };
+        backup_policy::evaluate(None, &input).unwrap()
+    }
+
+    fn child(retention: Option<i64>) -> PolicyDocument {
+        let mut policy = PolicyPatch::default();
+        if let Some(days) = retention {
+            let rule = RulePatch {
+                retention_days: Some(days),
+                ..RulePatch::default()
+            };
+            policy.rules.insert("daily".into(), rule);
+        }
+        let input = AppInput {
+            name: "child".into(),
+            policy,
+            guardrails: Default::default(),
+            anchors: CloudAnchorsPatch::default(),
+        };
+        backup_policy::evaluate(Some(&root().to_json()), &input).unwrap()
+    }
+
+    fn model() -> ChildAwsModel {
+        ChildAwsModel {
+            resources: Some(vec![
+                "arn:aws:dynamodb:eu-west-1:111111111111:table/t".into()
+            ]),
+            selection_tags: None,
+            iam_role_arn: "arn:aws:iam::111111111111:role/backup".into(),
+            vault_name: None,
+        }
+    }
+
+    #[test]
+    fn placement_table() {
+        let central_vault = "arn:aws:backup:eu-west-1:111111111111:backup-vault:root-vault";
+        let cases = [
+            // (what, child's retention change, account, region, expected)
+            (
+                "same account, region, policy",
+                None,
+                CENTRAL,
+                "eu-west-1",
+                Placement::Joined {
+                    plan_name: "root".into(),
+                    anchor_app: "root".into(),
+                },
+            ),
+            (
+                "changed policy",
+                Some(90),
+                CENTRAL,
+                "eu-west-1",
+                Placement::Derived {
+                    plan_name: "child".into(),
+                    vault_name: "child".into(),
+                    central_vault_arn: None,
+                },
+            ),
+            (
+                "other region",
+                None,
+                CENTRAL,
+                "us-east-1",
+                Placement::Derived {
+                    plan_name: "child".into(),
+                    vault_name: "child".into(),
+                    central_vault_arn: None,
+                },
+            ),
+            (
+                "other account",
+                None,
+                MEMBER,
+                "eu-west-1",
+                Placement::Derived {
+                    plan_name: "child".into(),
+                    vault_name: "child".into(),
+                    central_vault_arn: Some(central_vault.into()),
+                },
+            ),
+        ];
+        for (what, retention, account, region, expected) in cases {
+            let placement =
+                Placement::decide_in(&child(retention), account, region, "child", &model());
+            assert_eq!(placement, expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn derived_plan_in_another_account_copies_to_the_central_vault_with_the_rule_retention() {
+        let central_vault = "arn:aws:backup:eu-west-1:111111111111:backup-vault:root-vault";
+        let spec = plan_spec(&child(Some(90)), "child", "child", Some(central_vault));
+        assert_eq!(spec.name, "child");
+        assert_eq!(spec.tags.get("owner").map(String::as_str), Some("platform"));
+        let rule = &spec.rules[0];
+        assert_eq!(
+            (rule.name.as_str(), rule.target_vault.as_str()),
+            ("daily", "child")
+        );
+        assert_eq!(rule.lifecycle.delete_after_days, 90);
+        assert_eq!(rule.copy_actions.len(), 1);
+        assert_eq!(rule.copy_actions[0].destination_vault_arn, central_vault);
+        assert_eq!(rule.copy_actions[0].lifecycle.delete_after_days, 90);
+    }
 }
