@@ -708,3 +708,103 @@ async fn benchmark_derived_children() {
         );
     }
 }
+
+/// The same `N` derived children done by hand with hashicorp/aws 5.100.0 (from the filesystem
+/// mirror at `/opt/tf-plugins`): per child an `aws_backup_vault`, an `aws_backup_plan` copying to a
+/// central vault, and an `aws_backup_selection`, in 222222222222, counted at the same proxy.
+///
+/// `BACKUP_BENCH_CHILDREN=10,100 scripts/test --test e2e_aws -- --ignored --nocapture benchmark`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: run explicitly"]
+async fn benchmark_hashicorp_aws_equivalent() {
+    let counts = std::env::var("BACKUP_BENCH_CHILDREN").unwrap_or_else(|_| "10".into());
+    let mirror =
+        std::env::var("BACKUP_TF_PLUGIN_MIRROR").unwrap_or_else(|_| "/opt/tf-plugins".into());
+    let emulator = AwsEmulator::shared();
+    for n in counts
+        .split(',')
+        .map(|c| c.trim().parse::<usize>().expect("a number"))
+    {
+        let proxy = FaultProxy::start(emulator.endpoint()).await;
+        let prefix = unique("hc");
+        let mut work = workdir(&Terraform::v1_15());
+        work.filesystem_mirror(&mirror, &["registry.terraform.io/hashicorp/*"])
+            .env("AWS_ACCESS_KEY_ID", MEMBER)
+            .set_timeout(std::time::Duration::from_secs(1800));
+        let central = format!("arn:aws:backup:{REGION}:{CENTRAL}:backup-vault:{prefix}-central");
+        let mut config = format!(
+            r#"terraform {{
+  required_providers {{
+    aws = {{ source = "hashicorp/aws", version = "5.100.0" }}
+  }}
+}}
+provider "aws" {{
+  region                      = "{REGION}"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  endpoints {{
+    backup = "{backup}"
+    sts    = "{sts}"
+  }}
+}}
+"#,
+            backup = proxy.endpoint(),
+            sts = emulator.endpoint()
+        );
+        for i in 0..n {
+            config += &format!(
+                r#"
+resource "aws_backup_vault" "c{i}" {{
+  name = "{prefix}-{i}"
+  tags = {{ owner = "platform" }}
+}}
+resource "aws_backup_plan" "c{i}" {{
+  name = "{prefix}-{i}"
+  rule {{
+    rule_name         = "daily"
+    target_vault_name = aws_backup_vault.c{i}.name
+    schedule          = "cron(0 5 ? * * *)"
+    start_window      = 60
+    completion_window = 180
+    lifecycle {{ delete_after = 35 }}
+    copy_action {{
+      destination_vault_arn = "{central}"
+      lifecycle {{ delete_after = 35 }}
+    }}
+  }}
+  tags = {{ owner = "platform" }}
+}}
+resource "aws_backup_selection" "c{i}" {{
+  name         = "{prefix}-{i}"
+  plan_id      = aws_backup_plan.c{i}.id
+  iam_role_arn = "arn:aws:iam::{MEMBER}:role/backup"
+  resources    = ["arn:aws:dynamodb:{REGION}:{MEMBER}:table/payments{i}"]
+}}
+"#
+            );
+        }
+        work.write_main_tf(&config);
+        blocking(|| work.init());
+        let timed = |args: &[&str]| {
+            let before = calls(&proxy);
+            let started = std::time::Instant::now();
+            blocking(|| work.run_ok(args));
+            (started.elapsed().as_secs_f64(), calls(&proxy) - before)
+        };
+        let (apply_s, apply_calls) =
+            timed(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+        let (plan_s, plan_calls) = timed(&["plan", "-input=false", "-no-color"]);
+        let (destroy_s, destroy_calls) =
+            timed(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+        let per = |c: usize| c as f64 / n as f64;
+        println!(
+            "BENCH hashicorp/aws children={n} apply={apply_s:.2}s create_calls/child={:.2} \
+             noop_plan={plan_s:.2}s read_calls/child={:.2} destroy={destroy_s:.2}s destroy_calls/child={:.2}",
+            per(apply_calls),
+            per(plan_calls),
+            per(destroy_calls),
+        );
+    }
+}
