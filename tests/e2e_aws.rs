@@ -580,6 +580,48 @@ async fn aws_block_without_provider_aws_settings_is_an_error_at_the_block() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_aws_input_fails_validate_at_its_path() {
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    let header = format!("{}\nprovider \"backup\" {{}}\n", required_providers());
+    let bad_account = root_app(&names, 35).replace(&format!("[\"{MEMBER}\"]"), "[\"2222\"]");
+    // Terraform does not validate what depends on an invalid resource: one config each.
+    let bad_role = root_app(&names, 35)
+        + &joined_child(&names).replace(
+            &format!("arn:aws:iam::{CENTRAL}:role/backup"),
+            "backup-role",
+        );
+    let validate = |config: &str| {
+        work.write_main_tf(&format!("{header}{config}"));
+        let out = work.run(&["validate", "-no-color"]).assert_failure();
+        out.combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    blocking(|| {
+        work.write_main_tf(&header);
+        work.init();
+        let text = validate(&bad_account);
+        assert!(
+            text.contains("\"2222\" is not a 12-digit account id"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Attribute: aws.allow_copy_from_accounts"),
+            "{text}"
+        );
+        let text = validate(&bad_role);
+        assert!(
+            text.contains("\"backup-role\" is not an ARN of service `iam`"),
+            "{text}"
+        );
+        assert!(text.contains("backup_child.joined"), "{text}");
+        assert!(text.contains("aws.iam_role_arn"), "{text}");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_is_retried_and_a_permanent_error_names_the_resource() {
     let emulator = AwsEmulator::shared();
     let proxy = FaultProxy::start(emulator.endpoint()).await;

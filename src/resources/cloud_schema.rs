@@ -1,7 +1,81 @@
 //! Schemas of the `aws` and `azure` blocks of `backup_app` and `backup_child`.
 
-use tfplugin::framework::{validators, Attribute};
-use tfvalue::Type;
+use tfplugin::framework::{validators, Attribute, Validator};
+use tfvalue::{Type, Value};
+
+/// Whether `s` is an ARN: `arn:partition:service:region:account:resource`, with `service` if
+/// given.
+fn is_arn(s: &str, service: Option<&str>) -> bool {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && !parts[1].is_empty()
+        && !parts[2].is_empty()
+        && !parts[5].is_empty()
+        && service.is_none_or(|svc| parts[2] == svc)
+}
+
+/// A string that is an ARN (of `service`, if given).
+fn arn(service: Option<&'static str>) -> impl Validator {
+    let what = service.map_or("an ARN".to_string(), |s| format!("an ARN of service `{s}`"));
+    validators::check(
+        &format!("Must be {what}: `arn:<partition>:<service>:<region>:<account>:<resource>`."),
+        move |v| match v.as_str() {
+            Some(s) if !is_arn(s, service) => Err(format!(
+                "{s:?} is not {}",
+                service.map_or("an ARN".into(), |s| format!("an ARN of service `{s}`"))
+            )),
+            _ => Ok(()),
+        },
+    )
+}
+
+/// A list whose known elements are ARNs.
+fn arn_list() -> impl Validator {
+    validators::check("Every element must be an ARN.", |v| match v {
+        Value::List(items) | Value::Set(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|s| !is_arn(s, None))
+            .map_or(Ok(()), |s| Err(format!("{s:?} is not an ARN"))),
+        _ => Ok(()),
+    })
+}
+
+/// A list whose known elements are 12-digit AWS account ids.
+fn account_ids() -> impl Validator {
+    validators::check(
+        "Every element must be a 12-digit AWS account id.",
+        |v| match v {
+            Value::List(items) | Value::Set(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|s| s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()))
+                .map_or(Ok(()), |s| {
+                    Err(format!("{s:?} is not a 12-digit account id"))
+                }),
+            _ => Ok(()),
+        },
+    )
+}
+
+/// A backup vault name: 2 to 50 letters, digits, `-` and `_`.
+fn vault_name() -> impl Validator {
+    validators::check(
+        "A vault name has 2 to 50 letters, digits, `-` and `_`.",
+        |v| match v.as_str() {
+            Some(s)
+                if !(2..=50).contains(&s.len())
+                    || !s
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                Err(format!("{s:?} is not a valid vault name"))
+            }
+            _ => Ok(()),
+        },
+    )
+}
 
 /// `backup_app.aws`: where the app's own vault and plan live.
 pub(crate) fn app_aws_attribute() -> Attribute {
@@ -11,7 +85,7 @@ pub(crate) fn app_aws_attribute() -> Attribute {
             Attribute::string("vault_name")
                 .required()
                 .requires_replace()
-                .validator(validators::string_length(2, 50))
+                .validator(vault_name())
                 .description(
                     "Name of the app's backup vault in the provider's account and region. An existing vault of that \
                      name is adopted. Changing it replaces the app (a vault cannot be renamed).",
@@ -19,6 +93,7 @@ pub(crate) fn app_aws_attribute() -> Attribute {
             Attribute::string("kms_key_arn")
                 .optional()
                 .requires_replace()
+                .validator(arn(Some("kms")))
                 .description(
                     "KMS key that encrypts the vault; default: the AWS Backup managed key. AWS cannot re-key a vault, \
                      so changing it replaces the app: its plan and vault are deleted (the vault only when empty, \
@@ -26,13 +101,23 @@ pub(crate) fn app_aws_attribute() -> Attribute {
                 ),
             Attribute::string("iam_role_arn")
                 .optional()
+                .validator(arn(Some("iam")))
                 .description("IAM role AWS Backup assumes for this app's own selections (reserved: an app selects no resources itself; children name their own role)."),
             Attribute::single_nested(
                 "vault_lock",
                 vec![
-                    Attribute::number("min_retention_days").optional().description("Shortest retention the vault accepts."),
-                    Attribute::number("max_retention_days").optional().description("Longest retention the vault accepts."),
-                    Attribute::number("changeable_for_days").optional().description(
+                    Attribute::number("min_retention_days")
+                        .optional()
+                        .validator(validators::int_between(1, 36500))
+                        .description("Shortest retention the vault accepts, in days."),
+                    Attribute::number("max_retention_days")
+                        .optional()
+                        .validator(validators::int_between(1, 36500))
+                        .description("Longest retention the vault accepts, in days."),
+                    Attribute::number("changeable_for_days")
+                        .optional()
+                        .validator(validators::int_between(3, 36500))
+                        .description(
                         "Days (at least 3) before the lock becomes immutable (compliance mode). Null: governance mode, removable.",
                     ),
                 ],
@@ -41,6 +126,7 @@ pub(crate) fn app_aws_attribute() -> Attribute {
             .description("AWS Backup Vault Lock on the vault (WORM)."),
             Attribute::typed("allow_copy_from_accounts", Type::list(Type::String))
                 .optional()
+                .validator(account_ids())
                 .description(
                     "Account ids allowed to copy recovery points into this vault (the vault access policy): list the \
                      accounts of derived children in other accounts, which copy every recovery point here.",
@@ -90,15 +176,18 @@ pub(crate) fn child_aws_attribute() -> Attribute {
         vec![
             Attribute::typed("resources", Type::list(Type::String))
                 .optional()
-                .description("ARNs of the resources to protect."),
+                .validator(arn_list())
+                .description("ARNs of the resources to protect, in the child's account and region (`*` wildcards as AWS Backup allows)."),
             Attribute::typed("selection_tags", Type::map(Type::String))
                 .optional()
                 .description("Also protect every resource carrying any one of these tags (`key = value`); AWS ORs them with `resources`."),
             Attribute::string("iam_role_arn")
                 .required()
+                .validator(arn(Some("iam")))
                 .description("IAM role AWS Backup assumes to back up the selected resources."),
             Attribute::string("vault_name")
                 .optional()
+                .validator(vault_name())
                 .description(
                     "Name of the child's own vault in its provider's account and region, used in `derived` mode; \
                      default: the child's `name`. An existing vault of that name is adopted.",
