@@ -3,4 +3,5 @@
 // Shared by several test crates, each using a different part.
 #![allow(unreachable_pub, dead_code)]
 
+pub mod server;
 pub mod validator;
