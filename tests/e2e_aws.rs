@@ -423,6 +423,90 @@ async fn tree_across_accounts_on_terraform_1_15() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_changing_its_policy_moves_from_joined_to_derived_and_back_in_place() {
+    let endpoint = AwsEmulator::shared().endpoint();
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    let joined = providers(&endpoint, &endpoint) + &root_app(&names, 35) + &joined_child(&names);
+    let derived = joined.replace(
+        "  parent = backup_app.root.policy_document\n",
+        "  parent = backup_app.root.policy_document\n  policy = { rules = { daily = { retention_days = 90 } } }\n",
+    );
+    work.write_main_tf(&joined);
+    blocking(|| {
+        work.init();
+        work.apply();
+    });
+    let (central, _) = backends().await;
+    let root_plan = plan_named(&central, &names.root).await.unwrap();
+
+    work.write_main_tf(&derived);
+    blocking(|| {
+        let plan = work.plan();
+        assert!(
+            plan.stdout
+                .contains(r#"~ mode             = "joined" -> "derived""#),
+            "{plan}"
+        );
+        assert!(
+            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let own = plan_named(&central, &names.joined)
+        .await
+        .expect("the child's own plan");
+    assert_eq!(own.spec.rules[0].lifecycle.delete_after_days, 90);
+    assert!(
+        own.spec.rules[0].copy_actions.is_empty(),
+        "same account: no copy to the root vault"
+    );
+    assert!(vault_exists(&central, &names.joined).await);
+    assert!(central
+        .find_selection_by_name(&own.state.plan_id, &names.joined)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(
+        central
+            .find_selection_by_name(&root_plan.state.plan_id, &names.joined)
+            .await
+            .unwrap()
+            .is_none(),
+        "the old selection in the root plan is gone"
+    );
+
+    work.write_main_tf(&joined);
+    blocking(|| {
+        let plan = work.plan();
+        assert!(
+            plan.stdout
+                .contains(r#"~ mode             = "derived" -> "joined""#),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    assert!(
+        plan_named(&central, &names.joined).await.is_none(),
+        "own plan deleted"
+    );
+    assert!(
+        !vault_exists(&central, &names.joined).await,
+        "own vault deleted"
+    );
+    assert!(central
+        .find_selection_by_name(&root_plan.state.plan_id, &names.joined)
+        .await
+        .unwrap()
+        .is_some());
+    blocking(|| work.destroy());
+    assert_nothing_left(&names).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_adopts_existing_objects_by_name() {
     let endpoint = AwsEmulator::shared().endpoint();
     let names = Names::new();
