@@ -20,7 +20,7 @@ use terraform_provider_backup::cloud::azure::{
     PolicySpec, ProtectedVmSpec, Secret, SiteBackupSchedule, SiteBackupSpec, SoftDeleteState,
     StopProtectionOutcome, StorageRedundancy, VaultRef, VaultSpec,
 };
-use terraform_provider_backup::cloud::ErrorKind;
+use terraform_provider_backup::cloud::{ErrorKind, RetryPolicy};
 
 const RG: &str = "rg-backup";
 const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&ss=b&srt=co&sp=rwdlac&se=2027-01-01T00:00:00Z&sig=SuperSecretSignature%3D";
@@ -407,6 +407,80 @@ async fn long_running_operations_are_polled_to_the_end() {
     assert_eq!(count("/operations/"), 8, "policy create and delete");
     assert_eq!(count("/operationsStatus/"), 4, "protect");
     assert_eq!(count("/backupOperations/"), 4, "stop protection");
+    fake.assert_valid();
+}
+
+#[tokio::test]
+async fn failed_operations_surface_their_error() {
+    let fake = FakeArm::start().await;
+    fake.set_async_polls(2);
+    let azure = backend_with(settings(&fake));
+    let vault = VaultRef::new(RG, "rsv");
+    // Location-only polling (vault create): the operation result answers the error.
+    fake.fail_next_operation(
+        "UserErrorResourceGroupLocked",
+        "The resource group is locked.",
+    );
+    let err = azure
+        .ensure_vault(&vault_spec("rsv", SoftDeleteState::Disabled))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("UserErrorResourceGroupLocked"));
+    assert_eq!(
+        azure.find_vault(&vault).await.unwrap(),
+        None,
+        "a failed create changes nothing"
+    );
+    // Azure-AsyncOperation polling (policy write): the status body carries the error.
+    azure
+        .ensure_vault(&vault_spec("rsv", SoftDeleteState::Disabled))
+        .await
+        .unwrap();
+    fake.fail_next_operation(
+        "BMSUserErrorInvalidPolicyInput",
+        "Retention is below the minimum.",
+    );
+    let err = azure
+        .ensure_policy(&PolicySpec {
+            vault: vault.clone(),
+            name: "p".into(),
+            schedule: schedule(35),
+            instant_rp_retention_days: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "creating Backup Policy (p): BMSUserErrorInvalidPolicyInput: Retention is below the minimum."
+    );
+    assert_eq!(azure.find_policy(&vault, "p").await.unwrap(), None);
+    fake.assert_valid();
+}
+
+#[tokio::test]
+async fn cancellation_ends_a_retry_wait() {
+    let fake = FakeArm::start().await;
+    // A budget long enough for the 60 s Retry-After (a longer one ends the retries at once).
+    let options = ArmOptions {
+        retry: RetryPolicy::standard(),
+        ..ArmOptions::for_tests()
+    };
+    let cancel = options.cancel.clone();
+    let azure = ArmBackend::new(&settings(&fake).resolve().unwrap(), options).unwrap();
+    azure.authenticate().await.unwrap();
+    fake.throttle(1, 60);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cancel.cancel();
+    });
+    let started = Instant::now();
+    let err = azure
+        .find_vault(&VaultRef::new(RG, "rsv"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
+    assert!(err.to_string().contains("TooManyRequests"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10));
     fake.assert_valid();
 }
 

@@ -57,6 +57,8 @@ struct Pending {
     mutation: Option<Mutation>,
     /// The resource whose body the operation result returns.
     result_key: Option<String>,
+    /// The operation ends Failed with this `(code, message)` instead of applying its change.
+    failure: Option<(String, String)>,
 }
 
 #[derive(Default)]
@@ -72,6 +74,7 @@ struct Inner {
     throttle_retry_after: u64,
     injected: Vec<Injected>,
     pending: BTreeMap<String, Pending>,
+    fail_operation: Option<(String, String)>,
     next_id: u64,
     calls: Vec<(String, String, u16)>,
 }
@@ -197,6 +200,11 @@ impl FakeArm {
             code: code.into(),
             message: message.into(),
         });
+    }
+
+    /// The next long-running operation ends `Failed` with this ARM error (nothing changes).
+    pub fn fail_next_operation(&self, code: &str, message: &str) {
+        self.inner().fail_operation = Some((code.into(), message.into()));
     }
 
     /// Token requests so far.
@@ -470,12 +478,14 @@ fn new_op(inner: &mut Inner, mutation: Option<Mutation>, result_key: Option<Stri
     inner.next_id += 1;
     let id = format!("op-{:06}", inner.next_id);
     let polls_left = inner.async_polls;
+    let failure = inner.fail_operation.take();
     inner.pending.insert(
         id.clone(),
         Pending {
             polls_left,
             mutation,
             result_key,
+            failure,
         },
     );
     id
@@ -534,25 +544,36 @@ fn poll(inner: &mut Inner, id: &str) -> Option<bool> {
         pending.polls_left -= 1;
         return Some(false);
     }
+    if pending.failure.is_some() {
+        return Some(true);
+    }
     if let Some(m) = pending.mutation.take() {
         apply(inner, m);
     }
     Some(true)
 }
 
+fn failure(inner: &Inner, id: &str) -> Option<(String, String)> {
+    inner.pending.get(id).and_then(|p| p.failure.clone())
+}
+
 fn operation_status(inner: &mut Inner, id: &str, path: &str) -> Reply {
     match poll(inner, id) {
         None => Reply::error(404, "NotFound", "no such operation"),
-        Some(done) => Reply::new(
-            200,
-            Some(json!({
+        Some(done) => {
+            let mut status = json!({
                 "id": path,
                 "name": id,
                 "status": if done { "Succeeded" } else { "InProgress" },
                 "startTime": "2026-11-23T10:00:00Z",
                 "endTime": "2026-11-23T10:00:01Z",
-            })),
-        ),
+            });
+            if let (true, Some((code, message))) = (done, failure(inner, id)) {
+                status["status"] = json!("Failed");
+                status["error"] = json!({ "code": code, "message": message });
+            }
+            Reply::new(200, Some(status))
+        }
     }
 }
 
@@ -562,6 +583,10 @@ fn operation_result(inner: &mut Inner, id: &str, location: &str) -> Reply {
         Some(false) => Reply::new(202, None)
             .header("location", location.to_owned())
             .header("retry-after", "0".into()),
+        Some(true) if failure(inner, id).is_some() => {
+            let (code, message) = failure(inner, id).unwrap_or_default();
+            Reply::error(400, &code, &message)
+        }
         Some(true) => {
             let key = inner.pending.get(id).and_then(|p| p.result_key.clone());
             match key.and_then(|k| inner.resources.get(&k).cloned()) {
