@@ -67,7 +67,12 @@ fn aws_attribute() -> Attribute {
         ],
     )
     .optional()
-    .description("AWS settings. Each provider alias is one account and region.")
+    .description(
+        "AWS settings. Each provider configuration (alias) is one account and region: the provider resolves \
+         credentials (profile or the standard chain, then `assume_role`) and calls STS `GetCallerIdentity` once \
+         when configured, so plans know the account and show vault ARNs and each child's `mode` before apply. \
+         Resources with an `aws` block need it on the provider configuration they use.",
+    )
 }
 
 fn azure_attribute() -> Attribute {
