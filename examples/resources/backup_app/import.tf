@@ -1,0 +1,4 @@
+import {
+  to = backup_app.root
+  id = "org-root"
+}

@@ -1,0 +1,207 @@
+//! Fills a page template: placeholders for the schema's description, example files and the
+//! schema itself, rendered the way tfplugindocs lays out registry docs (Required / Optional /
+//! Read-Only lists, one "Nested Schema" section per nested attribute, with anchors).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use tfplugin::framework::{Attribute, AttributeKind, Constraint, Nesting, Schema};
+use tfvalue::{Type, Value};
+
+/// Fills `template`. Placeholders:
+///
+/// - `{{ description }}`: the schema's description
+/// - `{{ description_yaml }}`: the same, indented for a front matter `|-` block
+/// - `{{ example PATH }}`: `examples/PATH` in a `terraform` code block
+/// - `{{ example_shell PATH }}`: `examples/PATH` in a `shell` code block
+/// - `{{ schema }}`: the attributes
+pub(crate) fn page(template: &str, schema: &Schema, examples: &Path) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find("}}")
+            .ok_or_else(|| "a `{{` without `}}`".to_string())?;
+        let words: Vec<&str> = after[..end].split_whitespace().collect();
+        match words.as_slice() {
+            ["description"] => out.push_str(schema.description.trim()),
+            ["description_yaml"] => {
+                let indented: Vec<String> = schema
+                    .description
+                    .trim()
+                    .lines()
+                    .map(|l| format!("  {l}"))
+                    .collect();
+                out.push_str(&indented.join("\n"));
+            }
+            ["example", file] => out.push_str(&code_block("terraform", examples, file)?),
+            ["example_shell", file] => out.push_str(&code_block("shell", examples, file)?),
+            ["schema"] => out.push_str(&schema_markdown(&schema.attributes)),
+            other => return Err(format!("unknown placeholder {{{{ {} }}}}", other.join(" "))),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn code_block(language: &str, examples: &Path, file: &str) -> Result<String, String> {
+    let path = examples.join(file);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("reading example {}: {e}", path.display()))?;
+    Ok(format!("```{language}\n{}\n```", text.trim_end()))
+}
+
+/// The `## Schema` section: top-level attributes, then a section per nested attribute.
+pub(crate) fn schema_markdown(attributes: &[Attribute]) -> String {
+    let mut out = String::from("## Schema\n\n");
+    groups(&mut out, attributes, "", true);
+    nested_sections(&mut out, attributes, "", "");
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Which list an attribute belongs in.
+fn group_of(attribute: &Attribute) -> &'static str {
+    match attribute.constraint {
+        Constraint::Required => "Required",
+        Constraint::Computed => "Read-Only",
+        Constraint::Optional | Constraint::OptionalComputed => "Optional",
+    }
+}
+
+fn groups(out: &mut String, attributes: &[Attribute], anchor: &str, top_level: bool) {
+    for group in ["Required", "Optional", "Read-Only"] {
+        let members: Vec<&Attribute> = attributes.iter().filter(|a| group_of(a) == group).collect();
+        if members.is_empty() {
+            continue;
+        }
+        if top_level {
+            let _ = write!(out, "### {group}\n\n");
+        } else {
+            let _ = write!(out, "{group}:\n\n");
+        }
+        for attribute in members {
+            out.push_str(&bullet(attribute, anchor));
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+}
+
+/// `- `name` (Type, flags) Description. Validation. Default. (see below …)`
+fn bullet(attribute: &Attribute, parent_anchor: &str) -> String {
+    let mut kind = kind_name(attribute);
+    if attribute.sensitive {
+        kind.push_str(", Sensitive");
+    }
+    if attribute.write_only {
+        kind.push_str(", Write-only");
+    }
+    if attribute.deprecation.is_some() {
+        kind.push_str(", Deprecated");
+    }
+    let mut text = vec![attribute.description.trim().to_string()];
+    if let Some(message) = &attribute.deprecation {
+        text.push(format!("**Deprecated:** {}", message.trim()));
+    }
+    for validator in &attribute.validators {
+        let rule = validator.description();
+        // Descriptions often state the allowed values already; say them once.
+        if !restates(&attribute.description, &rule) {
+            text.push(rule.trim().to_string());
+        }
+    }
+    if let Some(default) = &attribute.default {
+        if !attribute.description.to_lowercase().contains("default") {
+            text.push(format!("Defaults to `{}`.", literal(default)));
+        }
+    }
+    if attribute.children().is_some() {
+        text.push(format!(
+            "(see [below for nested schema](#nestedatt--{}))",
+            child_anchor(parent_anchor, &attribute.name)
+        ));
+    }
+    let text: Vec<String> = text.into_iter().filter(|t| !t.is_empty()).collect();
+    format!("- `{}` ({kind}) {}", attribute.name, text.join(" "))
+}
+
+/// Whether `description` already names every value (number or `code`) the validator's `rule` does.
+fn restates(description: &str, rule: &str) -> bool {
+    let mut values: Vec<&str> = rule
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect();
+    values.extend(rule.split('`').skip(1).step_by(2));
+    !values.is_empty() && values.iter().all(|v| description.contains(v))
+}
+
+fn nested_sections(out: &mut String, attributes: &[Attribute], anchor: &str, path: &str) {
+    for attribute in attributes {
+        let Some(children) = attribute.children() else {
+            continue;
+        };
+        let anchor = child_anchor(anchor, &attribute.name);
+        let path = if path.is_empty() {
+            attribute.name.clone()
+        } else {
+            format!("{path}.{}", attribute.name)
+        };
+        let _ = write!(
+            out,
+            "<a id=\"nestedatt--{anchor}\"></a>\n### Nested Schema for `{path}`\n\n"
+        );
+        groups(out, children, &anchor, false);
+        nested_sections(out, children, &anchor, &path);
+    }
+}
+
+fn child_anchor(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}--{name}")
+    }
+}
+
+/// How users see the attribute's type. Shaped attributes are declared `dynamic` to Terraform
+/// but hold objects of a fixed shape, so they read like nested attributes.
+fn kind_name(attribute: &Attribute) -> String {
+    match &attribute.kind {
+        AttributeKind::Typed(ty) => type_name(ty),
+        AttributeKind::Nested(nesting, _) | AttributeKind::Shaped(nesting, _) => match nesting {
+            Nesting::Single => "Attributes".to_string(),
+            Nesting::List => "Attributes List".to_string(),
+            Nesting::Set => "Attributes Set".to_string(),
+            Nesting::Map => "Attributes Map".to_string(),
+        },
+    }
+}
+
+fn type_name(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "Boolean".to_string(),
+        Type::Number => "Number".to_string(),
+        Type::String => "String".to_string(),
+        Type::Dynamic => "Dynamic".to_string(),
+        Type::List(element) => format!("List of {}", type_name(element)),
+        Type::Set(element) => format!("Set of {}", type_name(element)),
+        Type::Map(element) => format!("Map of {}", type_name(element)),
+        Type::Object { .. } => "Object".to_string(),
+        Type::Tuple(_) => "Tuple".to_string(),
+    }
+}
+
+/// A default value as HCL would write it.
+fn literal(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Null => "null".to_string(),
+        other => format!("{other:?}"),
+    }
+}
