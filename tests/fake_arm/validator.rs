@@ -96,6 +96,11 @@ impl Specs {
     pub fn load(root: &Path) -> Specs {
         let mut files = Vec::new();
         json_files(&root.join("specification"), &mut files);
+        assert!(
+            !files.is_empty(),
+            "Azure REST specs not found under {} (set BACKUP_SHARED_DIR)",
+            root.display()
+        );
         let mut docs = HashMap::new();
         for file in files {
             let text = std::fs::read_to_string(&file)
