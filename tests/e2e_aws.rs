@@ -507,6 +507,59 @@ async fn a_child_changing_its_policy_moves_from_joined_to_derived_and_back_in_pl
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_kms_key_replaces_the_app_and_its_joined_child_follows() {
+    let endpoint = AwsEmulator::shared().endpoint();
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    let config = providers(&endpoint, &endpoint) + &root_app(&names, 35) + &joined_child(&names);
+    let key = format!("arn:aws:kms:{REGION}:{CENTRAL}:key/0000-1111");
+    let rekeyed = config.replace(
+        "    allow_copy_from_accounts",
+        &format!("    kms_key_arn              = \"{key}\"\n    allow_copy_from_accounts"),
+    );
+    work.write_main_tf(&config);
+    blocking(|| {
+        work.init();
+        work.apply();
+    });
+    work.write_main_tf(&rekeyed);
+    blocking(|| {
+        let plan = work.plan();
+        assert!(
+            plan.stdout.contains("backup_app.root must be replaced"),
+            "{plan}"
+        );
+        work.apply();
+        // The old plan took the joined child's selection with it: the child is re-created.
+        let plan = work.plan_detailed();
+        assert_eq!(plan.code(), 2, "{plan}");
+        assert!(
+            plan.stdout.contains("backup_child.joined will be created"),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let (central, _) = backends().await;
+    let vault = central
+        .find_vault_by_name(&names.root)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(vault.kms_key_arn.as_deref(), Some(key.as_str()));
+    let plan = plan_named(&central, &names.root)
+        .await
+        .expect("one root plan");
+    assert!(central
+        .find_selection_by_name(&plan.state.plan_id, &names.joined)
+        .await
+        .unwrap()
+        .is_some());
+    blocking(|| work.destroy());
+    assert_nothing_left(&names).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_adopts_existing_objects_by_name() {
     let endpoint = AwsEmulator::shared().endpoint();
     let names = Names::new();

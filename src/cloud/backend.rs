@@ -290,6 +290,9 @@ pub trait BackupBackend: Send + Sync {
         name: &str,
     ) -> Result<Option<Selection>, CloudError>;
 
+    /// The ids of every selection in the plan; empty when the plan does not exist.
+    async fn list_selection_ids(&self, plan_id: &str) -> Result<Vec<String>, CloudError>;
+
     /// Deletes a selection (there is no update: swap it by create + delete).
     async fn delete_selection(&self, plan_id: &str, selection_id: &str) -> Result<(), CloudError>;
 

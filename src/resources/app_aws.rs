@@ -161,6 +161,13 @@ pub(crate) async fn destroy(
     force: bool,
 ) -> Result<(), CloudError> {
     if let Some(id) = plan_id {
+        // Children are destroyed before their app, so selections left here belong to joined
+        // children of an app being replaced (new vault name or KMS key): AWS refuses to delete a
+        // plan with selections, so they go too, and those children re-create theirs in the new
+        // plan on the next apply (their refresh finds them gone).
+        for selection in backend.list_selection_ids(id).await? {
+            backend.delete_selection(id, &selection).await?;
+        }
         backend.delete_plan(id).await?;
     }
     if model.vault_lock.is_some() {

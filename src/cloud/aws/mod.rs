@@ -206,6 +206,10 @@ impl BackupBackend for AwsBackend {
         selection::find_selection_by_name(self, plan_id, name).await
     }
 
+    async fn list_selection_ids(&self, plan_id: &str) -> Result<Vec<String>, CloudError> {
+        selection::list_selection_ids(self, plan_id).await
+    }
+
     async fn delete_selection(&self, plan_id: &str, selection_id: &str) -> Result<(), CloudError> {
         selection::delete_selection(self, plan_id, selection_id).await
     }

@@ -158,6 +158,46 @@ pub(super) async fn find_selection_by_name(
     }
 }
 
+/// `ListBackupSelections` pages: the ids of every selection in the plan (empty when the plan is gone).
+pub(super) async fn list_selection_ids(
+    backend: &AwsBackend,
+    plan_id: &str,
+) -> Result<Vec<String>, CloudError> {
+    let mut ids = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let page = backend
+            .call(|| async {
+                backend
+                    .client
+                    .list_backup_selections()
+                    .backup_plan_id(plan_id)
+                    .set_next_token(next_token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(OP_READ, plan_id, e))
+            })
+            .await;
+        let page = match page {
+            Ok(page) => page,
+            Err(err) if is_plan_gone(&err) => return Ok(Vec::new()),
+            Err(err) => return Err(err),
+        };
+        ids.extend(
+            page.backup_selections_list()
+                .iter()
+                .filter_map(|s| s.selection_id().map(str::to_owned)),
+        );
+        next_token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        if next_token.is_none() {
+            return Ok(ids);
+        }
+    }
+}
+
 /// `DeleteBackupSelection` (1 call); a selection already gone, or whose plan is gone, is done.
 pub(super) async fn delete_selection(
     backend: &AwsBackend,
