@@ -97,7 +97,8 @@ pub(crate) fn app_aws_attribute() -> Attribute {
                 .description(
                     "KMS key that encrypts the vault; default: the AWS Backup managed key. AWS cannot re-key a vault, \
                      so changing it replaces the app: its plan and vault are deleted (the vault only when empty, \
-                     or with `force_destroy`) and created again.",
+                     or with `force_destroy`) and created again. Joined children lose their selections with the \
+                     old plan; the next apply re-creates them in the new one.",
                 ),
             Attribute::string("iam_role_arn")
                 .optional()
