@@ -250,11 +250,8 @@ impl AzureSettings {
                         .map(FederatedTokenSource::File)
                 })
         };
-        let credential = if self.use_msi == Some(true) && self.client_secret.is_none() {
-            CredentialKind::ManagedIdentity {
-                client_id: self.client_id.clone(),
-            }
-        } else if let Some(secret) = &self.client_secret {
+        // azurerm's order: client secret, OIDC, managed identity, Azure CLI.
+        let credential = if let Some(secret) = &self.client_secret {
             need("tenant_id", &self.tenant_id, "ARM_TENANT_ID")?;
             CredentialKind::ClientSecret {
                 client_id: need("client_id", &self.client_id, "ARM_CLIENT_ID")?,
@@ -267,6 +264,10 @@ impl AzureSettings {
                 source: oidc_source().ok_or_else(|| {
                     invalid("use_oidc is set but no token: set oidc_token_file_path, ARM_OIDC_TOKEN_FILE_PATH, AZURE_FEDERATED_TOKEN_FILE or ARM_OIDC_TOKEN".into())
                 })?,
+            }
+        } else if self.use_msi == Some(true) {
+            CredentialKind::ManagedIdentity {
+                client_id: self.client_id.clone(),
             }
         } else if self.use_cli != Some(false) {
             CredentialKind::AzureCli
