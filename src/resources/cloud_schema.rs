@@ -231,3 +231,33 @@ pub(crate) fn child_azure_attribute() -> Attribute {
     .optional_nested()
     .description("Protect Azure resources in the nearest Azure-backed ancestor's vault.")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_arn;
+
+    #[test]
+    fn arns() {
+        let cases = [
+            ("arn:aws:iam::111111111111:role/backup", Some("iam"), true),
+            ("arn:aws:iam::111111111111:role/backup", Some("kms"), false),
+            (
+                "arn:aws:dynamodb:eu-west-1:111111111111:table/t",
+                None,
+                true,
+            ),
+            (
+                "arn:aws-cn:kms:cn-north-1:111111111111:key/1",
+                Some("kms"),
+                true,
+            ),
+            ("backup-role", Some("iam"), false),
+            ("arn:aws:iam::111111111111", None, false),
+            ("arn::iam::111111111111:role/x", None, false),
+            ("arn:aws:iam::111111111111:", None, false),
+        ];
+        for (arn, service, ok) in cases {
+            assert_eq!(is_arn(arn, service), ok, "{arn} {service:?}");
+        }
+    }
+}
