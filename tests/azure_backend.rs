@@ -304,6 +304,25 @@ async fn soft_deleted_items_are_reported_and_block_the_vault_delete() {
             .starts_with("deleting Recovery Services Vault (rsv-soft): ServiceResourceNotEmpty: "),
         "{err}"
     );
+
+    // Protecting the VM again undeletes the item first, then gives it its policy.
+    let again = azure
+        .protect_vm(&ProtectedVmSpec {
+            vault: vault.clone(),
+            vm_id: vm.clone(),
+            policy_id: azure.policy_id(&vault, "p"),
+        })
+        .await
+        .unwrap();
+    assert!(!again.soft_deleted);
+    assert_eq!(again.policy_id, Some(azure.policy_id(&vault, "p")));
+    let err = azure.delete_vault(&vault).await.unwrap_err();
+    assert_eq!(err.code(), Some("ServiceResourceNotEmpty"));
+    assert!(
+        err.to_string()
+            .starts_with("deleting Recovery Services Vault (rsv-soft): ServiceResourceNotEmpty: "),
+        "{err}"
+    );
     fake.assert_valid();
 }
 

@@ -886,6 +886,31 @@ fn items(
         "PUT" => {
             let request = body.unwrap_or(Value::Null);
             let p = &request["properties"];
+            let soft_deleted = inner
+                .resources
+                .get(&k)
+                .and_then(|v| v.pointer("/properties/isScheduledForDeferredDelete"))
+                .and_then(Value::as_bool)
+                == Some(true);
+            if soft_deleted {
+                if p["isRehydrate"].as_bool() != Some(true) {
+                    // The fake's own code: real Azure answers some BMS user error here.
+                    return Reply::error(
+                        400,
+                        "FakeUserErrorItemSoftDeleted",
+                        "The item is soft-deleted; undelete it first (isRehydrate).",
+                    );
+                }
+                let mut item = inner.resources[&k].clone();
+                let props = &mut item["properties"];
+                props["isScheduledForDeferredDelete"] = json!(false);
+                props["protectionState"] = json!("ProtectionPaused");
+                if let Some(o) = props.as_object_mut() {
+                    o.remove("deferredDeleteTimeInUTC");
+                }
+                inner.resources.insert(k, item.clone());
+                return Reply::new(200, Some(item));
+            }
             let vm = p["sourceResourceId"]
                 .as_str()
                 .unwrap_or_default()

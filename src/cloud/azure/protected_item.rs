@@ -103,6 +103,32 @@ pub(crate) async fn protect_vm(
         ));
     }
     let path = item_path(arm.subscription_id(), &spec.vault, &names);
+    // A soft-deleted item (protection stopped under soft delete, e.g. by an earlier destroy) must be
+    // undeleted first: `isRehydrate` moves it "into Pause state" (bms.json), then it takes a policy.
+    if let Some(existing) = find_protected_vm(arm, &spec.vault, &spec.vm_id).await? {
+        if existing.soft_deleted {
+            let undelete = json!({
+                "properties": {
+                    "protectedItemType": "Microsoft.Compute/virtualMachines",
+                    "sourceResourceId": spec.vm_id,
+                    "isRehydrate": true,
+                }
+            });
+            let subject = Subject {
+                operation: "undeleting protected Virtual Machine",
+                name: &spec.vm_id,
+            };
+            arm.long_running(
+                Method::PUT,
+                &path,
+                BACKUP_API_VERSION,
+                Some(&undelete),
+                FinalState::Location,
+                subject,
+            )
+            .await?;
+        }
+    }
     let body = json!({
         "properties": {
             "protectedItemType": "Microsoft.Compute/virtualMachines",
