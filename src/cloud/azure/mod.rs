@@ -3,6 +3,22 @@
 //! one file per object (vault, policy, protected item, site backup).
 //!
 //! reqwest and JSON types stay inside this module; resources see plain Rust specs and states.
+//!
+//! # Wiring into the resources
+//!
+//! * ConfigureProvider: deserialize the `azure` block into [`AzureSettings`], then
+//!   [`ArmBackend::from_settings`] (fills unset values from `ARM_*`) and keep it as
+//!   `Arc<dyn AzureBackend>`; [`ArmBackend::authenticate`] fails early on a bad credential.
+//! * Plan: ids are known without a call: [`AzureBackend::vault_id`], [`AzureBackend::policy_id`],
+//!   [`AzureBackend::protected_item_id`]; the schedule is
+//!   `backup_policy::azure::translate_policy(&doc)` (its diagnostics are plan-time errors).
+//! * `backup_app`: [`AzureBackend::ensure_vault`] then [`AzureBackend::ensure_policy`] (create and
+//!   update alike); Read: `find_vault` / `find_policy` (`None`: gone; a `schedule` that differs
+//!   from the translated one, or `None`, is drift); Delete: `delete_policy` then `delete_vault`.
+//! * `backup_child`: a derived policy (`ensure_policy` in the ancestor's vault) when its schedule
+//!   differs from the ancestor's, `protect_vm` per VM, `ensure_site_backup` with
+//!   [`SiteBackupSchedule::from_policy`]; Delete: `stop_protection` (report
+//!   [`StopProtectionOutcome::SoftDeleted`] as a warning), `delete_site_backup`, `delete_policy`.
 
 mod arm;
 mod auth;
