@@ -205,3 +205,99 @@ fn literal(value: &Value) -> String {
         other => format!("{other:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tfplugin::framework::validators;
+
+    #[test]
+    fn nested_attributes_get_anchored_sections_in_order() {
+        let attributes = vec![
+            Attribute::string("name")
+                .required()
+                .description("The name."),
+            Attribute::single_nested(
+                "aws",
+                vec![Attribute::single_nested(
+                    "lock",
+                    vec![Attribute::number("days").optional().description("Days.")],
+                )
+                .optional()
+                .description("The lock.")],
+            )
+            .optional()
+            .description("AWS."),
+            Attribute::string("id").computed().description("The id."),
+        ];
+        let md = schema_markdown(&attributes);
+        let order = [
+            "### Required",
+            "- `name` (String) The name.",
+            "### Optional",
+            "- `aws` (Attributes) AWS. (see [below for nested schema](#nestedatt--aws))",
+            "### Read-Only",
+            "- `id` (String) The id.",
+            "<a id=\"nestedatt--aws\"></a>",
+            "### Nested Schema for `aws`",
+            "- `lock` (Attributes) The lock. (see [below for nested schema](#nestedatt--aws--lock))",
+            "<a id=\"nestedatt--aws--lock\"></a>",
+            "### Nested Schema for `aws.lock`",
+            "- `days` (Number) Days.",
+        ];
+        let mut at = 0;
+        for line in order {
+            let found = md[at..]
+                .find(line)
+                .unwrap_or_else(|| panic!("{line:?} missing or out of order in:\n{md}"));
+            at += found + line.len();
+        }
+    }
+
+    #[test]
+    fn validator_text_is_added_unless_the_description_says_it() {
+        let said = Attribute::number("minutes")
+            .optional()
+            .validator(validators::int_between(60, 120))
+            .description("Minutes (60 to 120).");
+        assert!(!bullet(&said, "").contains("Must be"));
+        let unsaid = Attribute::number("days")
+            .optional()
+            .validator(validators::int_between(1, 36500))
+            .description("Days.");
+        assert!(bullet(&unsaid, "").ends_with("Days. Must be a whole number from 1 to 36500."));
+    }
+
+    #[test]
+    fn defaults_flags_and_placeholders() {
+        let a = Attribute::bool("force")
+            .default_value(false)
+            .description("Force it.");
+        assert_eq!(
+            bullet(&a, ""),
+            "- `force` (Boolean) Force it. Defaults to `false`."
+        );
+        let secret = Attribute::string("url")
+            .optional()
+            .write_only()
+            .description("A URL.");
+        assert_eq!(
+            bullet(&secret, ""),
+            "- `url` (String, Sensitive, Write-only) A URL."
+        );
+        let schema = Schema::new("Line one.", vec![]);
+        let page = page(
+            "d: |-\n{{ description_yaml }}\n{{description}}",
+            &schema,
+            Path::new("/nonexistent"),
+        );
+        assert_eq!(page.unwrap(), "d: |-\n  Line one.\nLine one.");
+        assert!(super::page("{{ nope }}", &schema, Path::new("/")).is_err());
+        assert!(super::page(
+            "{{ example missing.tf }}",
+            &schema,
+            Path::new("/nonexistent")
+        )
+        .is_err());
+    }
+}
