@@ -829,11 +829,11 @@ fn calls(proxy: &FaultProxy) -> usize {
 /// of the emulator. STS calls (one GetCallerIdentity per provider configuration, plus AssumeRole for
 /// the alias, per command) go around the proxy and are not counted.
 ///
-/// `BACKUP_BENCH_CHILDREN=10,100 scripts/test --test e2e_aws -- --ignored --nocapture benchmark`
+/// In the normal test run it measures 2 children and checks the call budget; for the numbers in
+/// BENCHMARKS.md: `BACKUP_BENCH_CHILDREN=10,100 scripts/test --test e2e_aws -- --nocapture --test-threads=1 benchmark`
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "benchmark: run explicitly"]
 async fn benchmark_derived_children() {
-    let counts = std::env::var("BACKUP_BENCH_CHILDREN").unwrap_or_else(|_| "10".into());
+    let counts = std::env::var("BACKUP_BENCH_CHILDREN").unwrap_or_else(|_| "2".into());
     let emulator = AwsEmulator::shared();
     for n in counts
         .split(',')
@@ -885,6 +885,13 @@ async fn benchmark_derived_children() {
             per(plan_calls, root_read),
             per(destroy_calls, root_read),
         );
+        // The call budget per child: a regression here multiplies across every account.
+        assert!(per(apply_calls, root_read) <= 8.0, "create calls per child");
+        assert!(
+            per(plan_calls, root_read) <= 5.0,
+            "read calls per child in a no-op plan"
+        );
+        assert_eq!(plan_nr_calls, 0, "plan -refresh=false calls AWS Backup");
     }
 }
 
@@ -892,11 +899,11 @@ async fn benchmark_derived_children() {
 /// mirror at `/opt/tf-plugins`): per child an `aws_backup_vault`, an `aws_backup_plan` copying to a
 /// central vault, and an `aws_backup_selection`, in 222222222222, counted at the same proxy.
 ///
-/// `BACKUP_BENCH_CHILDREN=10,100 scripts/test --test e2e_aws -- --ignored --nocapture benchmark`
+/// In the normal test run it measures 2 children and checks the call budget; for the numbers in
+/// BENCHMARKS.md: `BACKUP_BENCH_CHILDREN=10,100 scripts/test --test e2e_aws -- --nocapture --test-threads=1 benchmark`
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "benchmark: run explicitly"]
 async fn benchmark_hashicorp_aws_equivalent() {
-    let counts = std::env::var("BACKUP_BENCH_CHILDREN").unwrap_or_else(|_| "10".into());
+    let counts = std::env::var("BACKUP_BENCH_CHILDREN").unwrap_or_else(|_| "2".into());
     let mirror =
         std::env::var("BACKUP_TF_PLUGIN_MIRROR").unwrap_or_else(|_| "/opt/tf-plugins".into());
     let emulator = AwsEmulator::shared();
@@ -984,6 +991,10 @@ resource "aws_backup_selection" "c{i}" {{
             per(apply_calls),
             per(plan_calls),
             per(destroy_calls),
+        );
+        assert!(
+            apply_calls >= 3 * n,
+            "the peer made its vault, plan and selection per child"
         );
     }
 }
