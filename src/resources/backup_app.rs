@@ -3,23 +3,27 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use backup_policy::CloudAnchorsPatch;
+use backup_policy::{AzureAnchor, CloudAnchorsPatch};
 use tfplugin::framework::{
     validators, ApplyRequest, ApplyResponse, Attribute, Context, Diagnostics, ImportRequest,
     ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource, Schema,
 };
 use tfvalue::{Type, Value};
 
+use crate::cloud::azure::VaultRef;
+
 use super::app_aws::{self, anchor, AppAwsModel, ReadOutcome};
+use super::app_azure::{self, AppAzureModel};
 use super::aws::{aws_context, backend, cloud_diagnostic, str_attr};
+use super::azure::{azure_backend, azure_diagnostic, translate};
 use super::cloud_schema::{app_aws_attribute, app_azure_attribute};
-use super::effective_policy::evaluate;
+use super::effective_policy::{evaluate, Evaluation};
 use super::node::{
     converge_policy_node, has_block, null_unknowns, plan_policy_node, settle_policy_document,
 };
 use super::policy_schema::policy_attribute;
 use super::provider::ProviderData;
-use super::state::{import_state, reject_unimplemented_clouds, set_attr};
+use super::state::{import_state, set_attr};
 
 /// How diagnostics name this resource type.
 const RESOURCE: &str = "backup_app";
@@ -36,10 +40,11 @@ const CLOUD_COMPUTED: &[&str] = &[
 ];
 
 impl BackupApp {
-    /// Creates or updates the app's AWS objects and fills in the state. A failure part-way saves
-    /// what exists (a created app is then tainted: the next apply replaces it, deleting it first;
-    /// an updated one gets a null `policy_document`, so the next plan converges it again).
-    async fn converge_aws(
+    /// Creates or updates the app's AWS and Azure objects and fills in the state. A failure
+    /// part-way saves what exists (a created app is then tainted: the next apply replaces it,
+    /// deleting it first; an updated one gets a null `policy_document`, so the next plan converges
+    /// it again).
+    async fn converge_clouds(
         &self,
         ctx: &Context,
         request: &ApplyRequest,
@@ -47,50 +52,93 @@ impl BackupApp {
     ) {
         let diagnostics = &mut response.diagnostics;
         response.new_state = request.prior_state.clone();
-        if reject_unimplemented_clouds(&request.config, diagnostics) {
-            return;
-        }
-        let Some(context) = aws_context(ctx, RESOURCE, diagnostics) else {
-            return;
-        };
-        let Some(model) = AppAwsModel::of(&request.config, diagnostics) else {
-            return;
-        };
         let name = str_attr(&request.config, "name")
             .unwrap_or_default()
             .to_string();
+        let mut anchors = CloudAnchorsPatch::default();
+        let mut aws = None;
+        if has_block(&request.config, "aws") {
+            let Some(context) = aws_context(ctx, RESOURCE, diagnostics) else {
+                return;
+            };
+            let Some(model) = AppAwsModel::of(&request.config, diagnostics) else {
+                return;
+            };
+            anchors.aws = Some(anchor(&context, &name, &model.vault_name));
+            aws = Some((context, model));
+        }
+        let mut azure = None;
+        if has_block(&request.config, "azure") {
+            let Some(backend) = azure_backend(ctx, RESOURCE, diagnostics) else {
+                return;
+            };
+            let Some(model) = AppAzureModel::of(&request.config, diagnostics) else {
+                return;
+            };
+            anchors.azure = Some(app_azure::anchor(&*backend, &name, &model));
+            azure = Some((backend, model));
+        }
         let mut state = request.planned_state.clone();
-        let anchors = CloudAnchorsPatch {
-            aws: Some(anchor(&context, &name, &model.vault_name)),
-            azure: None,
-        };
         let schema = self.schema();
         let Some(document) =
             settle_policy_document(&schema, &request.config, &mut state, anchors, diagnostics)
         else {
             return;
         };
-        let prior = AppAwsModel::of(&request.prior_state, &mut Diagnostics::default());
-        let prior_plan_id = str_attr(&request.prior_state, "aws_plan_id");
-        let backend = backend(ctx, &context);
-        let result = app_aws::converge(
-            &backend,
-            &name,
-            &model,
-            prior.as_ref(),
-            prior_plan_id,
-            &document,
-            &mut state,
-        )
-        .await;
-        null_unknowns(&mut state, CLOUD_COMPUTED);
-        if let Err(e) = result {
-            diagnostics.push(cloud_diagnostic(RESOURCE, &name, &e));
-            if !request.prior_state.is_null() {
-                set_attr(&mut state, "policy_document", Value::Null);
+        let mut failed = false;
+        if let Some((context, model)) = aws {
+            let prior = AppAwsModel::of(&request.prior_state, &mut Diagnostics::default());
+            let prior_plan_id = str_attr(&request.prior_state, "aws_plan_id");
+            let backend = backend(ctx, &context);
+            if let Err(e) = app_aws::converge(
+                &backend,
+                &name,
+                &model,
+                prior.as_ref(),
+                prior_plan_id,
+                &document,
+                &mut state,
+            )
+            .await
+            {
+                diagnostics.push(cloud_diagnostic(RESOURCE, &name, &e));
+                failed = true;
             }
         }
+        if let (false, Some((backend, model))) = (failed, azure) {
+            if let Err(problems) =
+                app_azure::converge(&*backend, &name, &model, &document, &mut state).await
+            {
+                diagnostics.extend(problems);
+                failed = true;
+            }
+        }
+        null_unknowns(&mut state, CLOUD_COMPUTED);
+        if failed && !request.prior_state.is_null() {
+            set_attr(&mut state, "policy_document", Value::Null);
+        }
         response.new_state = state;
+    }
+
+    /// Deletes the app's Azure policy and vault as recorded in the prior state.
+    async fn destroy_azure(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        prior: &AppAzureModel,
+        response: &mut ApplyResponse,
+    ) -> Result<(), ()> {
+        let name = str_attr(&request.prior_state, "name").unwrap_or_default();
+        let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
+            return Err(());
+        };
+        app_azure::destroy(&*backend, name, prior)
+            .await
+            .map_err(|e| {
+                response
+                    .diagnostics
+                    .push(azure_diagnostic(RESOURCE, name, &e))
+            })
     }
 
     /// Deletes the app's AWS objects as recorded in the prior state.
@@ -246,13 +294,60 @@ impl Resource for BackupApp {
                 vault_arn = Value::from(context.vault_arn(vault_name));
             }
         }
-        let anchored = anchors.aws.is_some();
-        plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED, anchors);
+        let azure = has_block(&request.config, "azure");
+        let mut azure_ids = (Value::unknown(), Value::unknown());
+        if azure {
+            let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
+                return;
+            };
+            let block = request.config.get("azure");
+            let known = |field: &str| {
+                block
+                    .and_then(|a| a.get(field))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            };
+            if let (Some(resource_group), Some(vault_name), Some(name)) = (
+                known("resource_group"),
+                known("vault_name"),
+                str_attr(&request.config, "name"),
+            ) {
+                let vault = VaultRef::new(&resource_group, &vault_name);
+                azure_ids = (
+                    Value::from(backend.vault_id(&vault)),
+                    Value::from(backend.policy_id(&vault, name)),
+                );
+                anchors.azure = Some(AzureAnchor {
+                    app: name.to_string(),
+                    subscription_id: backend.subscription_id().to_string(),
+                    resource_group,
+                    vault_name,
+                    vault_id: backend.vault_id(&vault),
+                    policy_name: name.to_string(),
+                });
+            }
+        }
+        let anchored = (!aws || anchors.aws.is_some()) && (!azure || anchors.azure.is_some());
+        let evaluation =
+            plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED, anchors);
+        if azure {
+            // What Azure cannot express fails the plan, at the rule's path.
+            if let Evaluation::Known(document) = &evaluation {
+                translate(document, &mut response.diagnostics);
+            }
+            let planned = &mut response.planned_state;
+            set_attr(planned, "azure_vault_id", azure_ids.0);
+            set_attr(planned, "azure_policy_id", azure_ids.1);
+        }
+        if !anchored {
+            set_attr(
+                &mut response.planned_state,
+                "policy_document",
+                Value::unknown(),
+            );
+        }
         if aws {
             let planned = &mut response.planned_state;
-            if !anchored {
-                set_attr(planned, "policy_document", Value::unknown());
-            }
             set_attr(planned, "aws_vault_arn", vault_arn);
             let plan_id = match request.prior_state.get("aws_plan_id") {
                 Some(id @ Value::String(_)) => id.clone(),
@@ -263,8 +358,8 @@ impl Resource for BackupApp {
     }
 
     async fn create(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        if has_block(&request.config, "aws") {
-            self.converge_aws(ctx, request, response).await;
+        if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
+            self.converge_clouds(ctx, request, response).await;
         } else {
             converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
         }
@@ -273,6 +368,28 @@ impl Resource for BackupApp {
     async fn read(&self, ctx: &Context, request: &ReadRequest, response: &mut ReadResponse) {
         let mut state = request.current_state.clone();
         let name = str_attr(&state, "name").unwrap_or_default().to_string();
+        if let Some(model) = AppAzureModel::of(&state, &mut response.diagnostics) {
+            let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
+                return;
+            };
+            match app_azure::read(&*backend, &name, &model, &mut state).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    response.new_state = Value::Null;
+                    return;
+                }
+                Err(e) => {
+                    response
+                        .diagnostics
+                        .push(azure_diagnostic(RESOURCE, &name, &e));
+                    return;
+                }
+            }
+            if AppAwsModel::of(&state, &mut Diagnostics::default()).is_none() {
+                response.new_state = state;
+                return;
+            }
+        }
         let Some(model) = AppAwsModel::of(&state, &mut response.diagnostics) else {
             // A pure policy node has nothing remote to read: its state is its configuration. An
             // imported app (no policy_document yet) adopts the plan named after it, if any.
@@ -309,21 +426,40 @@ impl Resource for BackupApp {
     }
 
     async fn update(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        if has_block(&request.config, "aws") {
-            self.converge_aws(ctx, request, response).await;
-            return;
+        let quiet = &mut Diagnostics::default();
+        // A removed (or moved) cloud block: its old objects go first.
+        if let Some(prior) = AppAzureModel::of(&request.prior_state, quiet) {
+            let moved = AppAzureModel::of(&request.config, quiet)
+                .is_none_or(|now| now.vault() != prior.vault());
+            if moved {
+                if let Err(()) = self.destroy_azure(ctx, request, &prior, response).await {
+                    response.new_state = request.prior_state.clone();
+                    return;
+                }
+            }
         }
-        // The aws block was removed: its objects go.
-        if let Some(prior) = AppAwsModel::of(&request.prior_state, &mut Diagnostics::default()) {
-            if let Err(()) = self.destroy_aws(ctx, request, &prior, response).await {
+        if !has_block(&request.config, "aws") {
+            if let Some(prior) = AppAwsModel::of(&request.prior_state, quiet) {
+                if let Err(()) = self.destroy_aws(ctx, request, &prior, response).await {
+                    response.new_state = request.prior_state.clone();
+                    return;
+                }
+            }
+        }
+        if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
+            self.converge_clouds(ctx, request, response).await;
+        } else {
+            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+        }
+    }
+
+    async fn delete(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if let Some(prior) = AppAzureModel::of(&request.prior_state, &mut Diagnostics::default()) {
+            if let Err(()) = self.destroy_azure(ctx, request, &prior, response).await {
                 response.new_state = request.prior_state.clone();
                 return;
             }
         }
-        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
-    }
-
-    async fn delete(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
         if let Some(prior) = AppAwsModel::of(&request.prior_state, &mut Diagnostics::default()) {
             let _ = self.destroy_aws(ctx, request, &prior, response).await;
         }

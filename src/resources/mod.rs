@@ -1,7 +1,9 @@
 //! The provider and its resources: schema, model, plan and CRUD.
 
 mod app_aws;
+mod app_azure;
 mod aws;
+mod azure;
 mod backup_app;
 mod backup_child;
 mod child_aws;

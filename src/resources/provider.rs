@@ -8,6 +8,7 @@ use tfplugin::framework::{Attribute, Diagnostic, Diagnostics, Provider, Resource
 use tfvalue::{AttributePath, Value};
 
 use crate::cloud::aws::{AwsContext, AwsSettings};
+use crate::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, AzureSettings};
 
 use super::backup_app::BackupApp;
 use super::backup_child::BackupChild;
@@ -21,8 +22,19 @@ pub struct ProviderData {
     /// The AWS account and region of this provider configuration (alias), connected once in
     /// `configure`; `None` without an `aws` block.
     pub aws: Option<Arc<AwsContext>>,
-    /// The `azure` block as configured, if any.
-    pub azure: Option<Value>,
+    /// The Azure subscription and credential of this provider configuration (alias); `None`
+    /// without an `azure` block.
+    pub azure: Option<Arc<dyn AzureBackend>>,
+}
+
+impl std::fmt::Debug for dyn AzureBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "AzureBackend {{ subscription_id: {:?} }}",
+            self.subscription_id()
+        )
+    }
 }
 
 fn aws_attribute() -> Attribute {
@@ -89,6 +101,9 @@ fn azure_attribute() -> Attribute {
             Attribute::string("resource_manager_endpoint")
                 .optional()
                 .description("Azure Resource Manager endpoint, for sovereign clouds; default `https://management.azure.com`."),
+            Attribute::string("authority_host")
+                .optional()
+                .description("Microsoft Entra authority, for sovereign clouds; else `AZURE_AUTHORITY_HOST`, default `https://login.microsoftonline.com`."),
         ],
     )
     .optional()
@@ -124,10 +139,11 @@ impl Provider for BackupProvider {
             Some(aws) => Some(Arc::new(connect_aws(&aws, diagnostics).await?)),
             None => None,
         };
-        Some(Arc::new(ProviderData {
-            aws,
-            azure: block("azure"),
-        }))
+        let azure = match block("azure") {
+            Some(azure) => Some(connect_azure(&azure, diagnostics)?),
+            None => None,
+        };
+        Some(Arc::new(ProviderData { aws, azure }))
     }
 }
 
@@ -159,6 +175,40 @@ async fn connect_aws(block: &Value, diagnostics: &mut Diagnostics) -> Option<Aws
         Ok(context) => Some(context),
         Err(e) => {
             diagnostics.push(Diagnostic::error("Cannot connect to AWS", e.to_string()).at(path));
+            None
+        }
+    }
+}
+
+/// Builds the Azure backend of the `azure` block (unset values from `ARM_*`). No request is made
+/// here; the credential is used on the first call. Errors are reported at `azure`; the client
+/// secret is never part of a message.
+fn connect_azure(block: &Value, diagnostics: &mut Diagnostics) -> Option<Arc<dyn AzureBackend>> {
+    let path = AttributePath::attr("azure");
+    if !block.is_wholly_known() {
+        diagnostics.push(
+            Diagnostic::error(
+                "Azure settings not known yet",
+                "The provider's `azure` block depends on values known only after apply; the provider needs \
+                 its subscription to plan. Use values known at plan time (variables, literals).",
+            )
+            .at(path),
+        );
+        return None;
+    }
+    let settings: AzureSettings = match tfvalue::from_value(block) {
+        Ok(settings) => settings,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("Invalid Azure settings", e.to_string()).at(path.join(e.path())),
+            );
+            return None;
+        }
+    };
+    match ArmBackend::from_settings(settings, ArmOptions::default()) {
+        Ok(backend) => Some(Arc::new(backend)),
+        Err(e) => {
+            diagnostics.push(Diagnostic::error("Invalid Azure settings", e.to_string()).at(path));
             None
         }
     }
