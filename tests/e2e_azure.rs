@@ -1,5 +1,5 @@
-//! `backup_app` on Azure with real Terraform against the fake ARM server: every request the
-//! provider sends (and every answer) is validated against the Azure REST specs.
+//! `backup_app` and `backup_child` on Azure with real Terraform against the fake ARM server: every
+//! request the provider sends (and every answer) is validated against the Azure REST specs.
 
 mod common;
 #[path = "fake_arm/mod.rs"]
@@ -54,6 +54,160 @@ resource "backup_app" "root" {{
 }}
 "#
     )
+}
+
+const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&sp=rwdlac&sig=SasSignatureNeverLogged%3D";
+
+fn vm_id(name: &str) -> String {
+    format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/{name}")
+}
+
+fn site_id() -> String {
+    format!(
+        "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Web/sites/shop"
+    )
+}
+
+/// The root (soft delete off, so stopping protection removes the items) and three children: a VM
+/// with the root's policy, a VM with a longer retention (a derived policy) and an App Service.
+fn tree(fake: &FakeArm, retention_days: u32) -> String {
+    let vm1 = vm_id("vm1");
+    let vm2 = vm_id("vm2");
+    let site = site_id();
+    providers(fake)
+        + &root_app(retention_days).replace(
+            r#"soft_delete          = "Enabled""#,
+            r#"soft_delete          = "Disabled""#,
+        )
+        + &format!(
+            r#"
+variable "sas_url" {{
+  type      = string
+  sensitive = true
+}}
+
+resource "backup_child" "vm1" {{
+  name   = "vm1"
+  parent = backup_app.root.policy_document
+  azure  = {{ vm_ids = ["{vm1}"] }}
+}}
+
+resource "backup_child" "vm2" {{
+  name   = "vm2"
+  parent = backup_app.root.policy_document
+  policy = {{ rules = {{ daily = {{ retention_days = 90 }} }} }}
+  azure  = {{ vm_ids = ["{vm2}"] }}
+}}
+
+resource "backup_child" "shop" {{
+  name   = "shop"
+  parent = backup_app.root.policy_document
+  azure  = {{ app_service = {{ site_id = "{site}", storage_account_url = var.sas_url }} }}
+}}
+"#
+        )
+}
+
+fn item_path(vm: &str) -> String {
+    format!(
+        "{}/backupFabrics/Azure/protectionContainers/iaasvmcontainer;iaasvmcontainerv2;rg-app;{vm}/protectedItems/vm;iaasvmcontainerv2;rg-app;{vm}",
+        vault_id()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
+    let fake = FakeArm::start().await;
+    fake.set_async_polls(1);
+    fake.add_vm(&vm_id("vm1"));
+    fake.add_vm(&vm_id("vm2"));
+    fake.add_site(&site_id());
+    let mut work = Workdir::new(&Terraform::v1_15());
+    work.env("TF_VAR_sas_url", SAS);
+    work.write_main_tf(&tree(&fake, 35));
+    blocking(|| {
+        work.init();
+        let plan = work.plan();
+        // Policy and protected item ids are known at plan time.
+        let derived = format!("{}/backupPolicies/vm2", vault_id());
+        assert!(
+            plan.stdout.contains(&derived),
+            "derived policy id not in the plan:\n{plan}"
+        );
+        assert!(
+            plan.stdout.contains("iaasvmcontainerv2;rg-app;vm1"),
+            "item id not in the plan:\n{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let state = blocking(|| work.state_json());
+    let vm1 = resource_values(&state, "backup_child.vm1");
+    assert_eq!(vm1["azure_policy_id"], policy_id().as_str());
+    let vm2 = resource_values(&state, "backup_child.vm2");
+    let derived_id = format!("{}/backupPolicies/vm2", vault_id());
+    assert_eq!(vm2["azure_policy_id"], derived_id.as_str());
+    let derived = fake.stored(&derived_id).expect("derived policy");
+    assert_eq!(
+        derived["properties"]["retentionPolicy"]["dailySchedule"]["retentionDuration"]["count"],
+        90
+    );
+    let item1 = fake.stored(&item_path("vm1")).expect("vm1 protected");
+    assert!(item1["properties"]["policyId"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case(&policy_id()));
+    let item2 = fake.stored(&item_path("vm2")).expect("vm2 protected");
+    assert!(item2["properties"]["policyId"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case(&derived_id));
+    assert!(
+        fake.stored(&format!("{}/config/backup", site_id()))
+            .is_some(),
+        "no site backup"
+    );
+    // The SAS URL is write-only: not in the state.
+    let raw = std::fs::read_to_string(work.path().join("terraform.tfstate")).unwrap();
+    assert!(
+        !raw.contains("SasSignatureNeverLogged"),
+        "the SAS URL is in the state"
+    );
+
+    // A root retention change updates the root policy in place (and the children's documents).
+    work.write_main_tf(&tree(&fake, 40));
+    blocking(|| {
+        let plan = work.plan();
+        assert!(
+            plan.stdout.contains("0 to add, 4 to change, 0 to destroy"),
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    assert_eq!(stored_daily_retention(&fake), Some(40));
+    let derived = fake.stored(&derived_id).unwrap();
+    assert_eq!(
+        derived["properties"]["retentionPolicy"]["dailySchedule"]["retentionDuration"]["count"],
+        90
+    );
+
+    // Drift: protection removed out of band is restored.
+    fake.remove(&item_path("vm1"));
+    blocking(|| {
+        assert_eq!(work.plan_exit_code(), 2);
+        work.apply();
+        work.assert_plan_clean();
+    });
+    assert!(fake.stored(&item_path("vm1")).is_some());
+
+    blocking(|| work.destroy());
+    assert!(
+        fake.stored_paths().is_empty(),
+        "left behind: {:?}",
+        fake.stored_paths()
+    );
+    fake.assert_valid();
 }
 
 fn vault_id() -> String {
@@ -137,29 +291,38 @@ async fn root_app_vault_and_policy_on_terraform_1_15() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_client_secret_never_appears_in_trace_logs() {
+async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
     let fake = FakeArm::start().await;
+    fake.add_vm(&vm_id("vm1"));
+    fake.add_vm(&vm_id("vm2"));
+    fake.add_site(&site_id());
     let mut work = Workdir::new(&Terraform::v1_15());
-    work.env("TF_LOG", "trace");
-    work.write_main_tf(&(providers(&fake) + &root_app(35)));
+    work.env("TF_LOG", "trace").env("TF_VAR_sas_url", SAS);
+    work.write_main_tf(&tree(&fake, 35));
     let outputs = blocking(|| {
         work.init();
         vec![work.apply(), work.plan(), work.destroy()]
     });
     for output in outputs {
         let all = output.combined();
-        assert!(
-            all.contains("TRACE") || all.contains("[TRACE]"),
-            "no trace logs captured"
-        );
+        assert!(all.contains("TRACE"), "no trace logs captured");
         assert!(
             !all.contains(CLIENT_SECRET),
             "the client secret leaked into Terraform's output"
+        );
+        assert!(
+            !all.contains("SasSignatureNeverLogged"),
+            "the SAS URL leaked into Terraform's output"
         );
     }
     assert!(
         !fake.token_requests().is_empty(),
         "the secret was never used"
+    );
+    assert!(
+        fake.stored(&format!("{}/config/backup", site_id()))
+            .is_none(),
+        "site backup left behind"
     );
     fake.assert_valid();
 }

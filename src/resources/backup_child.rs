@@ -11,14 +11,16 @@ use tfplugin::framework::{
 use tfvalue::{Type, Value};
 
 use super::aws::{aws_context, backend, cloud_diagnostic, state_document, str_attr};
+use super::azure::{azure_backend, azure_diagnostic};
 use super::child_aws::{self, ChildAwsModel, Desired, Placement, Recorded};
+use super::child_azure::{self, ChildAzureModel};
 use super::cloud_schema::{child_aws_attribute, child_azure_attribute};
 use super::effective_policy::Evaluation;
 use super::node::{
     converge_policy_node, has_block, null_unknowns, plan_policy_node, settle_policy_document,
 };
 use super::policy_schema::policy_attribute;
-use super::state::{import_state, reject_unimplemented_clouds, set_attr};
+use super::state::{import_state, set_attr};
 
 /// How diagnostics name this resource type.
 const RESOURCE: &str = "backup_child";
@@ -39,7 +41,7 @@ impl BackupChild {
     /// Creates or updates the child's AWS objects and fills in the state. A failure part-way saves
     /// what exists (a created child is then tainted and replaced by the next apply; an updated one
     /// gets a null `policy_document`, so the next plan converges it again).
-    async fn converge_aws(
+    async fn converge_clouds(
         &self,
         ctx: &Context,
         request: &ApplyRequest,
@@ -47,18 +49,29 @@ impl BackupChild {
     ) {
         let diagnostics = &mut response.diagnostics;
         response.new_state = request.prior_state.clone();
-        if reject_unimplemented_clouds(&request.config, diagnostics) {
-            return;
-        }
-        let Some(context) = aws_context(ctx, RESOURCE, diagnostics) else {
-            return;
-        };
-        let Some(model) = ChildAwsModel::of(&request.config, diagnostics) else {
-            return;
-        };
         let name = str_attr(&request.config, "name")
             .unwrap_or_default()
             .to_string();
+        let mut azure = None;
+        if has_block(&request.config, "azure") {
+            let Some(backend) = azure_backend(ctx, RESOURCE, diagnostics) else {
+                return;
+            };
+            let Some(model) = ChildAzureModel::of(&request.config, diagnostics) else {
+                return;
+            };
+            azure = Some((backend, model));
+        }
+        let mut aws = None;
+        if has_block(&request.config, "aws") {
+            let Some(context) = aws_context(ctx, RESOURCE, diagnostics) else {
+                return;
+            };
+            let Some(model) = ChildAwsModel::of(&request.config, diagnostics) else {
+                return;
+            };
+            aws = Some((context, model));
+        }
         let mut state = request.planned_state.clone();
         let schema = self.schema();
         let Some(document) = settle_policy_document(
@@ -70,25 +83,59 @@ impl BackupChild {
         ) else {
             return;
         };
-        let placement = Placement::decide(&document, &context, &name, &model);
-        let prior = Recorded::of(&request.prior_state);
-        let force = matches!(request.config.get("force_destroy"), Some(Value::Bool(true)));
-        let desired = Desired {
-            child: &name,
-            model: &model,
-            placement: &placement,
-            document: &document,
-        };
-        let result =
-            child_aws::converge(&backend(ctx, &context), &desired, &prior, force, &mut state).await;
-        null_unknowns(&mut state, CLOUD_COMPUTED);
-        if let Err(e) = result {
-            diagnostics.push(cloud_diagnostic(RESOURCE, &name, &e));
-            if !request.prior_state.is_null() {
-                set_attr(&mut state, "policy_document", Value::Null);
+        let mut failed = false;
+        if let Some((context, model)) = aws {
+            let placement = Placement::decide(&document, &context, &name, &model);
+            let prior = Recorded::of(&request.prior_state);
+            let force = matches!(request.config.get("force_destroy"), Some(Value::Bool(true)));
+            let desired = Desired {
+                child: &name,
+                model: &model,
+                placement: &placement,
+                document: &document,
+            };
+            let result =
+                child_aws::converge(&backend(ctx, &context), &desired, &prior, force, &mut state)
+                    .await;
+            if let Err(e) = result {
+                diagnostics.push(cloud_diagnostic(RESOURCE, &name, &e));
+                failed = true;
             }
         }
+        if let (false, Some((backend, model))) = (failed, azure) {
+            let prior = child_azure::Recorded::of(&*backend, &name, &request.prior_state);
+            failed = child_azure::converge(
+                &*backend,
+                &name,
+                &document,
+                &model,
+                &prior,
+                &mut state,
+                diagnostics,
+            )
+            .await
+            .is_err();
+        }
+        null_unknowns(&mut state, CLOUD_COMPUTED);
+        if failed && !request.prior_state.is_null() {
+            set_attr(&mut state, "policy_document", Value::Null);
+        }
         response.new_state = state;
+    }
+
+    /// Deletes the child's Azure objects as recorded in the prior state.
+    async fn destroy_azure(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        response: &mut ApplyResponse,
+    ) -> Result<(), ()> {
+        let name = str_attr(&request.prior_state, "name").unwrap_or_default();
+        let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
+            return Err(());
+        };
+        let prior = child_azure::Recorded::of(&*backend, name, &request.prior_state);
+        child_azure::destroy(&*backend, name, &prior, &mut response.diagnostics).await
     }
 
     /// Deletes the child's AWS objects as recorded in the prior state.
@@ -186,6 +233,27 @@ impl Resource for BackupChild {
             CLOUD_COMPUTED,
             CloudAnchorsPatch::default(),
         );
+        if has_block(&request.config, "azure") {
+            let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
+                return;
+            };
+            let name = str_attr(&request.config, "name").unwrap_or_default();
+            match &evaluation {
+                Evaluation::Known(document) => child_azure::plan(
+                    &*backend,
+                    name,
+                    document,
+                    &request.config,
+                    &mut response.planned_state,
+                    &mut response.diagnostics,
+                ),
+                _ => {
+                    for attribute in ["azure_policy_id", "azure_protected_item_ids"] {
+                        set_attr(&mut response.planned_state, attribute, Value::unknown());
+                    }
+                }
+            }
+        }
         if !has_block(&request.config, "aws") {
             return;
         }
@@ -247,22 +315,34 @@ impl Resource for BackupChild {
     }
 
     async fn create(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        if has_block(&request.config, "aws") {
-            self.converge_aws(ctx, request, response).await;
+        if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
+            self.converge_clouds(ctx, request, response).await;
         } else {
             converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
         }
     }
 
     async fn read(&self, ctx: &Context, request: &ReadRequest, response: &mut ReadResponse) {
-        if !has_block(&request.current_state, "aws") {
+        let mut state = request.current_state.clone();
+        let name = str_attr(&state, "name").unwrap_or_default().to_string();
+        if has_block(&state, "azure") {
+            let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
+                return;
+            };
+            if let Err(e) = child_azure::read(&*backend, &name, &mut state).await {
+                response
+                    .diagnostics
+                    .push(azure_diagnostic(RESOURCE, &name, &e));
+                return;
+            }
+            response.new_state = state.clone();
+        }
+        if !has_block(&state, "aws") {
             return;
         }
         let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
             return;
         };
-        let mut state = request.current_state.clone();
-        let name = str_attr(&state, "name").unwrap_or_default().to_string();
         match child_aws::read(&backend(ctx, &context), &context, &name, &mut state).await {
             Ok(true) => response.new_state = state,
             Ok(false) => response.new_state = Value::Null,
@@ -273,21 +353,35 @@ impl Resource for BackupChild {
     }
 
     async fn update(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
-        if has_block(&request.config, "aws") {
-            self.converge_aws(ctx, request, response).await;
+        // A removed cloud block: its objects go first.
+        if has_block(&request.prior_state, "azure")
+            && !has_block(&request.config, "azure")
+            && self.destroy_azure(ctx, request, response).await.is_err()
+        {
+            response.new_state = request.prior_state.clone();
             return;
         }
-        // The aws block was removed: its objects go.
         if has_block(&request.prior_state, "aws")
+            && !has_block(&request.config, "aws")
             && self.destroy_aws(ctx, request, response).await.is_err()
         {
             response.new_state = request.prior_state.clone();
             return;
         }
-        converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+        if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
+            self.converge_clouds(ctx, request, response).await;
+        } else {
+            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+        }
     }
 
     async fn delete(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {
+        if has_block(&request.prior_state, "azure")
+            && self.destroy_azure(ctx, request, response).await.is_err()
+        {
+            response.new_state = request.prior_state.clone();
+            return;
+        }
         if has_block(&request.prior_state, "aws") {
             let _ = self.destroy_aws(ctx, request, response).await;
         }

@@ -7,6 +7,7 @@ mod azure;
 mod backup_app;
 mod backup_child;
 mod child_aws;
+mod child_azure;
 mod cloud_schema;
 mod effective_policy;
 mod node;

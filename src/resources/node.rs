@@ -7,7 +7,7 @@ use tfplugin::framework::{
 use tfvalue::Value;
 
 use super::effective_policy::{evaluate, Evaluation};
-use super::state::{reject_unimplemented_clouds, set_attr};
+use super::state::set_attr;
 
 /// Plans `id` and `policy_document` (with the app's own cloud anchors), and nulls the computed
 /// attributes of every cloud whose block is not set, so a pure policy node's plan has no "known
@@ -86,10 +86,6 @@ pub(crate) fn converge_policy_node(
     response: &mut ApplyResponse,
     cloud_computed: &[&str],
 ) {
-    if reject_unimplemented_clouds(&request.config, &mut response.diagnostics) {
-        response.new_state = request.prior_state.clone();
-        return;
-    }
     let mut state = request.planned_state.clone();
     if settle_policy_document(
         schema,

@@ -1,7 +1,7 @@
 //! Small helpers for building and editing resource state values.
 
-use tfplugin::framework::{null_object, Diagnostic, Diagnostics, ImportRequest, Schema};
-use tfvalue::{AttributePath, Value};
+use tfplugin::framework::{null_object, Diagnostic, ImportRequest, Schema};
+use tfvalue::Value;
 
 /// Sets a top-level attribute of an object value (no-op on non-objects).
 pub(crate) fn set_attr(state: &mut Value, name: &str, value: Value) {
@@ -37,28 +37,6 @@ pub(crate) fn import_state(schema: &Schema, request: &ImportRequest) -> Result<V
         }
     }
     Ok(state)
-}
-
-/// Reports, at their paths, cloud blocks this build cannot realise yet; true if any.
-pub(crate) fn reject_unimplemented_clouds(config: &Value, diagnostics: &mut Diagnostics) -> bool {
-    let mut rejected = false;
-    // AWS is realised by the resources themselves; Azure's backend is not released yet.
-    for cloud in ["azure"] {
-        if config.get(cloud).is_some_and(|v| !v.is_null()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    format!("The {cloud} block is not supported yet"),
-                    format!(
-                        "This build of the provider realises pure policy apps only; its {cloud} backend is not \
-                         released yet. Remove the {cloud} block or use a newer provider version."
-                    ),
-                )
-                .at(AttributePath::attr(cloud)),
-            );
-            rejected = true;
-        }
-    }
-    rejected
 }
 
 /// Sets `name` inside the object attribute `block` of `state` (no-op when the block is null).

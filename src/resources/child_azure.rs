@@ -1,0 +1,380 @@
+//! `backup_child` on Azure: VMs protected in the nearest Azure-backed ancestor's vault (with that
+//! app's policy, or a derived policy named after the child when its effective policy differs) and
+//! the App Service backup configuration with the write-only storage URL.
+
+use backup_policy::{AzureAnchor, PolicyDocument};
+use serde::Deserialize;
+use tfplugin::framework::{Diagnostic, Diagnostics};
+use tfvalue::{AttributePath, Value};
+
+use super::azure::{azure_diagnostic, translate};
+use super::state::set_attr;
+use crate::cloud::azure::{
+    AzureBackend, PolicySpec, ProtectedVmSpec, Secret, SiteBackupSchedule, SiteBackupSpec,
+    StopProtectionOutcome, VaultRef,
+};
+use crate::cloud::CloudError;
+
+const RESOURCE: &str = "backup_child";
+
+/// `backup_child.azure.app_service`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct AppServiceModel {
+    pub(crate) site_id: String,
+    /// Write-only: present in the configuration only.
+    pub(crate) storage_account_url: Option<String>,
+}
+
+/// `backup_child.azure` as configured (or stored, without the storage URL).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+pub(crate) struct ChildAzureModel {
+    pub(crate) vm_ids: Option<Vec<String>>,
+    pub(crate) app_service: Option<AppServiceModel>,
+}
+
+impl ChildAzureModel {
+    /// The block of a configuration or state; `None` when null or not wholly known.
+    pub(crate) fn of(value: &Value, diagnostics: &mut Diagnostics) -> Option<ChildAzureModel> {
+        let block = value
+            .get("azure")
+            .filter(|v| !v.is_null() && v.is_wholly_known())?;
+        match tfvalue::from_value(block) {
+            Ok(model) => Some(model),
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error("Invalid attribute value", e.to_string())
+                        .at(AttributePath::attr("azure").join(e.path())),
+                );
+                None
+            }
+        }
+    }
+
+    fn vm_ids(&self) -> &[String] {
+        self.vm_ids.as_deref().unwrap_or_default()
+    }
+}
+
+/// Where a child's VMs are protected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Placement {
+    /// The anchor's vault.
+    pub(crate) vault: VaultRef,
+    /// The policy's name: the anchor's, or the child's own (derived).
+    pub(crate) policy_name: String,
+    /// Whether the policy is the child's own.
+    pub(crate) derived: bool,
+}
+
+impl Placement {
+    /// The placement an effective policy implies; an error at `azure` without an Azure-backed
+    /// ancestor in the same subscription.
+    pub(crate) fn decide(
+        document: &PolicyDocument,
+        backend: &dyn AzureBackend,
+        child: &str,
+    ) -> Result<Placement, Diagnostic> {
+        let Some(anchor) = &document.anchors().azure else {
+            return Err(Diagnostic::error(
+                "No Azure-backed ancestor",
+                "This backup_child has an `azure` block, but no ancestor app has one: Azure resources are protected \
+                 in the vault of the nearest ancestor with an `azure` block. Add one to an ancestor.",
+            )
+            .at(AttributePath::attr("azure")));
+        };
+        let location: &AzureAnchor = &anchor.location;
+        if !location
+            .subscription_id
+            .eq_ignore_ascii_case(backend.subscription_id())
+        {
+            return Err(Diagnostic::error(
+                "Azure vault in another subscription",
+                format!(
+                    "The nearest Azure-backed ancestor {:?} keeps its vault in subscription {}, but this child's provider \
+                     configuration works in {}. Use a provider configuration for the vault's subscription.",
+                    location.app,
+                    location.subscription_id,
+                    backend.subscription_id()
+                ),
+            )
+            .at(AttributePath::attr("azure")));
+        }
+        let derived = document.rules_hash() != anchor.effective_hash;
+        Ok(Placement {
+            vault: VaultRef::new(&location.resource_group, &location.vault_name),
+            policy_name: if derived {
+                child.to_string()
+            } else {
+                location.policy_name.clone()
+            },
+            derived,
+        })
+    }
+
+    pub(crate) fn policy_id(&self, backend: &dyn AzureBackend) -> String {
+        backend.policy_id(&self.vault, &self.policy_name)
+    }
+
+    /// The protected item ids of `vm_ids`, known at plan time.
+    pub(crate) fn item_ids(
+        &self,
+        backend: &dyn AzureBackend,
+        vm_ids: &[String],
+    ) -> Result<Vec<String>, CloudError> {
+        vm_ids
+            .iter()
+            .map(|vm| backend.protected_item_id(&self.vault, vm))
+            .collect()
+    }
+}
+
+/// Plans `azure_policy_id` and `azure_protected_item_ids`; translation problems of a derived
+/// policy are plan-time errors.
+pub(crate) fn plan(
+    backend: &dyn AzureBackend,
+    child: &str,
+    document: &PolicyDocument,
+    config: &Value,
+    planned: &mut Value,
+    diagnostics: &mut Diagnostics,
+) {
+    let placement = match Placement::decide(document, backend, child) {
+        Ok(p) => p,
+        Err(d) => {
+            diagnostics.push(d);
+            return;
+        }
+    };
+    translate(document, diagnostics);
+    set_attr(
+        planned,
+        "azure_policy_id",
+        Value::from(placement.policy_id(backend)),
+    );
+    let Some(model) = ChildAzureModel::of(config, diagnostics) else {
+        set_attr(planned, "azure_protected_item_ids", Value::unknown());
+        return;
+    };
+    match placement.item_ids(backend, model.vm_ids()) {
+        Ok(ids) => set_attr(
+            planned,
+            "azure_protected_item_ids",
+            Value::List(ids.into_iter().map(Value::from).collect()),
+        ),
+        Err(e) => diagnostics.push(
+            Diagnostic::error("Invalid virtual machine id", e.to_string())
+                .at(AttributePath::attr("azure").join(&AttributePath::attr("vm_ids"))),
+        ),
+    }
+}
+
+/// What the prior state recorded.
+pub(crate) struct Recorded {
+    placement: Option<Placement>,
+    model: ChildAzureModel,
+}
+
+impl Recorded {
+    pub(crate) fn of(backend: &dyn AzureBackend, child: &str, state: &Value) -> Recorded {
+        let quiet = &mut Diagnostics::default();
+        let placement = super::aws::state_document(state)
+            .and_then(|doc| Placement::decide(&doc, backend, child).ok());
+        Recorded {
+            placement,
+            model: ChildAzureModel::of(state, quiet).unwrap_or_default(),
+        }
+    }
+}
+
+/// Creates or updates the child's Azure objects: its derived policy, its VMs' protection, its App
+/// Service backup; then removes what the prior state had and the configuration no longer has.
+pub(crate) async fn converge(
+    backend: &dyn AzureBackend,
+    child: &str,
+    document: &PolicyDocument,
+    model: &ChildAzureModel,
+    prior: &Recorded,
+    state: &mut Value,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ()> {
+    let placement = Placement::decide(document, backend, child).map_err(|d| diagnostics.push(d))?;
+    let schedule = translate(document, diagnostics).ok_or(())?;
+    let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
+    if placement.derived {
+        backend
+            .ensure_policy(&PolicySpec {
+                vault: placement.vault.clone(),
+                name: child.to_string(),
+                schedule: schedule.clone(),
+                instant_rp_retention_days: None,
+            })
+            .await
+            .map_err(|e| diagnostics.push(cloud(e)))?;
+    }
+    let policy_id = placement.policy_id(backend);
+    set_attr(state, "azure_policy_id", Value::from(policy_id.clone()));
+    let mut ids = Vec::new();
+    for vm in model.vm_ids() {
+        let item = backend
+            .protect_vm(&ProtectedVmSpec {
+                vault: placement.vault.clone(),
+                vm_id: vm.clone(),
+                policy_id: policy_id.clone(),
+            })
+            .await
+            .map_err(|e| diagnostics.push(cloud(e)))?;
+        ids.push(Value::from(item.id));
+    }
+    set_attr(state, "azure_protected_item_ids", Value::List(ids));
+    // VMs no longer listed (or left behind in another vault) stop being protected.
+    if let Some(old) = &prior.placement {
+        for vm in prior.model.vm_ids() {
+            if old.vault != placement.vault || !model.vm_ids().contains(vm) {
+                stop(backend, child, &old.vault, vm, diagnostics).await?;
+            }
+        }
+    }
+    if let Some(app) = &model.app_service {
+        let Some(url) = &app.storage_account_url else {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Missing storage_account_url",
+                    "Backing up an App Service needs the SAS URL of the blob container its backups go to.",
+                )
+                .at(AttributePath::attr("azure")
+                    .join(&AttributePath::attr("app_service"))
+                    .join(&AttributePath::attr("storage_account_url"))),
+            );
+            return Err(());
+        };
+        backend
+            .ensure_site_backup(&SiteBackupSpec {
+                site_id: app.site_id.clone(),
+                storage_account_url: Secret::new(url.clone()),
+                schedule: SiteBackupSchedule::from_policy(&schedule),
+                enabled: true,
+            })
+            .await
+            .map_err(|e| diagnostics.push(cloud(e)))?;
+    }
+    if let Some(old) = &prior.model.app_service {
+        if model.app_service.as_ref().map(|a| &a.site_id) != Some(&old.site_id) {
+            backend
+                .delete_site_backup(&old.site_id)
+                .await
+                .map_err(|e| diagnostics.push(cloud(e)))?;
+        }
+    }
+    if let Some(old) = &prior.placement {
+        if old.derived && (!placement.derived || old.vault != placement.vault) {
+            backend
+                .delete_policy(&old.vault, child)
+                .await
+                .map_err(|e| diagnostics.push(cloud(e)))?;
+        }
+    }
+    Ok(())
+}
+
+async fn stop(
+    backend: &dyn AzureBackend,
+    child: &str,
+    vault: &VaultRef,
+    vm: &str,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ()> {
+    match backend.stop_protection(vault, vm).await {
+        Ok(StopProtectionOutcome::Removed) => Ok(()),
+        Ok(StopProtectionOutcome::SoftDeleted(item)) => {
+            diagnostics.push(Diagnostic::warning(
+                "Protected item soft-deleted",
+                format!(
+                    "Protection of {vm} stopped, but the vault's soft delete keeps the item {} and its recovery points{}. \
+                     The vault cannot be deleted until they are purged.",
+                    item.id,
+                    item.purge_at
+                        .map(|at| format!(" until {at}"))
+                        .unwrap_or_default()
+                ),
+            ));
+            Ok(())
+        }
+        Err(e) => {
+            diagnostics.push(azure_diagnostic(RESOURCE, child, &e));
+            Err(())
+        }
+    }
+}
+
+/// Removes everything the child made, as recorded in its state.
+pub(crate) async fn destroy(
+    backend: &dyn AzureBackend,
+    child: &str,
+    prior: &Recorded,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), ()> {
+    let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
+    if let Some(placement) = &prior.placement {
+        for vm in prior.model.vm_ids() {
+            stop(backend, child, &placement.vault, vm, diagnostics).await?;
+        }
+    }
+    if let Some(app) = &prior.model.app_service {
+        backend
+            .delete_site_backup(&app.site_id)
+            .await
+            .map_err(|e| diagnostics.push(cloud(e)))?;
+    }
+    if let Some(placement) = prior.placement.as_ref().filter(|p| p.derived) {
+        backend
+            .delete_policy(&placement.vault, child)
+            .await
+            .map_err(|e| diagnostics.push(cloud(e)))?;
+    }
+    Ok(())
+}
+
+/// Reads the child's objects back: anything missing or changed out of band nulls
+/// `policy_document`, so the next plan shows the update that restores it.
+pub(crate) async fn read(
+    backend: &dyn AzureBackend,
+    child: &str,
+    state: &mut Value,
+) -> Result<(), CloudError> {
+    let prior = Recorded::of(backend, child, state);
+    let Some(placement) = &prior.placement else {
+        return Ok(());
+    };
+    let Some(document) = super::aws::state_document(state) else {
+        return Ok(());
+    };
+    let mut drifted = false;
+    if placement.derived {
+        let expected = translate(&document, &mut Diagnostics::default());
+        match backend.find_policy(&placement.vault, child).await? {
+            Some(policy) if policy.schedule == expected => {}
+            _ => drifted = true,
+        }
+    }
+    let policy_id = placement.policy_id(backend);
+    for vm in prior.model.vm_ids() {
+        match backend.find_protected_vm(&placement.vault, vm).await? {
+            Some(item)
+                if !item.soft_deleted
+                    && item
+                        .policy_id
+                        .as_deref()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(&policy_id)) => {}
+            _ => drifted = true,
+        }
+    }
+    if let Some(app) = &prior.model.app_service {
+        if backend.find_site_backup(&app.site_id).await?.is_none() {
+            drifted = true;
+        }
+    }
+    if drifted {
+        set_attr(state, "policy_document", Value::Null);
+    }
+    Ok(())
+}
