@@ -342,3 +342,53 @@ async fn an_azure_app_on_a_provider_without_azure_fails_at_the_azure_block() {
     assert!(all.contains("Provider has no Azure settings"), "{all}");
     assert!(all.contains("azure"), "{all}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_azure_cannot_express_fails_the_plan_before_any_call() {
+    let fake = FakeArm::start().await;
+    let work = Workdir::new(&Terraform::v1_15());
+    let config = providers(&fake) + &root_app(35);
+    work.write_main_tf(&config.replace("cron(0 5 ? * * *)", "rate(12 hours)"));
+    let output = blocking(|| {
+        work.init();
+        work.run(&["plan", "-input=false", "-no-color"])
+            .assert_failure()
+    });
+    let all = output.combined();
+    assert!(all.contains("Schedule not expressible in Azure"), "{all}");
+    assert!(all.contains("daily"), "{all}");
+    assert!(
+        fake.calls().is_empty(),
+        "plan called ARM: {:?}",
+        fake.calls()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_without_an_azure_backed_ancestor_fails_the_plan() {
+    let fake = FakeArm::start().await;
+    let work = Workdir::new(&Terraform::v1_15());
+    let config = providers(&fake)
+        + r#"
+resource "backup_app" "root" {
+  name   = "org-root"
+  policy = { rules = { daily = { schedule = "cron(0 5 ? * * *)", retention_days = 35 } } }
+}
+
+resource "backup_child" "vm1" {
+  name   = "vm1"
+  parent = backup_app.root.policy_document
+  azure  = { vm_ids = ["/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/vm1"] }
+}
+"#;
+    work.write_main_tf(&config);
+    let output = blocking(|| {
+        work.init();
+        work.run(&["plan", "-input=false", "-no-color"])
+            .assert_failure()
+    });
+    assert!(
+        output.combined().contains("No Azure-backed ancestor"),
+        "{output}"
+    );
+}
