@@ -100,25 +100,26 @@ fn encode_into(
         .ok()
 }
 
-fn raw_state_json(raw: Option<&pb::RawState>) -> Result<serde_json::Value, Diagnostic> {
-    let Some(raw) = raw else {
-        return Ok(serde_json::Value::Null);
-    };
-    if !raw.json.is_empty() {
-        return serde_json::from_slice(&raw.json).map_err(|e| {
-            Diagnostic::error(
-                "Malformed stored state",
-                format!("The stored state is not valid JSON: {e}"),
-            )
-        });
-    }
-    if !raw.flatmap.is_empty() {
-        return Err(Diagnostic::error(
+/// The JSON bytes of stored state (`null` when absent); the legacy flatmap form is refused.
+fn raw_state_bytes(raw: Option<&pb::RawState>) -> Result<&[u8], Diagnostic> {
+    match raw {
+        Some(raw) if !raw.json.is_empty() => Ok(raw.json.as_slice()),
+        Some(raw) if !raw.flatmap.is_empty() => Err(Diagnostic::error(
             "Unsupported state format",
             "This state is in the legacy flatmap format of Terraform 0.11 and older, which this provider never wrote.",
-        ));
+        )),
+        _ => Ok(b"null".as_slice()),
     }
-    Ok(serde_json::Value::Null)
+}
+
+/// Stored state parsed as JSON.
+fn raw_state_json(raw: Option<&pb::RawState>) -> Result<serde_json::Value, Diagnostic> {
+    serde_json::from_slice(raw_state_bytes(raw)?).map_err(|e| {
+        Diagnostic::error(
+            "Malformed stored state",
+            format!("The stored state is not valid JSON: {e}"),
+        )
+    })
 }
 
 #[tonic::async_trait]
@@ -321,16 +322,12 @@ impl pb::provider_server::Provider for ProviderService {
             Ok(s) => s,
             Err(d) => return Ok(Response::new(respond(&d))),
         };
-        let raw = match request.raw_state.as_ref() {
-            Some(raw) if !raw.flatmap.is_empty() && raw.json.is_empty() => {
-                diagnostics.push(Diagnostic::error(
-                    "Unsupported state format",
-                    "This state is in the legacy flatmap format of Terraform 0.11 and older, which this provider never wrote.",
-                ));
+        let raw = match raw_state_bytes(request.raw_state.as_ref()) {
+            Ok(raw) => raw,
+            Err(d) => {
+                diagnostics.push(d);
                 return Ok(Response::new(respond(&diagnostics)));
             }
-            Some(raw) if !raw.json.is_empty() => raw.json.as_slice(),
-            _ => b"null".as_slice(),
         };
         let upgraded = self
             .server
