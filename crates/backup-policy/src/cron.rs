@@ -11,7 +11,11 @@
 //! AWS Backup runs a rule at most once an hour, so the minutes field must name a single minute and
 //! a `rate()` must be at least 60 minutes.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+
+mod value_set;
+
+pub use value_set::{ValueSet, Values};
 
 const MONTH_NAMES: [&str; 12] = [
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
@@ -19,6 +23,9 @@ const MONTH_NAMES: [&str; 12] = [
 const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 /// A parsed schedule expression.
+// A cron holds its fields inline (a few hundred bytes, no heap); boxing it would bring back the
+// per-parse allocation the bitsets remove, and schedules are short-lived values.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Schedule {
     /// `cron(...)`: at the listed times.
@@ -63,17 +70,17 @@ pub enum RateUnit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CronSchedule {
     /// Minutes of the hour (0–59); exactly one for AWS Backup.
-    pub minutes: BTreeSet<u8>,
+    pub minutes: ValueSet,
     /// Hours of the day (0–23, UTC).
-    pub hours: BTreeSet<u8>,
+    pub hours: ValueSet,
     /// The day-of-month field.
     pub days_of_month: DaysOfMonth,
     /// Months (1–12).
-    pub months: BTreeSet<u8>,
+    pub months: ValueSet,
     /// The day-of-week field.
     pub days_of_week: DaysOfWeek,
     /// Years (1970–2199).
-    pub years: BTreeSet<u16>,
+    pub years: ValueSet,
 }
 
 /// The day-of-month field of a [`CronSchedule`].
@@ -82,7 +89,7 @@ pub enum DaysOfMonth {
     /// `?`: the day is given by day-of-week.
     Unspecified,
     /// Days 1–31 (`*` selects all 31).
-    Days(BTreeSet<u8>),
+    Days(ValueSet),
     /// `L`: the last day of the month.
     Last,
     /// `LW`: the last weekday of the month.
@@ -97,7 +104,7 @@ pub enum DaysOfWeek {
     /// `?`: the day is given by day-of-month.
     Unspecified,
     /// These days of every week (`*` selects all 7; `L` alone is Saturday).
-    Days(BTreeSet<u8>),
+    Days(ValueSet),
     /// `<day>L`: the last such day of the month.
     Last(u8),
     /// `<day>#<n>`: the n-th (1–5) such day of the month.
@@ -146,8 +153,10 @@ pub fn parse(expr: &str) -> Result<Schedule, String> {
 }
 
 fn parse_rate(inner: &str) -> Result<Rate, String> {
-    let parts: Vec<&str> = inner.split(' ').collect();
-    let [value, unit] = parts[..] else {
+    let Some((value, unit)) = inner
+        .split_once(' ')
+        .filter(|(_, unit)| !unit.contains(' '))
+    else {
         return Err(
             "rate() takes a value and a unit separated by one space, e.g. rate(12 hours)".into(),
         );
@@ -234,20 +243,28 @@ const YEAR: Field = Field {
 };
 
 fn parse_cron(inner: &str) -> Result<CronSchedule, String> {
-    let fields: Vec<&str> = inner.split(' ').collect();
-    if fields.iter().any(|f| f.is_empty()) {
-        return Err("separate the six fields by single spaces".into());
+    // Split into a fixed array: the count is only needed for the error message.
+    let mut fields = [""; 6];
+    let mut count = 0;
+    for field in inner.split(' ') {
+        if field.is_empty() {
+            return Err("separate the six fields by single spaces".into());
+        }
+        if let Some(slot) = fields.get_mut(count) {
+            *slot = field;
+        }
+        count += 1;
     }
-    let [minutes, hours, dom, month, dow, year] = fields[..] else {
+    if count != fields.len() {
         return Err(format!(
-            "expected 6 fields (minutes hours day-of-month month day-of-week year), found {}",
-            fields.len()
+            "expected 6 fields (minutes hours day-of-month month day-of-week year), found {count}"
         ));
-    };
-    let minutes = to_u8(parse_list(minutes, &MINUTES)?);
-    let hours = to_u8(parse_list(hours, &HOURS)?);
+    }
+    let [minutes, hours, dom, month, dow, year] = fields;
+    let minutes = parse_list(minutes, &MINUTES)?;
+    let hours = parse_list(hours, &HOURS)?;
     let days_of_month = parse_day_of_month(dom)?;
-    let months = to_u8(parse_list(month, &MONTH)?);
+    let months = parse_list(month, &MONTH)?;
     let days_of_week = parse_day_of_week(dow)?;
     let years = parse_list(year, &YEAR)?;
     match (&days_of_month, &days_of_week) {
@@ -279,12 +296,18 @@ fn parse_cron(inner: &str) -> Result<CronSchedule, String> {
     })
 }
 
-fn to_u8(values: BTreeSet<u16>) -> BTreeSet<u8> {
-    values.into_iter().map(|v| v as u8).collect()
+/// `text` in upper case, borrowed when it already is (the usual case).
+fn ascii_upper(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(text.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn parse_day_of_month(text: &str) -> Result<DaysOfMonth, String> {
-    let upper = text.to_ascii_uppercase();
+    let upper = ascii_upper(text);
+    let upper = upper.as_ref();
     if upper == "?" {
         return Ok(DaysOfMonth::Unspecified);
     }
@@ -308,16 +331,19 @@ fn parse_day_of_month(text: &str) -> Result<DaysOfMonth, String> {
             "day-of-month: L and W stand alone in the field (L, LW or <day>W), not {text:?}"
         ));
     }
-    Ok(DaysOfMonth::Days(to_u8(parse_list(text, &DAY_OF_MONTH)?)))
+    Ok(DaysOfMonth::Days(parse_list(text, &DAY_OF_MONTH)?))
 }
 
 fn parse_day_of_week(text: &str) -> Result<DaysOfWeek, String> {
-    let upper = text.to_ascii_uppercase();
+    let upper = ascii_upper(text);
+    let upper = upper.as_ref();
     if upper == "?" {
         return Ok(DaysOfWeek::Unspecified);
     }
     if upper == "L" {
-        return Ok(DaysOfWeek::Days(BTreeSet::from([7])));
+        let mut saturday = ValueSet::empty(DAY_OF_WEEK.min);
+        saturday.insert_stepped(7, 7, 1);
+        return Ok(DaysOfWeek::Days(saturday));
     }
     if let Some((day, nth)) = upper.split_once('#') {
         if day.contains([',', '-', '/', '*']) || nth.contains(',') {
@@ -344,28 +370,30 @@ fn parse_day_of_week(text: &str) -> Result<DaysOfWeek, String> {
         }
         return Ok(DaysOfWeek::Last(parse_value(day, &DAY_OF_WEEK)? as u8));
     }
-    Ok(DaysOfWeek::Days(to_u8(parse_list(text, &DAY_OF_WEEK)?)))
+    Ok(DaysOfWeek::Days(parse_list(text, &DAY_OF_WEEK)?))
 }
 
 /// Parses a list of `*`, values, ranges and increments into the values it selects.
-fn parse_list(text: &str, field: &Field) -> Result<BTreeSet<u16>, String> {
+fn parse_list(text: &str, field: &Field) -> Result<ValueSet, String> {
     if text == "?" {
         return Err(format!(
             "{}: ? is only allowed in day-of-month or day-of-week",
             field.name
         ));
     }
-    let mut values = BTreeSet::new();
+    let mut values = ValueSet::empty(field.min);
     for item in text.split(',') {
         if item.is_empty() {
             return Err(format!("{}: empty entry in list {text:?}", field.name));
         }
-        values.extend(parse_item(item, field)?);
+        let (start, end, step) = parse_item(item, field)?;
+        values.insert_stepped(start, end, step);
     }
     Ok(values)
 }
 
-fn parse_item(item: &str, field: &Field) -> Result<Vec<u16>, String> {
+/// One list entry as `(start, end, step)`: it selects `start`, `start + step`, ... up to `end`.
+fn parse_item(item: &str, field: &Field) -> Result<(u16, u16, u16), String> {
     let (base, step) = match item.split_once('/') {
         Some((base, step)) => (base, Some(parse_step(step, field)?)),
         None => (item, None),
@@ -386,8 +414,7 @@ fn parse_item(item: &str, field: &Field) -> Result<Vec<u16>, String> {
         // `a/n` runs from a to the end of the field.
         (a, if step.is_some() { field.max } else { a })
     };
-    let step = step.unwrap_or(1);
-    Ok((start..=end).step_by(usize::from(step)).collect())
+    Ok((start, end, step.unwrap_or(1)))
 }
 
 fn parse_step(text: &str, field: &Field) -> Result<u16, String> {
@@ -413,8 +440,11 @@ fn parse_value(text: &str, field: &Field) -> Result<u16, String> {
         }
         return Ok(value);
     }
-    let upper = text.to_ascii_uppercase();
-    match field.names.iter().position(|n| *n == upper) {
+    match field
+        .names
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(text))
+    {
         Some(i) => Ok(field.min + i as u16),
         None if field.names.is_empty() => Err(format!("{}: {text:?} is not a number", field.name)),
         None => Err(format!(
@@ -431,6 +461,15 @@ fn parse_value(text: &str, field: &Field) -> Result<u16, String> {
 mod tests {
     use super::*;
 
+    /// The set of a field starting at `min` holding exactly `values`.
+    fn set(min: u16, values: &[u16]) -> ValueSet {
+        let mut set = ValueSet::empty(min);
+        for v in values {
+            set.insert_stepped(*v, *v, 1);
+        }
+        set
+    }
+
     fn cron(expr: &str) -> CronSchedule {
         match parse(expr) {
             Ok(Schedule::Cron(c)) => c,
@@ -441,13 +480,10 @@ mod tests {
     #[test]
     fn resolves_fields() {
         let c = cron("cron(0 18 ? * MON-FRI *)");
-        assert_eq!(c.minutes, BTreeSet::from([0]));
-        assert_eq!(c.hours, BTreeSet::from([18]));
+        assert_eq!(c.minutes, set(0, &[0]));
+        assert_eq!(c.hours, set(0, &[18]));
         assert_eq!(c.days_of_month, DaysOfMonth::Unspecified);
-        assert_eq!(
-            c.days_of_week,
-            DaysOfWeek::Days(BTreeSet::from([2, 3, 4, 5, 6]))
-        );
+        assert_eq!(c.days_of_week, DaysOfWeek::Days(set(1, &[2, 3, 4, 5, 6])));
         assert!(c.is_every_month() && c.is_every_year() && !c.is_every_day());
         assert!(cron("cron(0 5 ? * * *)").is_every_day());
         assert!(cron("cron(0 12 * * ? *)").is_every_day());
@@ -455,25 +491,16 @@ mod tests {
 
     #[test]
     fn increments_ranges_and_names() {
-        assert_eq!(
-            cron("cron(0 0/6 ? * * *)").hours,
-            BTreeSet::from([0, 6, 12, 18])
-        );
-        assert_eq!(
-            cron("cron(0 */8 ? * * *)").hours,
-            BTreeSet::from([0, 8, 16])
-        );
-        assert_eq!(
-            cron("cron(0 1-10/3 ? * * *)").hours,
-            BTreeSet::from([1, 4, 7, 10])
-        );
+        assert_eq!(cron("cron(0 0/6 ? * * *)").hours, set(0, &[0, 6, 12, 18]));
+        assert_eq!(cron("cron(0 */8 ? * * *)").hours, set(0, &[0, 8, 16]));
+        assert_eq!(cron("cron(0 1-10/3 ? * * *)").hours, set(0, &[1, 4, 7, 10]));
         assert_eq!(
             cron("cron(0 5 1 jan,Mar-MAY ? *)").months,
-            BTreeSet::from([1, 3, 4, 5])
+            set(1, &[1, 3, 4, 5])
         );
         assert_eq!(
             cron("cron(0 5 1 * ? 2030-2032)").years,
-            BTreeSet::from([2030, 2031, 2032])
+            set(1970, &[2030, 2031, 2032])
         );
     }
 
@@ -499,7 +526,7 @@ mod tests {
         );
         assert_eq!(
             cron("cron(0 9 ? * L *)").days_of_week,
-            DaysOfWeek::Days(BTreeSet::from([7]))
+            DaysOfWeek::Days(set(1, &[7]))
         );
     }
 
@@ -551,5 +578,20 @@ mod tests {
         assert!(reason("0 5 ? * * *").contains("expected cron("));
         assert!(reason("cron(0 5/0 ? * * *)").contains("increment"));
         assert!(reason("cron(0 5 1,,2 * ? *)").contains("empty entry"));
+        assert!(reason("cron(0 5 ? * * * *)").contains("found 7"));
+        assert!(reason("rate(12  hours)").contains("one space"));
+        assert!(reason("rate(12 hours extra)").contains("one space"));
+        assert_eq!(
+            reason("cron(0 5 abW * ? *)"),
+            r#"day-of-month: "AB" is not a number"#
+        );
+        assert_eq!(
+            reason("cron(0 5 ? * fooL *)"),
+            r#"day-of-week: "FOO" is neither a number (1-7) nor a name (SUN, MON, TUE, WED, THU, FRI, SAT)"#
+        );
+        assert_eq!(
+            reason("cron(0 5 ? foo * *)"),
+            r#"month: "foo" is neither a number (1-12) nor a name (JAN, FEB, MAR, APR, MAY, JUN, JUL, AUG, SEP, OCT, NOV, DEC)"#
+        );
     }
 }

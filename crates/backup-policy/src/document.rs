@@ -5,11 +5,14 @@
 //! string and an equal hash.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
+use crate::canonical::{self, hash_of, write_object, write_scalar, write_value};
 use crate::diagnostic::{paths, PolicyDiagnostic};
 use crate::guardrails::EffectiveGuardrails;
 use crate::model::{AwsAnchor, AzureAnchor, EffectiveRule};
@@ -33,6 +36,26 @@ pub struct PolicyDocument {
     provenance: Provenance,
     anchors: Anchors,
     hash: String,
+    #[serde(skip)]
+    json: JsonCache,
+}
+
+/// [`PolicyDocument::to_json`] once computed. Not content: documents equal with or without it.
+#[derive(Clone, Default)]
+struct JsonCache(OnceLock<String>);
+
+impl PartialEq for JsonCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for JsonCache {}
+
+impl fmt::Debug for JsonCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("_")
+    }
 }
 
 /// The nearest app (this one or an ancestor) with its own vault, per cloud.
@@ -80,18 +103,23 @@ impl PolicyDocument {
             provenance: content.provenance,
             anchors: content.anchors,
             hash: String::new(),
+            json: JsonCache::default(),
         };
-        doc.hash = content_hash(&doc.to_value());
+        // The JSON value is the costly part; build it once for both the hash and the document.
+        let mut map = doc.to_map();
+        doc.hash = content_hash(&map);
+        map.insert("hash".into(), Value::String(doc.hash.clone()));
+        let json = canonical::to_string(&Value::Object(map));
+        doc.json = JsonCache(OnceLock::from(json));
         doc
     }
 
     /// The document as canonical JSON (the `policy_document` attribute value).
     pub fn to_json(&self) -> String {
-        let mut value = self.to_value();
-        if let Value::Object(map) = &mut value {
-            map.insert("hash".into(), Value::String(self.hash.clone()));
-        }
-        canonical(&value)
+        self.json
+            .0
+            .get_or_init(|| canonical::to_string(&Value::Object(self.to_map())))
+            .clone()
     }
 
     /// Reads a document written by [`PolicyDocument::to_json`]. Errors (at path `parent`) when it is
@@ -102,7 +130,7 @@ impl PolicyDocument {
         };
         let value: Value = serde_json::from_str(json)
             .map_err(|e| fail(format!("parent is not a policy_document (not valid JSON: {e}); pass another app's policy_document.")))?;
-        let Value::Object(mut map) = value else {
+        let Value::Object(map) = value else {
             return Err(fail(
                 "parent is not a policy_document (not a JSON object).".into(),
             ));
@@ -117,20 +145,20 @@ impl PolicyDocument {
             }
             _ => return Err(fail("parent has no \"format\"; it is not a policy_document.".into())),
         }
-        let Some(Value::String(stored)) = map.remove("hash") else {
+        let Some(Value::String(stored)) = map.get("hash") else {
             return Err(fail(
                 "parent has no \"hash\"; it is not a policy_document.".into(),
             ));
         };
-        let value = Value::Object(map);
-        let actual = content_hash(&value);
+        let stored = stored.clone();
+        let actual = content_hash(&map);
         if stored != actual {
             return Err(fail(format!(
                 "parent's content does not match its hash ({stored} recorded, {actual} computed); the document was \
                  modified after it was written. Pass another app's policy_document unchanged."
             )));
         }
-        let mut doc: PolicyDocument = serde_json::from_value(with_hash(value, &stored))
+        let mut doc: PolicyDocument = serde_json::from_value(Value::Object(map))
             .map_err(|e| fail(format!("parent is a malformed policy_document: {e}.")))?;
         if doc.lineage.last() != Some(&doc.app) {
             return Err(fail(format!(
@@ -193,14 +221,36 @@ impl PolicyDocument {
         &self.anchors
     }
 
-    /// The document as a JSON value, without `hash`.
-    fn to_value(&self) -> Value {
-        let mut value = serde_json::to_value(self).expect("policy documents always serialize");
-        if let Value::Object(map) = &mut value {
-            map.remove("hash");
+    /// The document's members as JSON, `hash` included.
+    fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self).expect("policy documents always serialize") {
+            Value::Object(map) => map,
+            _ => unreachable!("a struct serializes to an object"),
         }
-        value
     }
+
+    /// Moves the parts an app's evaluation carries on out of its parent's document.
+    pub(crate) fn into_inherited(self) -> Inherited {
+        Inherited {
+            lineage: self.lineage,
+            rules: self.rules,
+            tags: self.tags,
+            guardrails: self.guardrails,
+            provenance: self.provenance,
+            anchors: self.anchors,
+        }
+    }
+}
+
+/// What a child takes over from its parent's document.
+#[derive(Default)]
+pub(crate) struct Inherited {
+    pub lineage: Vec<String>,
+    pub rules: BTreeMap<String, EffectiveRule>,
+    pub tags: BTreeMap<String, String>,
+    pub guardrails: EffectiveGuardrails,
+    pub provenance: Provenance,
+    pub anchors: Anchors,
 }
 
 /// [`PolicyDocument::rules_hash`] for rules and tags not (yet) in a document.
@@ -208,44 +258,31 @@ pub(crate) fn rules_hash(
     rules: &BTreeMap<String, EffectiveRule>,
     tags: &BTreeMap<String, String>,
 ) -> String {
-    let value = serde_json::json!({ "format": FORMAT, "rules": rules, "tags": tags });
-    content_hash(&value)
-}
-
-fn with_hash(value: Value, hash: &str) -> Value {
-    let mut value = value;
-    if let Value::Object(map) = &mut value {
-        map.insert("hash".into(), Value::String(hash.to_string()));
-    }
-    value
-}
-
-fn content_hash(value: &Value) -> String {
-    let digest = Sha256::digest(canonical(value).as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
-}
-
-/// Compact JSON with every object's keys sorted.
-pub(crate) fn canonical(value: &Value) -> String {
-    serde_json::to_string(&sorted(value)).expect("JSON values always serialize")
-}
-
-fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), sorted(v)))
-                    .collect::<Map<_, _>>(),
-            )
+    // Canonical `{"format":..,"rules":{..},"tags":{..}}` written member by member: the outer keys
+    // are in order already, and BTreeMaps iterate in canonical key order; only each rule's fields
+    // need sorting, which its JSON value provides.
+    hash_of(|out| {
+        out.write_all(b"{\"format\":")?;
+        write_scalar(out, FORMAT)?;
+        out.write_all(b",\"rules\":{")?;
+        for (i, (name, rule)) in rules.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            write_scalar(out, name)?;
+            out.write_all(b":")?;
+            let rule = serde_json::to_value(rule).expect("rules always serialize");
+            write_value(out, &rule)?;
         }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
+        out.write_all(b"},\"tags\":")?;
+        write_scalar(out, tags)?;
+        out.write_all(b"}")
+    })
+}
+
+/// SHA-256 of the canonical document members other than `hash`.
+fn content_hash(map: &Map<String, Value>) -> String {
+    hash_of(|out| write_object(out, map, Some("hash")))
 }
 
 #[cfg(test)]
@@ -262,15 +299,6 @@ mod tests {
             provenance: Provenance::default(),
             anchors: Anchors::default(),
         })
-    }
-
-    #[test]
-    fn canonical_sorts_keys_and_is_compact() {
-        let v = serde_json::json!({"b": 1, "a": {"d": [1, {"z": 0, "y": 1}], "c": null}});
-        assert_eq!(
-            canonical(&v),
-            r#"{"a":{"c":null,"d":[1,{"y":1,"z":0}]},"b":1}"#
-        );
     }
 
     #[test]

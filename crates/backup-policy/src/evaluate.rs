@@ -1,13 +1,10 @@
 //! The entry point: one app's effective policy from its parent's document and its own input.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostic::{paths, PolicyDiagnostic};
-use crate::document::{rules_hash, Anchor, Anchors, Content, PolicyDocument};
-use crate::guardrails::{accumulate, EffectiveGuardrails};
+use crate::document::{rules_hash, Anchor, Anchors, Content, Inherited, PolicyDocument};
+use crate::guardrails::accumulate;
 use crate::merge::merge;
 use crate::model::AppInput;
-use crate::provenance::Provenance;
 use crate::validate::{validate, Context};
 
 /// Computes `app`'s effective policy document from its parent's `policy_document` (`None` for a
@@ -16,29 +13,19 @@ pub fn evaluate(
     parent_document: Option<&str>,
     app: &AppInput,
 ) -> Result<PolicyDocument, Vec<PolicyDiagnostic>> {
-    let parent = parent_document
-        .map(PolicyDocument::parse)
-        .transpose()
-        .map_err(|d| vec![d])?;
-    let empty_rules = BTreeMap::new();
-    let empty_tags = BTreeMap::new();
-    let (rules, tags, provenance, inherited, lineage, anchors) = match &parent {
-        Some(p) => (
-            p.rules(),
-            p.tags(),
-            p.provenance().clone(),
-            p.guardrails().clone(),
-            p.lineage().to_vec(),
-            p.anchors().clone(),
-        ),
-        None => (
-            &empty_rules,
-            &empty_tags,
-            Provenance::default(),
-            EffectiveGuardrails::default(),
-            Vec::new(),
-            Anchors::default(),
-        ),
+    // The parent document is ours to take apart: its parts become this app's starting point.
+    let Inherited {
+        lineage,
+        rules,
+        tags,
+        guardrails: inherited,
+        provenance,
+        anchors,
+    } = match parent_document {
+        Some(json) => PolicyDocument::parse(json)
+            .map_err(|d| vec![d])?
+            .into_inherited(),
+        None => Inherited::default(),
     };
     let mut diagnostics = Vec::new();
     let name = app.name.as_str();
@@ -60,14 +47,7 @@ pub fn evaluate(
         ));
     }
 
-    let merged = merge(
-        name,
-        &app.policy,
-        rules,
-        tags,
-        &provenance,
-        &mut diagnostics,
-    );
+    let merged = merge(name, &app.policy, rules, tags, provenance, &mut diagnostics);
     let guardrails = accumulate(
         &inherited,
         name,

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod azure;
+mod canonical;
 pub mod cron;
 mod diagnostic;
 mod document;

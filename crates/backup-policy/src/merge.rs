@@ -45,26 +45,29 @@ pub(crate) struct Merged {
     pub touched: BTreeSet<String>,
 }
 
-/// Merges `patch`, set by `app`, onto the inherited rules, tags and provenance.
+/// Merges `patch`, set by `app`, onto the inherited rules, tags and provenance (taken over, not
+/// copied: the caller is done with them).
 pub(crate) fn merge(
     app: &str,
     patch: &PolicyPatch,
-    rules: &BTreeMap<String, EffectiveRule>,
-    tags: &BTreeMap<String, String>,
-    provenance: &Provenance,
+    rules: BTreeMap<String, EffectiveRule>,
+    tags: BTreeMap<String, String>,
+    provenance: Provenance,
     diagnostics: &mut Vec<PolicyDiagnostic>,
 ) -> Merged {
     let mut out = Merged {
-        rules: rules.clone(),
-        tags: tags.clone(),
-        provenance: provenance.clone(),
+        rules,
+        tags,
+        provenance,
         ..Default::default()
     };
+    // Patches are keyed by name, so while a name is handled `out` still holds what it inherits.
     for (name, rule_patch) in &patch.rules {
-        match rules.get(name) {
+        match out.rules.get(name) {
             Some(inherited) => {
                 let mut rule = inherited.clone();
-                let mut prov = provenance.rules.get(name).cloned().unwrap_or_default();
+                let inherited_prov = out.provenance.rules.get(name);
+                let mut prov = inherited_prov.cloned().unwrap_or_default();
                 out.changes.extend(apply_rule(
                     app,
                     name,
@@ -73,9 +76,11 @@ pub(crate) fn merge(
                     &mut prov,
                     diagnostics,
                 ));
-                if rule != *inherited
-                    || prov != provenance.rules.get(name).cloned().unwrap_or_default()
-                {
+                let prov_changed = match inherited_prov {
+                    Some(inherited_prov) => prov != *inherited_prov,
+                    None => prov != RuleProvenance::default(),
+                };
+                if rule != *inherited || prov_changed {
                     out.touched.insert(name.clone());
                 }
                 out.rules.insert(name.clone(), rule);
@@ -129,22 +134,19 @@ pub(crate) fn merge(
         }
     }
     for (key, value) in &patch.tags {
-        match tags.get(key) {
-            Some(old) if old == value => {}
-            old => {
-                if let Some(old) = old {
-                    out.changes.push(Change {
-                        rule: None,
-                        field: key.clone(),
-                        path: paths::tag(key),
-                        old: Some(format!("{old:?}")),
-                        action: format!("sets {value:?}"),
-                    });
-                }
-                out.tags.insert(key.clone(), value.clone());
-                out.provenance.tags.insert(key.clone(), app.to_string());
-            }
+        match out.tags.get(key) {
+            Some(old) if old == value => continue,
+            Some(old) => out.changes.push(Change {
+                rule: None,
+                field: key.clone(),
+                path: paths::tag(key),
+                old: Some(format!("{old:?}")),
+                action: format!("sets {value:?}"),
+            }),
+            None => {}
         }
+        out.tags.insert(key.clone(), value.clone());
+        out.provenance.tags.insert(key.clone(), app.to_string());
     }
     out
 }
@@ -159,37 +161,40 @@ fn apply_rule(
     diagnostics: &mut Vec<PolicyDiagnostic>,
 ) -> Vec<Change> {
     let mut changes = Vec::new();
-    let mut scalar = |field: &str, old: String, new: Option<String>, changed: bool| {
-        let Some(new) = new else { return };
-        if changed {
-            changes.push(Change {
-                rule: Some(name.to_string()),
-                field: field.to_string(),
-                path: paths::rule_field(name, field),
-                old: Some(old),
-                action: format!("sets {new}"),
-            });
-        }
-        if changed || !prov.fields.contains_key(field) {
-            prov.fields.insert(field.to_string(), app.to_string());
-        }
-    };
+    // `old` and `new` render the values for messages, so they run only for a change.
+    let mut scalar =
+        |field: &str, old: &dyn Fn() -> String, new: &dyn Fn() -> String, changed: bool| {
+            if changed {
+                changes.push(Change {
+                    rule: Some(name.to_string()),
+                    field: field.to_string(),
+                    path: paths::rule_field(name, field),
+                    old: Some(old()),
+                    action: format!("sets {}", new()),
+                });
+            }
+            if changed || !prov.fields.contains_key(field) {
+                prov.fields.insert(field.to_string(), app.to_string());
+            }
+        };
     if let Some(s) = &patch.schedule {
         scalar(
             "schedule",
-            format!("{:?}", rule.schedule),
-            Some(format!("{s:?}")),
+            &|| format!("{:?}", rule.schedule),
+            &|| format!("{s:?}"),
             *s != rule.schedule,
         );
-        rule.schedule = s.clone();
+        if *s != rule.schedule {
+            rule.schedule.clone_from(s);
+        }
     }
     macro_rules! int_field {
         ($field:ident) => {
             if let Some(v) = patch.$field {
                 scalar(
                     stringify!($field),
-                    rule.$field.to_string(),
-                    Some(v.to_string()),
+                    &|| rule.$field.to_string(),
+                    &|| v.to_string(),
                     v != rule.$field,
                 );
                 rule.$field = v;
@@ -204,8 +209,8 @@ fn apply_rule(
         let show = |d: Option<i64>| d.map_or("never (0)".to_string(), |d| d.to_string());
         scalar(
             "cold_storage_after_days",
-            show(rule.cold_storage_after_days),
-            Some(show(new)),
+            &|| show(rule.cold_storage_after_days),
+            &|| show(new),
             new != rule.cold_storage_after_days,
         );
         rule.cold_storage_after_days = new;
@@ -214,8 +219,8 @@ fn apply_rule(
         let old = rule.enable_continuous_backup;
         scalar(
             "enable_continuous_backup",
-            old.to_string(),
-            Some(v.to_string()),
+            &|| old.to_string(),
+            &|| v.to_string(),
             v != old,
         );
         rule.enable_continuous_backup = v;
@@ -378,9 +383,9 @@ mod tests {
         let m = merge(
             "root",
             &patch,
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-            &Provenance::default(),
+            BTreeMap::new(),
+            BTreeMap::new(),
+            Provenance::default(),
             &mut d,
         );
         assert!(d.is_empty());
@@ -435,9 +440,9 @@ mod tests {
         let m = merge(
             "child",
             &patch,
-            &parent.rules,
-            &parent.tags,
-            &parent.provenance,
+            parent.rules.clone(),
+            parent.tags.clone(),
+            parent.provenance.clone(),
             &mut d,
         );
         assert!(d.is_empty());
@@ -487,9 +492,9 @@ mod tests {
         let m = merge(
             "child",
             &patch,
-            &parent.rules,
-            &parent.tags,
-            &parent.provenance,
+            parent.rules.clone(),
+            parent.tags.clone(),
+            parent.provenance.clone(),
             &mut d,
         );
         assert!(m.changes.is_empty() && m.touched.is_empty());
@@ -532,9 +537,9 @@ mod tests {
         let m = merge(
             "root",
             &patch,
-            &BTreeMap::new(),
-            &BTreeMap::new(),
-            &Provenance::default(),
+            BTreeMap::new(),
+            BTreeMap::new(),
+            Provenance::default(),
             &mut d,
         );
         assert_eq!(d.len(), 2);

@@ -43,7 +43,7 @@ pub(crate) fn validate(ctx: &Context<'_>, diagnostics: &mut Vec<PolicyDiagnostic
         }
     }
     for (key, value) in &ctx.patch.tags {
-        check_tag(key, value, paths::tag(key), diagnostics);
+        check_tag(key, value, || paths::tag(key), diagnostics);
     }
     for name in &ctx.merged.touched {
         if let (Some(rule), Some(patch)) = (ctx.merged.rules.get(name), ctx.patch.rules.get(name)) {
@@ -166,7 +166,7 @@ fn check_rule_values(
         check_tag(
             key,
             value,
-            paths::recovery_point_tag(name, key),
+            || paths::recovery_point_tag(name, key),
             diagnostics,
         );
     }
@@ -213,10 +213,19 @@ pub fn check_vault_arn(arn: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_tag(key: &str, value: &str, path: AttributePath, diagnostics: &mut Vec<PolicyDiagnostic>) {
+/// Checks one tag; `path` is only built for a problem.
+fn check_tag(
+    key: &str,
+    value: &str,
+    path: impl FnOnce() -> AttributePath,
+    diagnostics: &mut Vec<PolicyDiagnostic>,
+) {
     let problem = if key.is_empty() || key.chars().count() > 128 {
         Some(format!("tag key {key:?} must be 1 to 128 characters"))
-    } else if key.to_ascii_lowercase().starts_with("aws:") {
+    } else if key
+        .get(..4)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("aws:"))
+    {
         Some(format!(
             "tag key {key:?} may not start with \"aws:\" (reserved by AWS)"
         ))
@@ -229,7 +238,7 @@ fn check_tag(key: &str, value: &str, path: AttributePath, diagnostics: &mut Vec<
     };
     if let Some(problem) = problem {
         diagnostics.push(PolicyDiagnostic::new(
-            path,
+            path(),
             "Invalid tag",
             format!("{problem}."),
         ));
@@ -505,10 +514,12 @@ mod tests {
     #[test]
     fn tags_and_rule_names() {
         let mut d = vec![];
-        check_tag("aws:owner", "x", paths::tag("aws:owner"), &mut d);
-        check_tag("", "x", paths::tag(""), &mut d);
-        check_tag("ok", &"v".repeat(257), paths::tag("ok"), &mut d);
-        check_tag("fine", "value", paths::tag("fine"), &mut d);
+        check_tag("aws:owner", "x", || paths::tag("aws:owner"), &mut d);
+        check_tag("", "x", || paths::tag(""), &mut d);
+        check_tag("ok", &"v".repeat(257), || paths::tag("ok"), &mut d);
+        check_tag("fine", "value", || paths::tag("fine"), &mut d);
+        check_tag("AWS:x", "v", || paths::tag("AWS:x"), &mut d);
+        check_tag("é:aws", "v", || paths::tag("é:aws"), &mut d);
         check_rule_name("daily.eu-1_b", &mut d);
         check_rule_name("has space", &mut d);
         let paths: Vec<String> = d.iter().map(|d| d.path.to_string()).collect();
@@ -518,6 +529,7 @@ mod tests {
                 r#"policy.tags["aws:owner"]"#,
                 r#"policy.tags[""]"#,
                 r#"policy.tags["ok"]"#,
+                r#"policy.tags["AWS:x"]"#,
                 r#"policy.rules["has space"]"#
             ]
         );

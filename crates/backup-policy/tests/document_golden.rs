@@ -171,7 +171,10 @@ fn pinned_documents_parse_and_rewrite_unchanged() {
     // A parent written with other key order and whitespace has the same content hash.
     let value: serde_json::Value = serde_json::from_str(CHILD_JSON).unwrap();
     let pretty = serde_json::to_string_pretty(&reverse_keys(&value)).unwrap();
-    assert_eq!(PolicyDocument::parse(&pretty).unwrap().to_json(), CHILD_JSON);
+    assert_eq!(
+        PolicyDocument::parse(&pretty).unwrap().to_json(),
+        CHILD_JSON
+    );
 }
 
 fn reverse_keys(value: &serde_json::Value) -> serde_json::Value {

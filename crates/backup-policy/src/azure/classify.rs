@@ -1,8 +1,6 @@
 //! What each rule is for Azure: a daily or weekly schedule, or a monthly or yearly tier.
 
-use std::collections::BTreeSet;
-
-use crate::cron::{self, CronSchedule, DaysOfMonth, DaysOfWeek, Schedule};
+use crate::cron::{self, CronSchedule, DaysOfMonth, DaysOfWeek, Schedule, ValueSet};
 use crate::diagnostic::{paths, PolicyDiagnostic};
 use crate::model::EffectiveRule;
 
@@ -84,7 +82,8 @@ pub(super) fn classify(name: &str, rule: &EffectiveRule) -> Result<Shaped, Polic
     if !cron.is_every_year() {
         return Err(fail("backups cannot be limited to certain years"));
     }
-    let minute = *minutes.first().expect("a parsed cron names one minute");
+    // Minutes (0–59) and hours (0–23) fit in a u8.
+    let minute = minutes.first().expect("a parsed cron names one minute") as u8;
     if minute != 0 && minute != 30 {
         return Err(fail(&format!(
             "backups start on the hour or half hour, not at minute {minute}"
@@ -97,14 +96,14 @@ pub(super) fn classify(name: &str, rule: &EffectiveRule) -> Result<Shaped, Polic
         )));
     }
     let time = TimeOfDay {
-        hour: *hours.first().expect("one hour"),
+        hour: hours.first().expect("one hour") as u8,
         minute,
     };
-    let month_days = |days: &BTreeSet<u8>| -> Result<Vec<MonthDay>, PolicyDiagnostic> {
-        if days.iter().any(|d| *d > 28) {
+    let month_days = |days: &ValueSet| -> Result<Vec<MonthDay>, PolicyDiagnostic> {
+        if days.iter().any(|d| d > 28) {
             return Err(fail("monthly and yearly points can fall on days 1 to 28 or the last day (L), not 29 to 31"));
         }
-        Ok(days.iter().map(|d| MonthDay::Date(*d)).collect())
+        Ok(days.iter().map(|d| MonthDay::Date(d as u8)).collect())
     };
     let weekly_format = |day: u8, week: WeekOfMonth| RetentionFormat::Weekly {
         days: vec![DAYS[usize::from(day - 1)]],
