@@ -79,7 +79,7 @@ impl BackupApp {
             azure = Some((backend, model));
         }
         let mut state = request.planned_state.clone();
-        let schema = self.schema();
+        let schema = app_schema();
         let Some(document) =
             settle_policy_document(&schema, &request.config, &mut state, anchors, diagnostics)
         else {
@@ -205,44 +205,7 @@ impl Resource for BackupApp {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            "A root or intermediate app of the backup tree. It holds the organisation's (or an environment's) \
-             backup policy and guardrails; children name it through `parent = backup_app.<name>.policy_document`. \
-             With an `aws` or `azure` block it also owns a vault and a plan or policy there; without, it is a pure \
-             policy node that calls no cloud API.",
-            vec![
-                Attribute::string("id")
-                    .computed()
-                    .use_state_for_unknown()
-                    .description("The app's name."),
-                Attribute::string("name")
-                    .required()
-                    .requires_replace()
-                    .validator(validators::string_length(1, 50))
-                    .description("Unique name of the app; names its cloud objects. Changing it replaces the app."),
-                Attribute::string("parent").optional().description(
-                    "The parent app's `policy_document`, or null for a root app. With a parent, `policy` holds only \
-                     what this app changes and `guardrails` may only tighten.",
-                ),
-                policy_attribute(false),
-                Self::guardrails_attribute(),
-                app_aws_attribute(),
-                app_azure_attribute(),
-                Attribute::bool("force_destroy").default_value(false).description(
-                    "Whether destroying the app may delete vaults that still hold recovery points. Default `false`: \
-                     destroy fails and says why.",
-                ),
-                Attribute::string("policy_document").computed().description(
-                    "The effective policy after inheritance, as canonical JSON: rules, tags, accumulated \
-                     guardrails, lineage, provenance of every value and a content hash. Known at plan time whenever \
-                     its inputs are. Pass it to children as their `parent`.",
-                ),
-                Attribute::string("aws_vault_arn").computed().description("ARN of the app's AWS backup vault; null without `aws`."),
-                Attribute::string("aws_plan_id").computed().description("Id of the app's AWS backup plan; null without `aws`."),
-                Attribute::string("azure_vault_id").computed().description("Resource id of the app's Recovery Services vault; null without `azure`."),
-                Attribute::string("azure_policy_id").computed().description("Resource id of the app's Azure backup policy; null without `azure`."),
-            ],
-        )
+        app_schema().clone()
     }
 
     fn identity_schema(&self) -> Option<Schema> {
@@ -263,7 +226,7 @@ impl Resource for BackupApp {
         // Parents are usually unknown at validate time; what can be checked without them, is.
         if config.get("parent").is_some_and(Value::is_null) {
             evaluate(
-                &self.schema(),
+                app_schema(),
                 config,
                 CloudAnchorsPatch::default(),
                 diagnostics,
@@ -328,8 +291,7 @@ impl Resource for BackupApp {
             }
         }
         let anchored = (!aws || anchors.aws.is_some()) && (!azure || anchors.azure.is_some());
-        let evaluation =
-            plan_policy_node(&self.schema(), request, response, CLOUD_COMPUTED, anchors);
+        let evaluation = plan_policy_node(app_schema(), request, response, CLOUD_COMPUTED, anchors);
         if azure {
             // What Azure cannot express fails the plan, at the rule's path.
             if let Evaluation::Known(document) = &evaluation {
@@ -361,7 +323,7 @@ impl Resource for BackupApp {
         if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
             self.converge_clouds(ctx, request, response).await;
         } else {
-            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+            converge_policy_node(app_schema(), request, response, CLOUD_COMPUTED);
         }
     }
 
@@ -398,7 +360,7 @@ impl Resource for BackupApp {
                 .provider_data::<ProviderData>()
                 .and_then(|d| d.aws.clone());
             if let (true, Some(context)) = (imported, context) {
-                let schema = self.schema();
+                let schema = app_schema();
                 let Some(aws_attribute) = schema.attribute("aws") else {
                     return;
                 };
@@ -449,7 +411,7 @@ impl Resource for BackupApp {
         if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
             self.converge_clouds(ctx, request, response).await;
         } else {
-            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+            converge_policy_node(app_schema(), request, response, CLOUD_COMPUTED);
         }
     }
 
@@ -466,9 +428,54 @@ impl Resource for BackupApp {
     }
 
     async fn import(&self, _ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {
-        match import_state(&self.schema(), request) {
+        match import_state(app_schema(), request) {
             Ok(state) => response.state = state,
             Err(d) => response.diagnostics.push(d),
         }
     }
+}
+
+/// Built once: Terraform asks for the schema once, but plan and apply consult it per resource.
+fn app_schema() -> &'static Schema {
+    static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+    Schema::new(
+        "A root or intermediate app of the backup tree. It holds the organisation's (or an environment's) \
+         backup policy and guardrails; children name it through `parent = backup_app.<name>.policy_document`. \
+         With an `aws` or `azure` block it also owns a vault and a plan or policy there; without, it is a pure \
+         policy node that calls no cloud API.",
+        vec![
+            Attribute::string("id")
+                .computed()
+                .use_state_for_unknown()
+                .description("The app's name."),
+            Attribute::string("name")
+                .required()
+                .requires_replace()
+                .validator(validators::string_length(1, 50))
+                .description("Unique name of the app; names its cloud objects. Changing it replaces the app."),
+            Attribute::string("parent").optional().description(
+                "The parent app's `policy_document`, or null for a root app. With a parent, `policy` holds only \
+                 what this app changes and `guardrails` may only tighten.",
+            ),
+            policy_attribute(false),
+            BackupApp::guardrails_attribute(),
+            app_aws_attribute(),
+            app_azure_attribute(),
+            Attribute::bool("force_destroy").default_value(false).description(
+                "Whether destroying the app may delete vaults that still hold recovery points. Default `false`: \
+                 destroy fails and says why.",
+            ),
+            Attribute::string("policy_document").computed().description(
+                "The effective policy after inheritance, as canonical JSON: rules, tags, accumulated \
+                 guardrails, lineage, provenance of every value and a content hash. Known at plan time whenever \
+                 its inputs are. Pass it to children as their `parent`.",
+            ),
+            Attribute::string("aws_vault_arn").computed().description("ARN of the app's AWS backup vault; null without `aws`."),
+            Attribute::string("aws_plan_id").computed().description("Id of the app's AWS backup plan; null without `aws`."),
+            Attribute::string("azure_vault_id").computed().description("Resource id of the app's Recovery Services vault; null without `azure`."),
+            Attribute::string("azure_policy_id").computed().description("Resource id of the app's Azure backup policy; null without `azure`."),
+        ],
+    )
+    })
 }

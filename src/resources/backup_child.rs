@@ -73,7 +73,7 @@ impl BackupChild {
             aws = Some((context, model));
         }
         let mut state = request.planned_state.clone();
-        let schema = self.schema();
+        let schema = child_schema();
         let Some(document) = settle_policy_document(
             &schema,
             &request.config,
@@ -171,41 +171,7 @@ impl Resource for BackupChild {
     }
 
     fn schema(&self) -> Schema {
-        Schema::new(
-            "A leaf app: inherits the effective policy of its `parent`, adapts it within the ancestors' \
-             guardrails, and protects resources with it in any account, region or subscription the provider \
-             alias reaches.",
-            vec![
-                Attribute::string("id").computed().use_state_for_unknown().description("The child's name."),
-                Attribute::string("name")
-                    .required()
-                    .requires_replace()
-                    .validator(validators::string_length(1, 50))
-                    .description("Unique name of the child; names its selection, plan and vault. Changing it replaces the child."),
-                Attribute::string("parent")
-                    .required()
-                    .description("The parent app's `policy_document` (`backup_app.<name>.policy_document`)."),
-                policy_attribute(true),
-                child_aws_attribute(),
-                child_azure_attribute(),
-                Attribute::bool("force_destroy").default_value(false).description(
-                    "Whether destroying the child may delete its own vault while it holds recovery points. Default `false`.",
-                ),
-                Attribute::string("policy_document")
-                    .computed()
-                    .description("The child's effective policy as canonical JSON (same format as `backup_app.policy_document`)."),
-                Attribute::string("mode").computed().description(
-                    "`joined` when the child's resources join the nearest AWS-backed ancestor's plan (same account, \
-                     region and effective policy), `derived` when the child has its own plan; null without `aws`.",
-                ),
-                Attribute::string("aws_plan_id").computed().description("Id of the AWS backup plan the child's selection belongs to."),
-                Attribute::string("aws_selection_id").computed().description("Id of the child's AWS backup selection."),
-                Attribute::string("azure_policy_id").computed().description("Resource id of the Azure backup policy protecting the child's VMs."),
-                Attribute::typed("azure_protected_item_ids", Type::list(Type::String))
-                    .computed()
-                    .description("Resource ids of the Azure protected items, one per VM."),
-            ],
-        )
+        child_schema().clone()
     }
 
     fn identity_schema(&self) -> Option<Schema> {
@@ -227,7 +193,7 @@ impl Resource for BackupChild {
             return;
         }
         let evaluation = plan_policy_node(
-            &self.schema(),
+            child_schema(),
             request,
             response,
             CLOUD_COMPUTED,
@@ -318,7 +284,7 @@ impl Resource for BackupChild {
         if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
             self.converge_clouds(ctx, request, response).await;
         } else {
-            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+            converge_policy_node(child_schema(), request, response, CLOUD_COMPUTED);
         }
     }
 
@@ -371,7 +337,7 @@ impl Resource for BackupChild {
         if has_block(&request.config, "aws") || has_block(&request.config, "azure") {
             self.converge_clouds(ctx, request, response).await;
         } else {
-            converge_policy_node(&self.schema(), request, response, CLOUD_COMPUTED);
+            converge_policy_node(child_schema(), request, response, CLOUD_COMPUTED);
         }
     }
 
@@ -388,9 +354,51 @@ impl Resource for BackupChild {
     }
 
     async fn import(&self, _ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {
-        match import_state(&self.schema(), request) {
+        match import_state(child_schema(), request) {
             Ok(state) => response.state = state,
             Err(d) => response.diagnostics.push(d),
         }
     }
+}
+
+/// Built once: Terraform asks for the schema once, but plan and apply consult it per resource.
+fn child_schema() -> &'static Schema {
+    static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+    Schema::new(
+        "A leaf app: inherits the effective policy of its `parent`, adapts it within the ancestors' \
+         guardrails, and protects resources with it in any account, region or subscription the provider \
+         alias reaches.",
+        vec![
+            Attribute::string("id").computed().use_state_for_unknown().description("The child's name."),
+            Attribute::string("name")
+                .required()
+                .requires_replace()
+                .validator(validators::string_length(1, 50))
+                .description("Unique name of the child; names its selection, plan and vault. Changing it replaces the child."),
+            Attribute::string("parent")
+                .required()
+                .description("The parent app's `policy_document` (`backup_app.<name>.policy_document`)."),
+            policy_attribute(true),
+            child_aws_attribute(),
+            child_azure_attribute(),
+            Attribute::bool("force_destroy").default_value(false).description(
+                "Whether destroying the child may delete its own vault while it holds recovery points. Default `false`.",
+            ),
+            Attribute::string("policy_document")
+                .computed()
+                .description("The child's effective policy as canonical JSON (same format as `backup_app.policy_document`)."),
+            Attribute::string("mode").computed().description(
+                "`joined` when the child's resources join the nearest AWS-backed ancestor's plan (same account, \
+                 region and effective policy), `derived` when the child has its own plan; null without `aws`.",
+            ),
+            Attribute::string("aws_plan_id").computed().description("Id of the AWS backup plan the child's selection belongs to."),
+            Attribute::string("aws_selection_id").computed().description("Id of the child's AWS backup selection."),
+            Attribute::string("azure_policy_id").computed().description("Resource id of the Azure backup policy protecting the child's VMs."),
+            Attribute::typed("azure_protected_item_ids", Type::list(Type::String))
+                .computed()
+                .description("Resource ids of the Azure protected items, one per VM."),
+        ],
+    )
+    })
 }

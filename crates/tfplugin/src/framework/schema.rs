@@ -431,6 +431,10 @@ pub struct Schema {
     pub deprecation: Option<String>,
     /// The top-level attributes.
     pub attributes: Vec<Attribute>,
+    /// [`Schema::value_type`], computed on first use: every RPC decodes with it, and building
+    /// the type tree each time was a measurable share of a plan. Taken after construction, so
+    /// `attributes` must not change once the schema is served.
+    value_type: std::sync::OnceLock<Type>,
 }
 
 impl Schema {
@@ -441,6 +445,7 @@ impl Schema {
             description: description.to_string(),
             deprecation: None,
             attributes,
+            value_type: std::sync::OnceLock::new(),
         }
     }
 
@@ -452,8 +457,9 @@ impl Schema {
     }
 
     /// The object type of a whole value of this schema.
-    pub fn value_type(&self) -> Type {
-        object_type(&self.attributes)
+    pub fn value_type(&self) -> &Type {
+        self.value_type
+            .get_or_init(|| object_type(&self.attributes))
     }
 
     /// The attribute at a top-level name.
