@@ -81,7 +81,7 @@ impl BackupApp {
         let mut state = request.planned_state.clone();
         let schema = app_schema();
         let Some(document) =
-            settle_policy_document(&schema, &request.config, &mut state, anchors, diagnostics)
+            settle_policy_document(schema, &request.config, &mut state, anchors, diagnostics)
         else {
             return;
         };

@@ -75,7 +75,7 @@ impl BackupChild {
         let mut state = request.planned_state.clone();
         let schema = child_schema();
         let Some(document) = settle_policy_document(
-            &schema,
+            schema,
             &request.config,
             &mut state,
             CloudAnchorsPatch::default(),

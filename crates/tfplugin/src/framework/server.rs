@@ -333,11 +333,11 @@ impl ProviderServer {
             let ty = entry.schema.value_type();
             // Decoding the bytes directly keeps numbers exact; only state written by a build
             // with other attributes (same version) takes the lossier reshaping route.
-            let decoded = tfvalue::decode_json(raw_json, &ty).or_else(|exact_error| {
+            let decoded = tfvalue::decode_json(raw_json, ty).or_else(|exact_error| {
                 let json: serde_json::Value =
                     serde_json::from_slice(raw_json).map_err(|_| exact_error)?;
-                let conformed = conform_json(json, &ty);
-                tfvalue::decode_json(conformed.to_string().as_bytes(), &ty)
+                let conformed = conform_json(json, ty);
+                tfvalue::decode_json(conformed.to_string().as_bytes(), ty)
             });
             match decoded {
                 Ok(state) => response.state = state,

@@ -63,7 +63,7 @@ impl ProviderService {
     ) -> Option<pb::ResourceIdentityData> {
         let schema = self.server.identity_schema(type_name)?;
         let identity = self.server.identity(type_name, state)?;
-        match encode_dynamic(&identity, &schema.value_type(), "resource identity") {
+        match encode_dynamic(&identity, schema.value_type(), "resource identity") {
             Ok(v) => Some(pb::ResourceIdentityData {
                 identity_data: Some(v),
             }),
@@ -223,7 +223,7 @@ impl pb::provider_server::Provider for ProviderService {
             diagnostics,
             respond
         );
-        let data = encode_into(&identity, &ty, "resource identity", &mut diagnostics);
+        let data = encode_into(&identity, ty, "resource identity", &mut diagnostics);
         Ok(Response::new(pb::upgrade_resource_identity::Response {
             upgraded_identity: data.map(|d| pb::ResourceIdentityData {
                 identity_data: Some(d),
@@ -338,7 +338,7 @@ impl pb::provider_server::Provider for ProviderService {
         } else {
             encode_into(
                 &upgraded.state,
-                &schema.value_type(),
+                schema.value_type(),
                 "upgraded state",
                 &mut diagnostics,
             )
@@ -384,7 +384,7 @@ impl pb::provider_server::Provider for ProviderService {
             )
             .await;
         diagnostics.extend(read.diagnostics);
-        let new_state = encode_into(&read.new_state, &ty, "refreshed state", &mut diagnostics);
+        let new_state = encode_into(&read.new_state, ty, "refreshed state", &mut diagnostics);
         let new_identity =
             self.identity_data(&request.type_name, &read.new_state, &mut diagnostics);
         Ok(Response::new(pb::read_resource::Response {
@@ -447,8 +447,7 @@ impl pb::provider_server::Provider for ProviderService {
             )
             .await;
         diagnostics.extend(plan.diagnostics);
-        let planned_state =
-            encode_into(&plan.planned_state, &ty, "planned state", &mut diagnostics);
+        let planned_state = encode_into(&plan.planned_state, ty, "planned state", &mut diagnostics);
         let planned_identity =
             self.identity_data(&request.type_name, &plan.planned_state, &mut diagnostics);
         Ok(Response::new(pb::plan_resource_change::Response {
@@ -516,7 +515,7 @@ impl pb::provider_server::Provider for ProviderService {
             )
             .await;
         diagnostics.extend(applied.diagnostics);
-        let new_state = encode_into(&applied.new_state, &ty, "new state", &mut diagnostics);
+        let new_state = encode_into(&applied.new_state, ty, "new state", &mut diagnostics);
         let new_identity =
             self.identity_data(&request.type_name, &applied.new_state, &mut diagnostics);
         Ok(Response::new(pb::apply_resource_change::Response {
@@ -571,7 +570,7 @@ impl pb::provider_server::Provider for ProviderService {
         if !diagnostics.has_errors() {
             let state = encode_into(
                 &imported.state,
-                &schema.value_type(),
+                schema.value_type(),
                 "imported state",
                 &mut diagnostics,
             );
@@ -628,7 +627,7 @@ impl pb::provider_server::Provider for ProviderService {
         } else {
             let state = encode_into(
                 &moved.state,
-                &schema.value_type(),
+                schema.value_type(),
                 "moved state",
                 &mut diagnostics,
             );
