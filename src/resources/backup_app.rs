@@ -439,43 +439,43 @@ impl Resource for BackupApp {
 fn app_schema() -> &'static Schema {
     static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
     SCHEMA.get_or_init(|| {
-    Schema::new(
-        "A root or intermediate app of the backup tree. It holds the organisation's (or an environment's) \
-         backup policy and guardrails; children name it through `parent = backup_app.<name>.policy_document`. \
-         With an `aws` or `azure` block it also owns a vault and a plan or policy there; without, it is a pure \
-         policy node that calls no cloud API.",
-        vec![
-            Attribute::string("id")
-                .computed()
-                .use_state_for_unknown()
-                .description("The app's name."),
-            Attribute::string("name")
-                .required()
-                .requires_replace()
-                .validator(validators::string_length(1, 50))
-                .description("Unique name of the app; names its cloud objects. Changing it replaces the app."),
-            Attribute::string("parent").optional().description(
-                "The parent app's `policy_document`, or null for a root app. With a parent, `policy` holds only \
-                 what this app changes and `guardrails` may only tighten.",
-            ),
-            policy_attribute(false),
-            BackupApp::guardrails_attribute(),
-            app_aws_attribute(),
-            app_azure_attribute(),
-            Attribute::bool("force_destroy").default_value(false).description(
-                "Whether destroying the app may delete vaults that still hold recovery points. Default `false`: \
-                 destroy fails and says why.",
-            ),
-            Attribute::string("policy_document").computed().description(
-                "The effective policy after inheritance, as canonical JSON: rules, tags, accumulated \
-                 guardrails, lineage, provenance of every value and a content hash. Known at plan time whenever \
-                 its inputs are. Pass it to children as their `parent`.",
-            ),
-            Attribute::string("aws_vault_arn").computed().description("ARN of the app's AWS backup vault; null without `aws`."),
-            Attribute::string("aws_plan_id").computed().description("Id of the app's AWS backup plan; null without `aws`."),
-            Attribute::string("azure_vault_id").computed().description("Resource id of the app's Recovery Services vault; null without `azure`."),
-            Attribute::string("azure_policy_id").computed().description("Resource id of the app's Azure backup policy; null without `azure`."),
-        ],
-    )
+        Schema::new(
+            "A root or intermediate app of the backup tree. It holds the organisation's (or an environment's) \
+             backup policy and guardrails; children name it through `parent = backup_app.<name>.policy_document`. \
+             With an `aws` or `azure` block it also owns a vault and a plan or policy there; without, it is a pure \
+             policy node that calls no cloud API.",
+            vec![
+                Attribute::string("id")
+                    .computed()
+                    .use_state_for_unknown()
+                    .description("The app's name."),
+                Attribute::string("name")
+                    .required()
+                    .requires_replace()
+                    .validator(validators::string_length(1, 50))
+                    .description("Unique name of the app; names its cloud objects. Changing it replaces the app."),
+                Attribute::string("parent").optional().description(
+                    "The parent app's `policy_document`, or null for a root app. With a parent, `policy` holds only \
+                     what this app changes and `guardrails` may only tighten.",
+                ),
+                policy_attribute(false),
+                BackupApp::guardrails_attribute(),
+                app_aws_attribute(),
+                app_azure_attribute(),
+                Attribute::bool("force_destroy").default_value(false).description(
+                    "Whether destroying the app may delete vaults that still hold recovery points. Default `false`: \
+                     destroy fails and says why.",
+                ),
+                Attribute::string("policy_document").computed().description(
+                    "The effective policy after inheritance, as canonical JSON: rules, tags, accumulated \
+                     guardrails, lineage, provenance of every value and a content hash. Known at plan time whenever \
+                     its inputs are. Pass it to children as their `parent`.",
+                ),
+                Attribute::string("aws_vault_arn").computed().description("ARN of the app's AWS backup vault; null without `aws`."),
+                Attribute::string("aws_plan_id").computed().description("Id of the app's AWS backup plan; null without `aws`."),
+                Attribute::string("azure_vault_id").computed().description("Resource id of the app's Recovery Services vault; null without `azure`."),
+                Attribute::string("azure_policy_id").computed().description("Resource id of the app's Azure backup policy; null without `azure`."),
+            ],
+        )
     })
 }

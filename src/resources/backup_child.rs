@@ -365,40 +365,40 @@ impl Resource for BackupChild {
 fn child_schema() -> &'static Schema {
     static SCHEMA: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
     SCHEMA.get_or_init(|| {
-    Schema::new(
-        "A leaf app: inherits the effective policy of its `parent`, adapts it within the ancestors' \
-         guardrails, and protects resources with it in any account, region or subscription the provider \
-         alias reaches.",
-        vec![
-            Attribute::string("id").computed().use_state_for_unknown().description("The child's name."),
-            Attribute::string("name")
-                .required()
-                .requires_replace()
-                .validator(validators::string_length(1, 50))
-                .description("Unique name of the child; names its selection, plan and vault. Changing it replaces the child."),
-            Attribute::string("parent")
-                .required()
-                .description("The parent app's `policy_document` (`backup_app.<name>.policy_document`)."),
-            policy_attribute(true),
-            child_aws_attribute(),
-            child_azure_attribute(),
-            Attribute::bool("force_destroy").default_value(false).description(
-                "Whether destroying the child may delete its own vault while it holds recovery points. Default `false`.",
-            ),
-            Attribute::string("policy_document")
-                .computed()
-                .description("The child's effective policy as canonical JSON (same format as `backup_app.policy_document`)."),
-            Attribute::string("mode").computed().description(
-                "`joined` when the child's resources join the nearest AWS-backed ancestor's plan (same account, \
-                 region and effective policy), `derived` when the child has its own plan; null without `aws`.",
-            ),
-            Attribute::string("aws_plan_id").computed().description("Id of the AWS backup plan the child's selection belongs to."),
-            Attribute::string("aws_selection_id").computed().description("Id of the child's AWS backup selection."),
-            Attribute::string("azure_policy_id").computed().description("Resource id of the Azure backup policy protecting the child's VMs."),
-            Attribute::typed("azure_protected_item_ids", Type::list(Type::String))
-                .computed()
-                .description("Resource ids of the Azure protected items, one per VM."),
-        ],
-    )
+        Schema::new(
+            "A leaf app: inherits the effective policy of its `parent`, adapts it within the ancestors' \
+             guardrails, and protects resources with it in any account, region or subscription the provider \
+             alias reaches.",
+            vec![
+                Attribute::string("id").computed().use_state_for_unknown().description("The child's name."),
+                Attribute::string("name")
+                    .required()
+                    .requires_replace()
+                    .validator(validators::string_length(1, 50))
+                    .description("Unique name of the child; names its selection, plan and vault. Changing it replaces the child."),
+                Attribute::string("parent")
+                    .required()
+                    .description("The parent app's `policy_document` (`backup_app.<name>.policy_document`)."),
+                policy_attribute(true),
+                child_aws_attribute(),
+                child_azure_attribute(),
+                Attribute::bool("force_destroy").default_value(false).description(
+                    "Whether destroying the child may delete its own vault while it holds recovery points. Default `false`.",
+                ),
+                Attribute::string("policy_document")
+                    .computed()
+                    .description("The child's effective policy as canonical JSON (same format as `backup_app.policy_document`)."),
+                Attribute::string("mode").computed().description(
+                    "`joined` when the child's resources join the nearest AWS-backed ancestor's plan (same account, \
+                     region and effective policy), `derived` when the child has its own plan; null without `aws`.",
+                ),
+                Attribute::string("aws_plan_id").computed().description("Id of the AWS backup plan the child's selection belongs to."),
+                Attribute::string("aws_selection_id").computed().description("Id of the child's AWS backup selection."),
+                Attribute::string("azure_policy_id").computed().description("Resource id of the Azure backup policy protecting the child's VMs."),
+                Attribute::typed("azure_protected_item_ids", Type::list(Type::String))
+                    .computed()
+                    .description("Resource ids of the Azure protected items, one per VM."),
+            ],
+        )
     })
 }
