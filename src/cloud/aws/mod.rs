@@ -4,14 +4,13 @@
 //! `find_X_by_Y` finders, named retry predicates quoting the API's message, `expand_*`/`flatten_*`
 //! between our specs and SDK types. SDK types never leave this module.
 
+mod calls;
 mod errors;
 mod plan;
 mod selection;
 mod settings;
 mod tags;
 mod vault;
-
-use std::future::Future;
 
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
@@ -26,7 +25,7 @@ use crate::cloud::backend::{
     VaultState,
 };
 use crate::cloud::error::CloudError;
-use crate::cloud::retry::{self, RetryPolicy};
+use crate::cloud::retry::RetryPolicy;
 
 /// AWS Backup in the account and region of one [`AwsContext`].
 #[derive(Debug, Clone)]
@@ -57,49 +56,6 @@ impl AwsBackend {
     pub fn with_cancel(mut self, cancel: CancellationToken) -> AwsBackend {
         self.cancel = cancel;
         self
-    }
-
-    /// Runs one API call, retrying throttling and transient failures.
-    async fn call<T, F, Fut>(&self, op: F) -> Result<T, CloudError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, CloudError>>,
-    {
-        retry::retry_when(&self.retry, &self.cancel, retry::is_retryable, op).await
-    }
-
-    /// Runs one API call, retrying throttling, transient failures and what `also` names.
-    async fn call_retrying<T, F, Fut>(
-        &self,
-        also: impl Fn(&CloudError) -> bool,
-        op: F,
-    ) -> Result<T, CloudError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, CloudError>>,
-    {
-        retry::retry_when(
-            &self.retry,
-            &self.cancel,
-            |e| retry::is_retryable(e) || also(e),
-            op,
-        )
-        .await
-    }
-
-    /// Polls `check` until it answers `Some`, within the retry policy's budget.
-    async fn wait_for<T, F, Fut>(
-        &self,
-        operation: &'static str,
-        name: &str,
-        what: &str,
-        check: F,
-    ) -> Result<T, CloudError>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<Option<T>, CloudError>>,
-    {
-        retry::wait_for(&self.retry, &self.cancel, operation, name, what, check).await
     }
 }
 

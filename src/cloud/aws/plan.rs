@@ -3,7 +3,9 @@
 
 use aws_sdk_backup::types::{BackupPlanInput, BackupRule, BackupRuleInput, CopyAction, Lifecycle};
 
-use super::errors::from_sdk;
+use std::ops::ControlFlow;
+
+use super::calls::GoneIsNone;
 use super::tags::{expand_tags, find_tags_by_arn, flatten_tags, update_tags};
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec};
@@ -34,7 +36,7 @@ pub(super) async fn create_plan(
     // One token for every attempt, so a retried create after a lost answer does not make a second plan.
     let token = creator_request_id();
     let out = backend
-        .call(|| async {
+        .send(OP_CREATE, &spec.name, || {
             backend
                 .client
                 .create_backup_plan()
@@ -42,8 +44,6 @@ pub(super) async fn create_plan(
                 .set_backup_plan_tags(expand_tags(&spec.tags))
                 .creator_request_id(&token)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_CREATE, &spec.name, e))
         })
         .await?;
     plan_state(
@@ -63,15 +63,13 @@ pub(super) async fn update_plan(
 ) -> Result<PlanState, CloudError> {
     let input = expand_plan(spec).map_err(|m| invalid(OP_UPDATE, plan_id, m))?;
     let out = backend
-        .call(|| async {
+        .send(OP_UPDATE, plan_id, || {
             backend
                 .client
                 .update_backup_plan()
                 .backup_plan_id(plan_id)
                 .backup_plan(input.clone())
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_UPDATE, plan_id, e))
         })
         .await?;
     let state = plan_state(
@@ -100,21 +98,18 @@ pub(super) async fn find_plan_by_id(
     backend: &AwsBackend,
     plan_id: &str,
 ) -> Result<Option<Plan>, CloudError> {
-    let out = backend
-        .call(|| async {
+    let found = backend
+        .send(OP_READ, plan_id, || {
             backend
                 .client
                 .get_backup_plan()
                 .backup_plan_id(plan_id)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_READ, plan_id, e))
         })
-        .await;
-    let out = match out {
-        Ok(out) => out,
-        Err(err) if err.is_not_found() => return Ok(None),
-        Err(err) => return Err(err),
+        .await
+        .none_if_not_found()?;
+    let Some(out) = found else {
+        return Ok(None);
     };
     if out.deletion_date().is_some() {
         return Ok(None);
@@ -147,33 +142,31 @@ pub(super) async fn find_plan_by_name(
     name: &str,
 ) -> Result<Option<Plan>, CloudError> {
     let mut ids = Vec::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let page = backend
-            .call(|| async {
+    backend
+        .send_pages(
+            OP_LIST,
+            name,
+            |token| {
                 backend
                     .client
                     .list_backup_plans()
-                    .set_next_token(next_token.clone())
+                    .set_next_token(token)
                     .send()
-                    .await
-                    .map_err(|e| from_sdk(OP_LIST, name, e))
-            })
-            .await?;
-        ids.extend(
-            page.backup_plans_list()
-                .iter()
-                .filter(|p| p.backup_plan_name() == Some(name) && p.deletion_date().is_none())
-                .filter_map(|p| p.backup_plan_id().map(str::to_owned)),
-        );
-        next_token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if next_token.is_none() {
-            break;
-        }
-    }
+            },
+            |page| page.next_token(),
+            |page| {
+                ids.extend(
+                    page.backup_plans_list()
+                        .iter()
+                        .filter(|p| {
+                            p.backup_plan_name() == Some(name) && p.deletion_date().is_none()
+                        })
+                        .filter_map(|p| p.backup_plan_id().map(str::to_owned)),
+                );
+                ControlFlow::Continue(())
+            },
+        )
+        .await?;
     match ids.as_slice() {
         [] => Ok(None),
         [id] => find_plan_by_id(backend, id).await,
@@ -192,22 +185,17 @@ pub(super) async fn find_plan_by_name(
 
 /// `DeleteBackupPlan` (1 call, more while recently deleted selections propagate); gone is done.
 pub(super) async fn delete_plan(backend: &AwsBackend, plan_id: &str) -> Result<(), CloudError> {
-    let out = backend
-        .call_retrying(is_selections_not_yet_deleted, || async {
+    backend
+        .send_retrying(OP_DELETE, plan_id, is_selections_not_yet_deleted, || {
             backend
                 .client
                 .delete_backup_plan()
                 .backup_plan_id(plan_id)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_DELETE, plan_id, e))
         })
-        .await;
-    match out {
-        Ok(_) => Ok(()),
-        Err(err) if err.is_not_found() => Ok(()),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if_not_found()
+        .map(drop)
 }
 
 fn plan_state(

@@ -1,9 +1,17 @@
 //! Backup selections: which resources a plan protects. AWS has no update for them; the resources
 //! swap them (create the new one, delete the old one) inside Update.
 
+use std::future::Future;
+use std::ops::ControlFlow;
+
+use aws_sdk_backup::config::http::HttpResponse;
+use aws_sdk_backup::error::SdkError;
+use aws_sdk_backup::operation::list_backup_selections::{
+    ListBackupSelectionsError, ListBackupSelectionsOutput,
+};
 use aws_sdk_backup::types::{BackupSelection, Condition, ConditionType};
 
-use super::errors::from_sdk;
+use super::calls::GoneIsNone;
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{Selection, SelectionSpec, Tags};
 use crate::cloud::error::{CloudError, ErrorKind};
@@ -46,9 +54,11 @@ pub(super) async fn create_selection(
     // One token for every attempt, so a retried create after a lost answer is not done twice.
     let token = creator_request_id();
     let out = backend
-        .call_retrying(
+        .send_retrying(
+            OP_CREATE,
+            &spec.name,
             |e| is_iam_role_not_yet_assumable(e) || is_iam_role_not_yet_authorized(e),
-            || async {
+            || {
                 backend
                     .client
                     .create_backup_selection()
@@ -56,8 +66,6 @@ pub(super) async fn create_selection(
                     .backup_selection(selection.clone())
                     .creator_request_id(&token)
                     .send()
-                    .await
-                    .map_err(|e| from_sdk(OP_CREATE, &spec.name, e))
             },
         )
         .await?;
@@ -92,22 +100,19 @@ pub(super) async fn find_selection_by_two_part_key(
     plan_id: &str,
     selection_id: &str,
 ) -> Result<Option<Selection>, CloudError> {
-    let out = backend
-        .call(|| async {
+    let found = backend
+        .send(OP_READ, selection_id, || {
             backend
                 .client
                 .get_backup_selection()
                 .backup_plan_id(plan_id)
                 .selection_id(selection_id)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_READ, selection_id, e))
         })
-        .await;
-    let out = match out {
-        Ok(out) => out,
-        Err(err) if is_plan_gone(&err) => return Ok(None),
-        Err(err) => return Err(err),
+        .await
+        .none_if(is_plan_gone)?;
+    let Some(out) = found else {
+        return Ok(None);
     };
     Ok(out.backup_selection().map(|s| Selection {
         plan_id: plan_id.to_owned(),
@@ -122,39 +127,31 @@ pub(super) async fn find_selection_by_name(
     plan_id: &str,
     name: &str,
 ) -> Result<Option<Selection>, CloudError> {
-    let mut next_token: Option<String> = None;
-    loop {
-        let page = backend
-            .call(|| async {
-                backend
-                    .client
-                    .list_backup_selections()
-                    .backup_plan_id(plan_id)
-                    .set_next_token(next_token.clone())
-                    .send()
-                    .await
-                    .map_err(|e| from_sdk(OP_READ, name, e))
-            })
-            .await;
-        let page = match page {
-            Ok(page) => page,
-            Err(err) if is_plan_gone(&err) => return Ok(None),
-            Err(err) => return Err(err),
-        };
-        let found = page
-            .backup_selections_list()
-            .iter()
-            .find(|s| s.selection_name() == Some(name));
-        if let Some(id) = found.and_then(|s| s.selection_id()) {
-            return find_selection_by_two_part_key(backend, plan_id, id).await;
-        }
-        next_token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if next_token.is_none() {
-            return Ok(None);
-        }
+    let mut found_id = None;
+    let listed = backend
+        .send_pages(
+            OP_READ,
+            name,
+            |token| list_selections_page(backend, plan_id, token),
+            |page| page.next_token(),
+            |page| {
+                found_id = page
+                    .backup_selections_list()
+                    .iter()
+                    .find(|s| s.selection_name() == Some(name))
+                    .and_then(|s| s.selection_id())
+                    .map(str::to_owned);
+                match found_id {
+                    Some(_) => ControlFlow::Break(()),
+                    None => ControlFlow::Continue(()),
+                }
+            },
+        )
+        .await
+        .none_if(is_plan_gone)?;
+    match (listed, found_id) {
+        (Some(()), Some(id)) => find_selection_by_two_part_key(backend, plan_id, &id).await,
+        _ => Ok(None),
     }
 }
 
@@ -164,38 +161,41 @@ pub(super) async fn list_selection_ids(
     plan_id: &str,
 ) -> Result<Vec<String>, CloudError> {
     let mut ids = Vec::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let page = backend
-            .call(|| async {
-                backend
-                    .client
-                    .list_backup_selections()
-                    .backup_plan_id(plan_id)
-                    .set_next_token(next_token.clone())
-                    .send()
-                    .await
-                    .map_err(|e| from_sdk(OP_READ, plan_id, e))
-            })
-            .await;
-        let page = match page {
-            Ok(page) => page,
-            Err(err) if is_plan_gone(&err) => return Ok(Vec::new()),
-            Err(err) => return Err(err),
-        };
-        ids.extend(
-            page.backup_selections_list()
-                .iter()
-                .filter_map(|s| s.selection_id().map(str::to_owned)),
-        );
-        next_token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if next_token.is_none() {
-            return Ok(ids);
-        }
-    }
+    let listed = backend
+        .send_pages(
+            OP_READ,
+            plan_id,
+            |token| list_selections_page(backend, plan_id, token),
+            |page| page.next_token(),
+            |page| {
+                ids.extend(
+                    page.backup_selections_list()
+                        .iter()
+                        .filter_map(|s| s.selection_id().map(str::to_owned)),
+                );
+                ControlFlow::Continue(())
+            },
+        )
+        .await
+        .none_if(is_plan_gone)?;
+    // A plan gone part-way through the listing has no selections left.
+    Ok(listed.map_or_else(Vec::new, |()| ids))
+}
+
+/// One `ListBackupSelections` request, for [`AwsBackend::send_pages`].
+fn list_selections_page(
+    backend: &AwsBackend,
+    plan_id: &str,
+    token: Option<String>,
+) -> impl Future<
+    Output = Result<ListBackupSelectionsOutput, SdkError<ListBackupSelectionsError, HttpResponse>>,
+> {
+    backend
+        .client
+        .list_backup_selections()
+        .backup_plan_id(plan_id)
+        .set_next_token(token)
+        .send()
 }
 
 /// `DeleteBackupSelection` (1 call); a selection already gone, or whose plan is gone, is done.
@@ -204,23 +204,18 @@ pub(super) async fn delete_selection(
     plan_id: &str,
     selection_id: &str,
 ) -> Result<(), CloudError> {
-    let out = backend
-        .call(|| async {
+    backend
+        .send(OP_DELETE, selection_id, || {
             backend
                 .client
                 .delete_backup_selection()
                 .backup_plan_id(plan_id)
                 .selection_id(selection_id)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_DELETE, selection_id, e))
         })
-        .await;
-    match out {
-        Ok(_) => Ok(()),
-        Err(err) if is_plan_gone(&err) => Ok(()),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if(is_plan_gone)
+        .map(drop)
 }
 
 /// The SDK's selection for a spec; `selection_tags` become `ListOfTags` STRINGEQUALS conditions

@@ -4,8 +4,9 @@
 //! separate call, and changing them is a diff: untag what went away, tag what is new or changed.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 
-use super::errors::from_sdk;
+use super::calls::GoneIsNone;
 use super::AwsBackend;
 use crate::cloud::backend::Tags;
 use crate::cloud::error::CloudError;
@@ -18,39 +19,27 @@ pub(super) async fn find_tags_by_arn(
     arn: &str,
 ) -> Result<Option<Tags>, CloudError> {
     let mut tags = Tags::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let page = backend
-            .call(|| async {
+    let listed = backend
+        .send_pages(
+            operation,
+            name,
+            |token| {
                 backend
                     .client
                     .list_tags()
                     .resource_arn(arn)
-                    .set_next_token(next_token.clone())
+                    .set_next_token(token)
                     .send()
-                    .await
-                    .map_err(|e| from_sdk(operation, name, e))
-            })
-            .await;
-        let page = match page {
-            Ok(page) => page,
-            Err(err) if err.is_not_found() => return Ok(None),
-            Err(err) => return Err(err),
-        };
-        tags.extend(
-            page.tags()
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| (k.clone(), v.clone())),
-        );
-        next_token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if next_token.is_none() {
-            return Ok(Some(tags));
-        }
-    }
+            },
+            |page| page.next_token(),
+            |page| {
+                tags.extend(flatten_tags(page.tags()));
+                ControlFlow::Continue(())
+            },
+        )
+        .await
+        .none_if_not_found()?;
+    Ok(listed.map(|()| tags))
 }
 
 /// Brings the tags of `arn` from `have` to `want` with at most one untag and one tag call.
@@ -65,29 +54,25 @@ pub(super) async fn update_tags(
     let (removed, changed) = diff_tags(have, want);
     if !removed.is_empty() {
         backend
-            .call(|| async {
+            .send(operation, name, || {
                 backend
                     .client
                     .untag_resource()
                     .resource_arn(arn)
                     .set_tag_key_list(Some(removed.clone()))
                     .send()
-                    .await
-                    .map_err(|e| from_sdk(operation, name, e))
             })
             .await?;
     }
     if !changed.is_empty() {
         backend
-            .call(|| async {
+            .send(operation, name, || {
                 backend
                     .client
                     .tag_resource()
                     .resource_arn(arn)
                     .set_tags(Some(changed.clone()))
                     .send()
-                    .await
-                    .map_err(|e| from_sdk(operation, name, e))
             })
             .await?;
     }

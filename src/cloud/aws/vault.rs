@@ -1,12 +1,13 @@
 //! Backup vaults: the vault itself, its tags, its lock, its access policy and (for `force`
 //! destroys) its recovery points.
 
+use std::ops::ControlFlow;
 use std::time::SystemTime;
 
 use aws_sdk_backup::operation::describe_backup_vault::DescribeBackupVaultOutput;
 use serde_json::{json, Value};
 
-use super::errors::from_sdk;
+use super::calls::GoneIsNone;
 use super::tags::{expand_tags, find_tags_by_arn, update_tags};
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{BackupBackend, VaultLockSpec, VaultLockState, VaultSpec, VaultState};
@@ -31,22 +32,16 @@ async fn describe_vault(
     operation: &'static str,
     name: &str,
 ) -> Result<Option<DescribeBackupVaultOutput>, CloudError> {
-    let out = backend
-        .call(|| async {
+    backend
+        .send(operation, name, || {
             backend
                 .client
                 .describe_backup_vault()
                 .backup_vault_name(name)
                 .send()
-                .await
-                .map_err(|e| from_sdk(operation, name, e))
         })
-        .await;
-    match out {
-        Ok(out) => Ok(Some(out)),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if_not_found()
 }
 
 /// The vault and its tags (2 calls), or `None`.
@@ -105,7 +100,7 @@ pub(super) async fn ensure_vault(
     // One token for every attempt, so a retried create after a lost answer is not done twice.
     let token = creator_request_id();
     let created = backend
-        .call(|| async {
+        .send(OP_CREATE, name, || {
             backend
                 .client
                 .create_backup_vault()
@@ -114,8 +109,6 @@ pub(super) async fn ensure_vault(
                 .set_backup_vault_tags(expand_tags(&spec.tags))
                 .creator_request_id(&token)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_CREATE, name, e))
         })
         .await;
     match created {
@@ -191,22 +184,17 @@ pub(super) async fn delete_vault(
     if force {
         delete_recovery_points(backend, name).await?;
     }
-    let deleted = backend
-        .call(|| async {
+    backend
+        .send(OP_DELETE, name, || {
             backend
                 .client
                 .delete_backup_vault()
                 .backup_vault_name(name)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_DELETE, name, e))
         })
-        .await;
-    match deleted {
-        Ok(_) => Ok(()),
-        Err(err) if err.is_not_found() => Ok(()),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if_not_found()
+        .map(drop)
 }
 
 /// Deletes every recovery point in the vault and waits until each is gone (AWS deletes them
@@ -214,21 +202,18 @@ pub(super) async fn delete_vault(
 async fn delete_recovery_points(backend: &AwsBackend, vault: &str) -> Result<(), CloudError> {
     for arn in list_recovery_point_arns(backend, vault).await? {
         let deleted = backend
-            .call(|| async {
+            .send(OP_DELETE, vault, || {
                 backend
                     .client
                     .delete_recovery_point()
                     .backup_vault_name(vault)
                     .recovery_point_arn(&arn)
                     .send()
-                    .await
-                    .map_err(|e| from_sdk(OP_DELETE, vault, e))
             })
-            .await;
-        match deleted {
-            Ok(_) => {}
-            Err(err) if err.is_not_found() => continue,
-            Err(err) => return Err(err),
+            .await
+            .none_if_not_found()?;
+        if deleted.is_none() {
+            continue;
         }
         wait_recovery_point_deleted(backend, vault, &arn).await?;
     }
@@ -240,34 +225,31 @@ async fn list_recovery_point_arns(
     vault: &str,
 ) -> Result<Vec<String>, CloudError> {
     let mut arns = Vec::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let page = backend
-            .call(|| async {
+    backend
+        .send_pages(
+            OP_DELETE,
+            vault,
+            |token| {
                 backend
                     .client
                     .list_recovery_points_by_backup_vault()
                     .backup_vault_name(vault)
-                    .set_next_token(next_token.clone())
+                    .set_next_token(token)
                     .send()
-                    .await
-                    .map_err(|e| from_sdk(OP_DELETE, vault, e))
-            })
-            .await?;
-        arns.extend(
-            page.recovery_points()
-                .iter()
-                .filter_map(|p| p.recovery_point_arn())
-                .map(str::to_owned),
-        );
-        next_token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
-        if next_token.is_none() {
-            return Ok(arns);
-        }
-    }
+            },
+            |page| page.next_token(),
+            |page| {
+                arns.extend(
+                    page.recovery_points()
+                        .iter()
+                        .filter_map(|p| p.recovery_point_arn())
+                        .map(str::to_owned),
+                );
+                ControlFlow::Continue(())
+            },
+        )
+        .await?;
+    Ok(arns)
 }
 
 /// The recovery point's status (`COMPLETED`, `DELETING`, ...), or `None` once it is gone.
@@ -276,25 +258,18 @@ async fn status_recovery_point(
     vault: &str,
     arn: &str,
 ) -> Result<Option<String>, CloudError> {
-    let out = backend
-        .call(|| async {
+    let found = backend
+        .send(OP_DELETE, vault, || {
             backend
                 .client
                 .describe_recovery_point()
                 .backup_vault_name(vault)
                 .recovery_point_arn(arn)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_DELETE, vault, e))
         })
-        .await;
-    match out {
-        Ok(out) => Ok(Some(
-            out.status().map_or("UNKNOWN", |s| s.as_str()).to_owned(),
-        )),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if_not_found()?;
+    Ok(found.map(|out| out.status().map_or("UNKNOWN", |s| s.as_str()).to_owned()))
 }
 
 async fn wait_recovery_point_deleted(
@@ -335,7 +310,7 @@ pub(super) async fn put_vault_lock(
     lock: &VaultLockSpec,
 ) -> Result<(), CloudError> {
     backend
-        .call(|| async {
+        .send(OP_PUT_LOCK, name, || {
             backend
                 .client
                 .put_backup_vault_lock_configuration()
@@ -344,31 +319,24 @@ pub(super) async fn put_vault_lock(
                 .set_max_retention_days(lock.max_retention_days)
                 .set_changeable_for_days(lock.changeable_for_days)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_PUT_LOCK, name, e))
         })
         .await
-        .map(|_| ())
+        .map(drop)
 }
 
 /// `DeleteBackupVaultLockConfiguration` (1 call); a missing vault counts as done.
 pub(super) async fn delete_vault_lock(backend: &AwsBackend, name: &str) -> Result<(), CloudError> {
-    let out = backend
-        .call(|| async {
+    backend
+        .send(OP_DELETE_LOCK, name, || {
             backend
                 .client
                 .delete_backup_vault_lock_configuration()
                 .backup_vault_name(name)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_DELETE_LOCK, name, e))
         })
-        .await;
-    match out {
-        Ok(_) => Ok(()),
-        Err(err) if err.is_not_found() => Ok(()),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if_not_found()
+        .map(drop)
 }
 
 /// `PutBackupVaultAccessPolicy` (1 call); an empty list deletes the policy instead.
@@ -382,18 +350,16 @@ pub(super) async fn put_vault_access_policy(
     }
     let policy = expand_access_policy(&backend.partition, &backend.vault_arn(name), accounts);
     backend
-        .call(|| async {
+        .send(OP_PUT_POLICY, name, || {
             backend
                 .client
                 .put_backup_vault_access_policy()
                 .backup_vault_name(name)
                 .policy(&policy)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_PUT_POLICY, name, e))
         })
         .await
-        .map(|_| ())
+        .map(drop)
 }
 
 /// `GetBackupVaultAccessPolicy` (1 call): the accounts allowed to copy in, or `None` without a policy.
@@ -401,24 +367,17 @@ pub(super) async fn find_vault_access_policy(
     backend: &AwsBackend,
     name: &str,
 ) -> Result<Option<Vec<String>>, CloudError> {
-    let out = backend
-        .call(|| async {
+    let found = backend
+        .send(OP_READ_POLICY, name, || {
             backend
                 .client
                 .get_backup_vault_access_policy()
                 .backup_vault_name(name)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_READ_POLICY, name, e))
         })
-        .await;
-    match out {
-        Ok(out) => Ok(Some(flatten_access_policy(
-            out.policy().unwrap_or_default(),
-        ))),
-        Err(err) if err.is_not_found() => Ok(None),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if_not_found()?;
+    Ok(found.map(|out| flatten_access_policy(out.policy().unwrap_or_default())))
 }
 
 /// `DeleteBackupVaultAccessPolicy` (1 call); a missing policy or vault counts as done.
@@ -426,22 +385,17 @@ pub(super) async fn delete_vault_access_policy(
     backend: &AwsBackend,
     name: &str,
 ) -> Result<(), CloudError> {
-    let out = backend
-        .call(|| async {
+    backend
+        .send(OP_DELETE_POLICY, name, || {
             backend
                 .client
                 .delete_backup_vault_access_policy()
                 .backup_vault_name(name)
                 .send()
-                .await
-                .map_err(|e| from_sdk(OP_DELETE_POLICY, name, e))
         })
-        .await;
-    match out {
-        Ok(_) => Ok(()),
-        Err(err) if err.is_not_found() => Ok(()),
-        Err(err) => Err(err),
-    }
+        .await
+        .none_if_not_found()
+        .map(drop)
 }
 
 /// A policy with one statement letting the accounts' principals copy recovery points into the vault
