@@ -291,6 +291,63 @@ async fn root_app_vault_and_policy_on_terraform_1_15() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_by_policy_id_adopts_the_vault_and_policy_in_place() {
+    let fake = FakeArm::start().await;
+    let work = Workdir::new(&Terraform::v1_15());
+    work.write_main_tf(&(providers(&fake) + &root_app(35)));
+    blocking(|| {
+        work.init();
+        work.apply();
+        work.state_rm("backup_app.root");
+    });
+
+    // A policy id that names no existing vault fails the import and says which vault.
+    let missing = policy_id().replace("rsv-org-root", "rsv-missing");
+    let failed = blocking(|| {
+        work.run(&[
+            "import",
+            "-input=false",
+            "-no-color",
+            "backup_app.root",
+            &missing,
+        ])
+    });
+    assert_ne!(
+        failed.code(),
+        0,
+        "import of a missing vault succeeded:\n{failed}"
+    );
+    assert!(
+        failed.stderr.contains("rsv-missing") && failed.stderr.contains("was not found"),
+        "the error does not name the missing vault:\n{failed}"
+    );
+
+    blocking(|| work.import("backup_app.root", &policy_id()));
+    let state = blocking(|| work.state_json());
+    let root = resource_values(&state, "backup_app.root");
+    assert_eq!(root["name"], "org-root");
+    assert_eq!(root["azure_vault_id"], vault_id().as_str());
+    assert_eq!(root["azure_policy_id"], policy_id().as_str());
+    assert_eq!(root["azure"]["resource_group"], RG);
+    assert_eq!(root["azure"]["vault_name"], "rsv-org-root");
+    assert_eq!(root["azure"]["location"], "westeurope");
+
+    // The imported app converges in place: nothing is replaced, the vault is kept.
+    blocking(|| {
+        let plan = work.plan();
+        assert!(
+            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+            "expected an in-place update after import:\n{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+        work.destroy();
+    });
+    assert!(fake.stored(&vault_id()).is_none(), "vault left behind");
+    fake.assert_valid();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
     let fake = FakeArm::start().await;
     fake.add_vm(&vm_id("vm1"));

@@ -427,11 +427,30 @@ impl Resource for BackupApp {
         }
     }
 
-    async fn import(&self, _ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {
-        match import_state(app_schema(), request) {
-            Ok(state) => response.state = state,
-            Err(d) => response.diagnostics.push(d),
+    async fn import(&self, ctx: &Context, request: &ImportRequest, response: &mut ImportResponse) {
+        let mut state = match import_state(app_schema(), request) {
+            Ok(state) => state,
+            Err(d) => return response.diagnostics.push(d),
+        };
+        // An app on Azure is imported by its policy's ARM id: its name alone does not say which
+        // vault holds it. (On AWS the name suffices: `read` finds the plan named after the app.)
+        if request.identity.is_none() {
+            if let Some(id) = app_azure::PolicyImportId::parse(&request.id) {
+                let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
+                    return;
+                };
+                let Some(azure_attribute) = app_schema().attribute("azure") else {
+                    return;
+                };
+                set_attr(&mut state, "id", Value::from(id.app.clone()));
+                set_attr(&mut state, "name", Value::from(id.app.clone()));
+                if let Err(d) = app_azure::adopt(&*backend, &id, azure_attribute, &mut state).await
+                {
+                    return response.diagnostics.push(d);
+                }
+            }
         }
+        response.state = state;
     }
 }
 
