@@ -210,6 +210,61 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
     fake.assert_valid();
 }
 
+/// A child imported by its name finds its items again through its parent at the next plan: the
+/// plan is an update in place, and apply adopts the protected item and derived policy (ARM's PUTs
+/// are idempotent) instead of protecting the VM a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn children_imported_by_name_adopt_their_items_in_place() {
+    let fake = FakeArm::start().await;
+    fake.add_vm(&vm_id("vm1"));
+    fake.add_vm(&vm_id("vm2"));
+    fake.add_site(&site_id());
+    let mut work = Workdir::new(&Terraform::v1_15());
+    work.env("TF_VAR_sas_url", SAS);
+    work.write_main_tf(&tree(&fake, 35));
+    blocking(|| {
+        work.init();
+        work.apply();
+    });
+    let before = blocking(|| work.state_json());
+    blocking(|| {
+        work.state_rm("backup_child.vm1");
+        work.state_rm("backup_child.vm2");
+        work.import("backup_child.vm1", "vm1");
+        work.import("backup_child.vm2", "vm2");
+        let plan = work.plan();
+        assert!(
+            plan.stdout.contains("0 to add, 2 to change, 0 to destroy"),
+            "expected in-place updates after import:\n{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let after = blocking(|| work.state_json());
+    for child in ["backup_child.vm1", "backup_child.vm2"] {
+        for attribute in [
+            "azure_policy_id",
+            "azure_protected_item_ids",
+            "policy_document",
+        ] {
+            assert_eq!(
+                resource_values(&after, child)[attribute],
+                resource_values(&before, child)[attribute],
+                "{child}.{attribute} differs after import"
+            );
+        }
+    }
+    assert!(fake.stored(&item_path("vm1")).is_some());
+    assert!(fake.stored(&item_path("vm2")).is_some());
+    blocking(|| work.destroy());
+    assert!(
+        fake.stored_paths().is_empty(),
+        "left behind: {:?}",
+        fake.stored_paths()
+    );
+    fake.assert_valid();
+}
+
 fn vault_id() -> String {
     format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.RecoveryServices/vaults/rsv-org-root")
 }
