@@ -39,10 +39,12 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The kind AWS means by an error `code` and HTTP `status`, by the codes AWS Backup and STS
-    /// document; the status decides only when the code is unknown or missing.
+    /// The kind a cloud means by an error `code` and HTTP `status`: the codes AWS Backup and STS
+    /// document, and the common Azure Resource Manager and Recovery Services ones. The status
+    /// decides only when the code is unknown or missing.
     pub fn classify(code: Option<&str>, status: Option<u16>) -> ErrorKind {
-        match code.unwrap_or_default() {
+        let code = code.unwrap_or_default();
+        match code {
             "ResourceNotFoundException" | "NoSuchEntity" => ErrorKind::NotFound,
             "ThrottlingException"
             | "Throttling"
@@ -70,7 +72,7 @@ impl ErrorKind {
             | "DependencyFailureException"
             | "RequestTimeout"
             | "RequestTimeoutException" => ErrorKind::Transient,
-            _ => match status {
+            _ => Self::classify_azure(code).unwrap_or(match status {
                 Some(404) => ErrorKind::NotFound,
                 Some(429) => ErrorKind::Throttled,
                 Some(409) => ErrorKind::Conflict,
@@ -78,8 +80,34 @@ impl ErrorKind {
                 Some(500..=599) => ErrorKind::Transient,
                 Some(400..=499) => ErrorKind::InvalidInput,
                 _ => ErrorKind::Other,
-            },
+            }),
         }
+    }
+
+    /// Azure Resource Manager's common error codes, and Recovery Services' refusal to delete a
+    /// vault that still holds items: a 400 that is about the vault's state, not the request.
+    fn classify_azure(code: &str) -> Option<ErrorKind> {
+        Some(match code {
+            "ResourceNotFound" | "ResourceGroupNotFound" | "ParentResourceNotFound" => {
+                ErrorKind::NotFound
+            }
+            "TooManyRequests" | "SubscriptionRequestsThrottled" | "ResourceRequestsThrottled" => {
+                ErrorKind::Throttled
+            }
+            "ServiceResourceNotEmpty" | "ServiceResourceNotEmptyWithContainerDetails" => {
+                ErrorKind::InvalidState
+            }
+            "AuthorizationFailed"
+            | "LinkedAuthorizationFailed"
+            | "InvalidAuthenticationToken"
+            | "ExpiredAuthenticationToken"
+            | "AuthenticationFailed" => ErrorKind::AccessDenied,
+            "InvalidParameter" | "InvalidRequestContent" | "InvalidResourceName" => {
+                ErrorKind::InvalidInput
+            }
+            "GatewayTimeout" | "InternalError" => ErrorKind::Transient,
+            _ => return None,
+        })
     }
 }
 
@@ -268,6 +296,34 @@ mod tests {
         let bare = CloudError::from_api("reading Backup Plan", "p", None, "", Some(503));
         assert_eq!(bare.to_string(), "reading Backup Plan (p): HTTP 503");
         assert_eq!(bare.kind(), ErrorKind::Transient);
+    }
+
+    #[test]
+    fn azure_codes_outrank_their_status() {
+        let cases = [
+            ("ResourceGroupNotFound", 404, ErrorKind::NotFound),
+            ("SubscriptionRequestsThrottled", 429, ErrorKind::Throttled),
+            // A vault that still holds items answers 400, but the request itself was fine.
+            ("ServiceResourceNotEmpty", 400, ErrorKind::InvalidState),
+            (
+                "ServiceResourceNotEmptyWithContainerDetails",
+                400,
+                ErrorKind::InvalidState,
+            ),
+            ("AuthorizationFailed", 403, ErrorKind::AccessDenied),
+            ("ExpiredAuthenticationToken", 401, ErrorKind::AccessDenied),
+            ("InvalidParameter", 400, ErrorKind::InvalidInput),
+            ("GatewayTimeout", 504, ErrorKind::Transient),
+            // Unknown codes fall back to the status.
+            ("BMSUserErrorSomethingNew", 409, ErrorKind::Conflict),
+        ];
+        for (code, status, kind) in cases {
+            assert_eq!(
+                ErrorKind::classify(Some(code), Some(status)),
+                kind,
+                "{code}"
+            );
+        }
     }
 
     #[test]
