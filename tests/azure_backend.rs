@@ -326,6 +326,85 @@ async fn soft_deleted_items_are_reported_and_block_the_vault_delete() {
     fake.assert_valid();
 }
 
+/// Azure's documented way to empty a vault of soft-deleted items: soft delete off (a PATCH that
+/// keeps everything else), undelete each item (`isRehydrate`), delete it for good.
+#[tokio::test]
+async fn soft_deleted_items_are_purged_after_soft_delete_is_turned_off() {
+    let fake = FakeArm::start().await;
+    fake.set_async_polls(1);
+    let azure = backend_with(settings(&fake));
+    let vault = VaultRef::new(RG, "rsv-purge");
+    azure
+        .ensure_vault(&vault_spec("rsv-purge", SoftDeleteState::Enabled))
+        .await
+        .unwrap();
+    let policy = azure
+        .ensure_policy(&PolicySpec {
+            vault: vault.clone(),
+            name: "p".into(),
+            schedule: schedule(35),
+            instant_rp_retention_days: None,
+        })
+        .await
+        .unwrap();
+    let vm = vm_id("vm1");
+    fake.add_vm(&vm);
+    azure
+        .protect_vm(&ProtectedVmSpec {
+            vault: vault.clone(),
+            vm_id: vm.clone(),
+            policy_id: policy.id,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        azure.stop_protection(&vault, &vm).await.unwrap(),
+        StopProtectionOutcome::SoftDeleted(_)
+    ));
+
+    let before = azure.find_vault(&vault).await.unwrap().unwrap();
+    let after = azure.disable_soft_delete(&vault).await.unwrap();
+    assert_eq!(after.soft_delete, Some(SoftDeleteState::Disabled));
+    assert_eq!(after.location, before.location);
+    assert_eq!(after.tags, before.tags);
+    assert_eq!(after.storage_redundancy, before.storage_redundancy);
+
+    // Still soft-deleted: with soft delete off, Azure wants it undeleted before it is deleted.
+    assert!(azure.stop_protection(&vault, &vm).await.is_err());
+    let undeleted = azure.undelete_protected_vm(&vault, &vm).await.unwrap();
+    assert!(!undeleted.soft_deleted);
+    assert_eq!(undeleted.policy_id, None);
+    assert_eq!(
+        azure.stop_protection(&vault, &vm).await.unwrap(),
+        StopProtectionOutcome::Removed
+    );
+    assert_eq!(azure.list_protected_vms(&vault).await.unwrap(), vec![]);
+    azure.delete_policy(&vault, "p").await.unwrap();
+    azure.delete_vault(&vault).await.unwrap();
+    assert_eq!(fake.stored_paths(), Vec::<String>::new());
+    fake.assert_valid();
+}
+
+#[tokio::test]
+async fn always_on_soft_delete_cannot_be_turned_off() {
+    let fake = FakeArm::start().await;
+    let azure = backend_with(settings(&fake));
+    let vault = VaultRef::new(RG, "rsv-always");
+    azure
+        .ensure_vault(&vault_spec("rsv-always", SoftDeleteState::AlwaysOn))
+        .await
+        .unwrap();
+    let err = azure.disable_soft_delete(&vault).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("disabling soft delete of Recovery Services Vault (rsv-always): "),
+        "{err}"
+    );
+    let stored = azure.find_vault(&vault).await.unwrap().unwrap();
+    assert_eq!(stored.soft_delete, Some(SoftDeleteState::AlwaysOn));
+    fake.assert_valid();
+}
+
 #[tokio::test]
 async fn app_service_backup_configuration() {
     let fake = FakeArm::start().await;

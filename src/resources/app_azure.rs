@@ -8,7 +8,10 @@ use tfvalue::{AttributePath, Value};
 
 use super::azure::translate;
 use super::state::set_attr;
-use crate::cloud::azure::{AzureBackend, PolicySpec, VaultRef, VaultSpec};
+use crate::cloud::azure::{
+    AzureBackend, PolicySpec, ProtectedVmState, SoftDeleteState, StopProtectionOutcome, VaultRef,
+    VaultSpec, VaultState,
+};
 use crate::cloud::{CloudError, ErrorKind};
 
 /// `backup_app.azure` as configured (or stored).
@@ -119,14 +122,126 @@ pub(crate) async fn converge(
     Ok(())
 }
 
-/// Deletes the policy, then the vault (Azure refuses while the vault still holds items).
+/// Deletes the policy, then the vault. Azure refuses to delete a vault that still holds
+/// soft-deleted items, so those are checked first, before anything is deleted: without `force`
+/// the destroy fails and says why; with it they are purged the documented way (soft delete off,
+/// undelete each item, delete it for good).
 pub(crate) async fn destroy(
     backend: &dyn AzureBackend,
     app: &str,
     model: &AppAzureModel,
+    force: bool,
 ) -> Result<(), CloudError> {
-    backend.delete_policy(&model.vault(), app).await?;
-    backend.delete_vault(&model.vault()).await
+    let vault_ref = model.vault();
+    if let Some(vault) = backend.find_vault(&vault_ref).await? {
+        let kept = soft_deleted(backend.list_protected_vms(&vault_ref).await?);
+        if !kept.is_empty() {
+            if !force {
+                return Err(vault_error(&vault_ref, not_empty_reason(&kept)));
+            }
+            purge(backend, &vault, &kept).await?;
+        }
+    }
+    backend.delete_policy(&vault_ref, app).await?;
+    backend.delete_vault(&vault_ref).await
+}
+
+const OP_DELETE_VAULT: &str = "deleting Recovery Services Vault";
+
+fn vault_error(vault: &VaultRef, reason: String) -> CloudError {
+    CloudError::new(
+        ErrorKind::InvalidState,
+        OP_DELETE_VAULT,
+        &vault.name,
+        reason,
+    )
+}
+
+/// The items the vault's soft delete keeps (and that keep the vault from being deleted).
+fn soft_deleted(items: Vec<ProtectedVmState>) -> Vec<ProtectedVmState> {
+    items.into_iter().filter(|item| item.soft_deleted).collect()
+}
+
+/// The VMs of the items, by name (the last segment of the VM id), for messages.
+fn vm_names(items: &[ProtectedVmState]) -> String {
+    items
+        .iter()
+        .map(|item| {
+            let id = if item.vm_id.is_empty() {
+                &item.id
+            } else {
+                &item.vm_id
+            };
+            id.rsplit('/').next().unwrap_or(id)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why the vault is not deleted without `force_destroy` (worded like the AWS vault's error).
+fn not_empty_reason(items: &[ProtectedVmState]) -> String {
+    let until = items
+        .iter()
+        .filter_map(|item| item.purge_at.as_deref())
+        .max()
+        .map(|at| format!(" until {at}"))
+        .unwrap_or_default();
+    format!(
+        "the vault holds {} soft-deleted backup item(s) (VMs: {}), whose recovery points its soft delete keeps{until}, \
+         and Azure does not delete a vault holding them: set force_destroy = true to purge them, or wait until the \
+         soft-delete retention has passed and destroy again",
+        items.len(),
+        vm_names(items)
+    )
+}
+
+/// Purges soft-deleted items so the vault can be deleted.
+async fn purge(
+    backend: &dyn AzureBackend,
+    vault: &VaultState,
+    items: &[ProtectedVmState],
+) -> Result<(), CloudError> {
+    let vault_ref = VaultRef::new(&vault.resource_group, &vault.name);
+    match vault.soft_delete {
+        Some(SoftDeleteState::AlwaysOn) => {
+            return Err(vault_error(
+                &vault_ref,
+                format!(
+                    "the vault holds {} soft-deleted backup item(s) (VMs: {}), and its soft delete is AlwaysON, which \
+                     cannot be turned off: force_destroy cannot purge them, so the vault can only be deleted once the \
+                     soft-delete retention has passed",
+                    items.len(),
+                    vm_names(items)
+                ),
+            ));
+        }
+        Some(SoftDeleteState::Disabled) => {}
+        // While soft delete is on, deleting an undeleted item would only soft-delete it again.
+        Some(SoftDeleteState::Enabled) | None => {
+            backend.disable_soft_delete(&vault_ref).await?;
+            tracing::info!(vault = %vault.name, "force_destroy: turned the vault's soft delete off to purge its soft-deleted items");
+        }
+    }
+    for item in items {
+        backend
+            .undelete_protected_vm(&vault_ref, &item.vm_id)
+            .await?;
+        match backend.stop_protection(&vault_ref, &item.vm_id).await? {
+            StopProtectionOutcome::Removed => {
+                tracing::info!(vault = %vault.name, vm_id = %item.vm_id, item = %item.id, "force_destroy: purged the soft-deleted backup item and its recovery points");
+            }
+            StopProtectionOutcome::SoftDeleted(_) => {
+                return Err(vault_error(
+                    &vault_ref,
+                    format!(
+                        "the backup item of {} was soft-deleted again after soft delete was turned off",
+                        item.vm_id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads the vault and policy back: false when either is gone. A policy whose schedule differs
@@ -272,7 +387,53 @@ pub(crate) async fn adopt(
 
 #[cfg(test)]
 mod tests {
-    use super::PolicyImportId;
+    use super::{not_empty_reason, soft_deleted, PolicyImportId};
+    use crate::cloud::azure::ProtectedVmState;
+
+    fn item(vm: &str, soft: bool, purge_at: Option<&str>) -> ProtectedVmState {
+        ProtectedVmState {
+            id: format!("/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/backupFabrics/Azure/protectionContainers/c/protectedItems/vm;iaasvmcontainerv2;rg;{vm}"),
+            vm_id: format!("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/{vm}"),
+            policy_id: None,
+            protection_state: Some("ProtectionStopped".into()),
+            soft_deleted: soft,
+            purge_at: purge_at.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn only_soft_deleted_items_block_the_vault() {
+        let kept = soft_deleted(vec![
+            item("vm1", true, Some("2026-12-07T00:00:00Z")),
+            item("vm2", false, None),
+            item("vm3", true, Some("2026-12-09T00:00:00Z")),
+        ]);
+        let names: Vec<&str> = kept
+            .iter()
+            .map(|i| i.vm_id.rsplit('/').next().unwrap_or_default())
+            .collect();
+        assert_eq!(names, ["vm1", "vm3"]);
+        assert!(soft_deleted(vec![item("vm2", false, None)]).is_empty());
+
+        let reason = not_empty_reason(&kept);
+        for part in [
+            "holds 2 soft-deleted backup item(s) (VMs: vm1, vm3)",
+            "soft delete keeps until 2026-12-09T00:00:00Z",
+            "set force_destroy = true",
+            "soft-delete retention has passed",
+        ] {
+            assert!(reason.contains(part), "{part:?} not in {reason:?}");
+        }
+        // An item without a VM id is named by its own id; no purge time, no "until".
+        let mut bare = item("vm4", true, None);
+        bare.vm_id.clear();
+        let reason = not_empty_reason(&[bare]);
+        assert!(
+            reason.contains("(VMs: vm;iaasvmcontainerv2;rg;vm4)"),
+            "{reason}"
+        );
+        assert!(!reason.contains("keeps until"), "{reason}");
+    }
 
     #[test]
     fn import_ids_are_policy_arm_ids() {

@@ -132,7 +132,11 @@ impl BackupApp {
         let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
             return Err(());
         };
-        app_azure::destroy(&*backend, name, prior)
+        let force = matches!(
+            request.prior_state.get("force_destroy"),
+            Some(Value::Bool(true))
+        );
+        app_azure::destroy(&*backend, name, prior, force)
             .await
             .map_err(|e| {
                 response
@@ -483,7 +487,8 @@ fn app_schema() -> &'static Schema {
                 app_azure_attribute(),
                 Attribute::bool("force_destroy").default_value(false).description(
                     "Whether destroying the app may delete vaults that still hold recovery points. Default `false`: \
-                     destroy fails and says why.",
+                     destroy fails and says why. On AWS `true` deletes the vault's recovery points; on Azure it purges \
+                     the vault's soft-deleted items (turning soft delete off first), which fails for `AlwaysON`.",
                 ),
                 Attribute::string("policy_document").computed().description(
                     "The effective policy after inheritance, as canonical JSON: rules, tags, accumulated \

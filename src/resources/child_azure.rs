@@ -290,7 +290,7 @@ async fn stop(
                 "Protected item soft-deleted",
                 format!(
                     "Protection of {vm} stopped, but the vault's soft delete keeps the item {} and its recovery points{}. \
-                     The vault cannot be deleted until they are purged.",
+                     The vault cannot be deleted until they are purged (or the app's force_destroy = true purges them).",
                     item.id,
                     item.purge_at
                         .map(|at| format!(" until {at}"))

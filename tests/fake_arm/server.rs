@@ -500,36 +500,33 @@ fn apply(inner: &mut Inner, mutation: Mutation) {
     }
 }
 
+/// Whether the vault holding the protected item `item_key` has soft delete on.
+fn soft_delete_on(inner: &Inner, item_key: &str) -> bool {
+    let vault_key = item_key.split("/backupfabrics/").next().unwrap_or_default();
+    inner
+        .resources
+        .get(vault_key)
+        .and_then(|v| {
+            v.pointer("/properties/securitySettings/softDeleteSettings/softDeleteState")
+                .and_then(Value::as_str)
+        })
+        .is_some_and(|s| s == "Enabled" || s == "AlwaysON")
+}
+
 /// Removes an object; a protected item in a vault with soft delete on is kept, soft-deleted.
 fn delete_now(inner: &mut Inner, k: &str) {
-    if k.contains("/protecteditems/") {
-        let vault_key = k
-            .split("/backupfabrics/")
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let soft = inner
-            .resources
-            .get(&vault_key)
-            .and_then(|v| {
-                v.pointer("/properties/securitySettings/softDeleteSettings/softDeleteState")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .is_some_and(|s| s == "Enabled" || s == "AlwaysON");
-        if soft {
-            if let Some(item) = inner.resources.get_mut(k) {
-                let p = &mut item["properties"];
-                p["protectionState"] = json!("ProtectionStopped");
-                p["isScheduledForDeferredDelete"] = json!(true);
-                p["deferredDeleteTimeInUTC"] = json!("2026-12-07T00:00:00Z");
-                if let Some(o) = p.as_object_mut() {
-                    o.remove("policyId");
-                    o.remove("policyName");
-                }
+    if k.contains("/protecteditems/") && soft_delete_on(inner, k) {
+        if let Some(item) = inner.resources.get_mut(k) {
+            let p = &mut item["properties"];
+            p["protectionState"] = json!("ProtectionStopped");
+            p["isScheduledForDeferredDelete"] = json!(true);
+            p["deferredDeleteTimeInUTC"] = json!("2026-12-07T00:00:00Z");
+            if let Some(o) = p.as_object_mut() {
+                o.remove("policyId");
+                o.remove("policyName");
             }
-            return;
         }
+        return;
     }
     let prefix = format!("{k}/");
     inner
@@ -664,6 +661,59 @@ fn vaults(
             let mut creating = stored;
             creating["properties"]["provisioningState"] = json!("Creating");
             Reply::new(201, Some(creating))
+                .header(
+                    "location",
+                    abs(&format!("{vault_path}/operationResults/{id}"), "2026-11-01"),
+                )
+                .header("retry-after", "0".into())
+        }
+        ("PATCH", []) => {
+            let Some(existing) = inner.resources.get(&vk).cloned() else {
+                return Reply::error(
+                    404,
+                    "ResourceNotFound",
+                    &format!(
+                        "The Resource 'Microsoft.RecoveryServices/vaults/{vault}' was not found."
+                    ),
+                );
+            };
+            let patch = body.unwrap_or(Value::Null);
+            let soft_at = "/properties/securitySettings/softDeleteSettings/softDeleteState";
+            let wanted = patch.pointer(soft_at).and_then(Value::as_str);
+            if existing.pointer(soft_at).and_then(Value::as_str) == Some("AlwaysON")
+                && wanted.is_some_and(|w| w != "AlwaysON")
+            {
+                // The fake's own code: Azure refuses to turn AlwaysON soft delete off.
+                return Reply::error(
+                    400,
+                    "FakeUserErrorSoftDeleteAlwaysOn",
+                    "Soft delete is AlwaysON for this vault and cannot be disabled.",
+                );
+            }
+            // A PATCH keeps what it does not name: merge it into the stored vault.
+            let request = json!({
+                "location": existing["location"],
+                "tags": patch.get("tags").unwrap_or(&existing["tags"]),
+                "properties": patch.get("properties").cloned().unwrap_or(json!({})),
+            });
+            let stored = vault_body(vault_path, vault, request, Some(&existing));
+            if inner.async_polls == 0 {
+                inner.resources.insert(vk, stored.clone());
+                return Reply::new(200, Some(stored));
+            }
+            let id = new_op(
+                inner,
+                Some(Mutation::Put {
+                    key: vk.clone(),
+                    body: stored,
+                }),
+                Some(vk),
+            );
+            Reply::new(202, None)
+                .header(
+                    "azure-asyncoperation",
+                    abs(&format!("{vault_path}/operationStatus/{id}"), "2026-11-01"),
+                )
                 .header(
                     "location",
                     abs(&format!("{vault_path}/operationResults/{id}"), "2026-11-01"),
@@ -973,8 +1023,21 @@ fn items(
                 .header("retry-after", "0".into())
         }
         "DELETE" => {
-            if !inner.resources.contains_key(&k) {
+            let Some(item) = inner.resources.get(&k) else {
                 return Reply::new(204, None);
+            };
+            let soft_deleted = item
+                .pointer("/properties/isScheduledForDeferredDelete")
+                .and_then(Value::as_bool)
+                == Some(true);
+            if soft_deleted && !soft_delete_on(inner, &k) {
+                // As Azure documents: with soft delete off, a soft-deleted item is undeleted
+                // (isRehydrate) before it can be deleted for good. The fake's own code.
+                return Reply::error(
+                    400,
+                    "FakeUserErrorItemSoftDeleted",
+                    "The item is soft-deleted; undelete it first (isRehydrate).",
+                );
             }
             if inner.async_polls == 0 {
                 delete_now(inner, &k);

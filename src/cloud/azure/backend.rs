@@ -395,6 +395,9 @@ pub trait AzureBackend: Send + Sync {
     async fn find_vault(&self, vault: &VaultRef) -> Result<Option<VaultState>, CloudError>;
     /// Deletes a vault; Azure refuses while it still protects (or soft-deleted) items.
     async fn delete_vault(&self, vault: &VaultRef) -> Result<(), CloudError>;
+    /// Turns the vault's soft delete off (`Vaults_Update`), so deleting an item deletes it for
+    /// good. Azure refuses for `AlwaysON`.
+    async fn disable_soft_delete(&self, vault: &VaultRef) -> Result<VaultState, CloudError>;
 
     /// Creates or updates an IaaS VM policy in place.
     async fn ensure_policy(&self, spec: &PolicySpec) -> Result<PolicyState, CloudError>;
@@ -420,6 +423,12 @@ pub trait AzureBackend: Send + Sync {
         &self,
         vault: &VaultRef,
     ) -> Result<Vec<ProtectedVmState>, CloudError>;
+    /// Undeletes a soft-deleted item (`isRehydrate`): it is kept, with protection stopped.
+    async fn undelete_protected_vm(
+        &self,
+        vault: &VaultRef,
+        vm_id: &str,
+    ) -> Result<ProtectedVmState, CloudError>;
     /// Stops protection and deletes the backup data, as far as the vault's soft delete allows.
     async fn stop_protection(
         &self,

@@ -19,6 +19,9 @@
 //!   differs from the ancestor's, `protect_vm` per VM, `ensure_site_backup` with
 //!   [`SiteBackupSchedule::from_policy`]; Delete: `stop_protection` (report
 //!   [`StopProtectionOutcome::SoftDeleted`] as a warning), `delete_site_backup`, `delete_policy`.
+//! * `backup_app` with `force_destroy` on a vault holding soft-deleted items:
+//!   `disable_soft_delete`, then per item `undelete_protected_vm` and `stop_protection` (now a hard
+//!   delete), before the policy and the vault.
 
 mod arm;
 mod auth;
@@ -97,6 +100,10 @@ impl AzureBackend for ArmBackend {
         vault::delete_vault(&self.arm, vault).await
     }
 
+    async fn disable_soft_delete(&self, vault: &VaultRef) -> Result<VaultState, CloudError> {
+        vault::disable_soft_delete(&self.arm, vault).await
+    }
+
     async fn ensure_policy(&self, spec: &PolicySpec) -> Result<PolicyState, CloudError> {
         policy::ensure_policy(&self.arm, spec).await
     }
@@ -130,6 +137,14 @@ impl AzureBackend for ArmBackend {
         vault: &VaultRef,
     ) -> Result<Vec<ProtectedVmState>, CloudError> {
         protected_item::list_protected_vms(&self.arm, vault).await
+    }
+
+    async fn undelete_protected_vm(
+        &self,
+        vault: &VaultRef,
+        vm_id: &str,
+    ) -> Result<ProtectedVmState, CloudError> {
+        protected_item::undelete_protected_vm(&self.arm, vault, vm_id).await
     }
 
     async fn stop_protection(

@@ -1,6 +1,6 @@
 //! Protected VMs: `ProtectedItems_CreateOrUpdate` (PUT, LRO), `ProtectedItems_Get`,
 //! `ProtectedItems_Delete` (202 followed through the vault's backup operation),
-//! `BackupProtectedItems_List`.
+//! `BackupProtectedItems_List`; undelete of a soft-deleted item is a PUT with `isRehydrate`.
 //!
 //! Names are the ones the API expects for an Azure Resource Manager VM: container
 //! `iaasvmcontainer;iaasvmcontainerv2;{resource group};{vm}` and item
@@ -104,29 +104,10 @@ pub(crate) async fn protect_vm(
     }
     let path = item_path(arm.subscription_id(), &spec.vault, &names);
     // A soft-deleted item (protection stopped under soft delete, e.g. by an earlier destroy) must be
-    // undeleted first: `isRehydrate` moves it "into Pause state" (bms.json), then it takes a policy.
+    // undeleted first, then it takes a policy.
     if let Some(existing) = find_protected_vm(arm, &spec.vault, &spec.vm_id).await? {
         if existing.soft_deleted {
-            let undelete = json!({
-                "properties": {
-                    "protectedItemType": "Microsoft.Compute/virtualMachines",
-                    "sourceResourceId": spec.vm_id,
-                    "isRehydrate": true,
-                }
-            });
-            let subject = Subject {
-                operation: "undeleting protected Virtual Machine",
-                name: &spec.vm_id,
-            };
-            arm.long_running(
-                Method::PUT,
-                &path,
-                BACKUP_API_VERSION,
-                Some(&undelete),
-                FinalState::Location,
-                subject,
-            )
-            .await?;
+            undelete(arm, &path, &spec.vm_id).await?;
         }
     }
     let body = json!({
@@ -161,6 +142,50 @@ pub(crate) async fn protect_vm(
             })?,
     };
     Ok(flatten(&result))
+}
+
+/// `isRehydrate` moves a soft-deleted item "into Pause state" (bms.json): kept, protection stopped.
+async fn undelete(arm: &ArmClient, path: &str, vm_id: &str) -> Result<Option<Value>, CloudError> {
+    let body = json!({
+        "properties": {
+            "protectedItemType": "Microsoft.Compute/virtualMachines",
+            "sourceResourceId": vm_id,
+            "isRehydrate": true,
+        }
+    });
+    let subject = Subject {
+        operation: "undeleting protected Virtual Machine",
+        name: vm_id,
+    };
+    arm.long_running(
+        Method::PUT,
+        path,
+        BACKUP_API_VERSION,
+        Some(&body),
+        FinalState::Location,
+        subject,
+    )
+    .await
+}
+
+pub(crate) async fn undelete_protected_vm(
+    arm: &ArmClient,
+    vault: &VaultRef,
+    vm_id: &str,
+) -> Result<ProtectedVmState, CloudError> {
+    let names = VmItemNames::from_vm_id(vm_id)?;
+    let path = item_path(arm.subscription_id(), vault, &names);
+    match undelete(arm, &path, vm_id).await? {
+        Some(v) if v.get("properties").is_some() => Ok(flatten(&v)),
+        _ => find_protected_vm(arm, vault, vm_id).await?.ok_or_else(|| {
+            CloudError::new(
+                ErrorKind::NotFound,
+                "undeleting protected Virtual Machine",
+                vm_id,
+                "the protected item is gone",
+            )
+        }),
+    }
 }
 
 pub(crate) async fn find_protected_vm(

@@ -1,11 +1,11 @@
 //! Recovery Services vaults: `Vaults_CreateOrUpdate` (PUT, LRO via `Location`), `Vaults_Get`,
-//! `Vaults_Delete` (LRO).
+//! `Vaults_Update` (PATCH, LRO; only to turn soft delete off), `Vaults_Delete` (LRO).
 
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 use super::arm::{ArmClient, FinalState, Subject, VAULTS_API_VERSION};
-use super::backend::{AzureTags, VaultRef, VaultSpec, VaultState};
+use super::backend::{AzureTags, SoftDeleteState, VaultRef, VaultSpec, VaultState};
 use crate::cloud::error::{CloudError, ErrorKind};
 
 pub(crate) fn vault_path(subscription: &str, vault: &VaultRef) -> String {
@@ -160,6 +160,50 @@ pub(crate) async fn find_vault(
         .map(|body| flatten(vault, &body)))
 }
 
+pub(crate) async fn disable_soft_delete(
+    arm: &ArmClient,
+    vault: &VaultRef,
+) -> Result<VaultState, CloudError> {
+    let path = vault_path(arm.subscription_id(), vault);
+    let subject = Subject {
+        operation: "disabling soft delete of Recovery Services Vault",
+        name: &vault.name,
+    };
+    // A PATCH changes only this setting; a PUT would have to restate the whole vault.
+    let body = json!({
+        "properties": {
+            "securitySettings": {
+                "softDeleteSettings": { "softDeleteState": SoftDeleteState::Disabled.as_str() }
+            }
+        }
+    });
+    let result = arm
+        .long_running(
+            Method::PATCH,
+            &path,
+            VAULTS_API_VERSION,
+            Some(&body),
+            FinalState::Location,
+            subject,
+        )
+        .await?;
+    let result = match result {
+        Some(v) if v.get("id").is_some() => v,
+        _ => arm
+            .get(&path, VAULTS_API_VERSION, subject)
+            .await?
+            .ok_or_else(|| {
+                CloudError::new(
+                    ErrorKind::NotFound,
+                    subject.operation,
+                    &vault.name,
+                    "the vault is gone",
+                )
+            })?,
+    };
+    Ok(flatten(vault, &result))
+}
+
 pub(crate) async fn delete_vault(arm: &ArmClient, vault: &VaultRef) -> Result<(), CloudError> {
     let path = vault_path(arm.subscription_id(), vault);
     let subject = Subject {
@@ -185,7 +229,7 @@ pub(crate) async fn delete_vault(arm: &ArmClient, vault: &VaultRef) -> Result<()
 
 #[cfg(test)]
 mod tests {
-    use super::super::backend::{ImmutabilityState, SoftDeleteState, StorageRedundancy};
+    use super::super::backend::{ImmutabilityState, StorageRedundancy};
     use super::*;
 
     #[test]
