@@ -132,10 +132,7 @@ impl BackupApp {
         let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
             return Err(());
         };
-        let force = matches!(
-            request.prior_state.get("force_destroy"),
-            Some(Value::Bool(true))
-        );
+        let force = force_destroy(&request.prior_state);
         app_azure::destroy(&*backend, name, prior, force)
             .await
             .map_err(|e| {
@@ -157,10 +154,7 @@ impl BackupApp {
         let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
             return Err(());
         };
-        let force = matches!(
-            request.prior_state.get("force_destroy"),
-            Some(Value::Bool(true))
-        );
+        let force = force_destroy(&request.prior_state);
         let plan_id = str_attr(&request.prior_state, "aws_plan_id");
         app_aws::destroy(&backend(ctx, &context), prior, plan_id, force)
             .await
@@ -456,6 +450,11 @@ impl Resource for BackupApp {
         }
         response.state = state;
     }
+}
+
+/// Whether the app's state allows destroy to delete recovery points (`force_destroy = true`).
+fn force_destroy(state: &Value) -> bool {
+    matches!(state.get("force_destroy"), Some(Value::Bool(true)))
 }
 
 /// Built once: Terraform asks for the schema once, but plan and apply consult it per resource.

@@ -500,6 +500,15 @@ fn apply(inner: &mut Inner, mutation: Mutation) {
     }
 }
 
+/// The 202 of a vault operation ARM runs in the background: both status URLs to follow.
+fn vault_operation_accepted(base: &str, vault_path: &str, id: &str) -> Reply {
+    let url = |p: &str| format!("{base}{vault_path}/{p}/{id}?api-version=2026-11-01");
+    Reply::new(202, None)
+        .header("azure-asyncoperation", url("operationStatus"))
+        .header("location", url("operationResults"))
+        .header("retry-after", "0".into())
+}
+
 /// Whether the vault holding the protected item `item_key` has soft delete on.
 fn soft_delete_on(inner: &Inner, item_key: &str) -> bool {
     let vault_key = item_key.split("/backupfabrics/").next().unwrap_or_default();
@@ -709,16 +718,7 @@ fn vaults(
                 }),
                 Some(vk),
             );
-            Reply::new(202, None)
-                .header(
-                    "azure-asyncoperation",
-                    abs(&format!("{vault_path}/operationStatus/{id}"), "2026-11-01"),
-                )
-                .header(
-                    "location",
-                    abs(&format!("{vault_path}/operationResults/{id}"), "2026-11-01"),
-                )
-                .header("retry-after", "0".into())
+            vault_operation_accepted(base, vault_path, &id)
         }
         ("DELETE", []) => {
             if !vault_exists {
@@ -741,16 +741,7 @@ fn vaults(
                 return Reply::new(204, None);
             }
             let id = new_op(inner, Some(Mutation::Delete { key: vk }), None);
-            Reply::new(202, None)
-                .header(
-                    "azure-asyncoperation",
-                    abs(&format!("{vault_path}/operationStatus/{id}"), "2026-11-01"),
-                )
-                .header(
-                    "location",
-                    abs(&format!("{vault_path}/operationResults/{id}"), "2026-11-01"),
-                )
-                .header("retry-after", "0".into())
+            vault_operation_accepted(base, vault_path, &id)
         }
         ("GET", ["operationstatus", id]) => operation_status(inner, id, path),
         ("GET", ["operationresults", id]) => operation_result(inner, id, path),

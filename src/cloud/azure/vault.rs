@@ -112,18 +112,39 @@ pub(crate) async fn ensure_vault(
     spec: &VaultSpec,
 ) -> Result<VaultState, CloudError> {
     let vault = VaultRef::new(&spec.resource_group, &spec.name);
-    let path = vault_path(arm.subscription_id(), &vault);
     let subject = Subject {
         operation: "creating Recovery Services Vault",
         name: &spec.name,
     };
     let body = expand(spec);
+    write_vault(
+        arm,
+        &vault,
+        Method::PUT,
+        &body,
+        subject,
+        "the vault is gone after it was created",
+    )
+    .await
+}
+
+/// Sends a vault write (a long-running PUT or PATCH) and returns the vault as ARM then reports
+/// it: from the operation's final response, or read back when that response holds no vault.
+async fn write_vault(
+    arm: &ArmClient,
+    vault: &VaultRef,
+    method: Method,
+    body: &Value,
+    subject: Subject<'_>,
+    gone: &str,
+) -> Result<VaultState, CloudError> {
+    let path = vault_path(arm.subscription_id(), vault);
     let result = arm
         .long_running(
-            Method::PUT,
+            method,
             &path,
             VAULTS_API_VERSION,
-            Some(&body),
+            Some(body),
             FinalState::Location,
             subject,
         )
@@ -134,15 +155,10 @@ pub(crate) async fn ensure_vault(
             .get(&path, VAULTS_API_VERSION, subject)
             .await?
             .ok_or_else(|| {
-                CloudError::new(
-                    ErrorKind::NotFound,
-                    subject.operation,
-                    &spec.name,
-                    "the vault is gone after it was created",
-                )
+                CloudError::new(ErrorKind::NotFound, subject.operation, &vault.name, gone)
             })?,
     };
-    Ok(flatten(&vault, &result))
+    Ok(flatten(vault, &result))
 }
 
 pub(crate) async fn find_vault(
@@ -164,7 +180,6 @@ pub(crate) async fn disable_soft_delete(
     arm: &ArmClient,
     vault: &VaultRef,
 ) -> Result<VaultState, CloudError> {
-    let path = vault_path(arm.subscription_id(), vault);
     let subject = Subject {
         operation: "disabling soft delete of Recovery Services Vault",
         name: &vault.name,
@@ -177,31 +192,15 @@ pub(crate) async fn disable_soft_delete(
             }
         }
     });
-    let result = arm
-        .long_running(
-            Method::PATCH,
-            &path,
-            VAULTS_API_VERSION,
-            Some(&body),
-            FinalState::Location,
-            subject,
-        )
-        .await?;
-    let result = match result {
-        Some(v) if v.get("id").is_some() => v,
-        _ => arm
-            .get(&path, VAULTS_API_VERSION, subject)
-            .await?
-            .ok_or_else(|| {
-                CloudError::new(
-                    ErrorKind::NotFound,
-                    subject.operation,
-                    &vault.name,
-                    "the vault is gone",
-                )
-            })?,
-    };
-    Ok(flatten(vault, &result))
+    write_vault(
+        arm,
+        vault,
+        Method::PATCH,
+        &body,
+        subject,
+        "the vault is gone",
+    )
+    .await
 }
 
 pub(crate) async fn delete_vault(arm: &ArmClient, vault: &VaultRef) -> Result<(), CloudError> {
