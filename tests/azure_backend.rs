@@ -257,13 +257,15 @@ async fn protect_two_vms_then_stop_leaves_nothing() {
     fake.assert_valid();
 }
 
-#[tokio::test]
-async fn soft_deleted_items_are_reported_and_block_the_vault_delete() {
-    let fake = FakeArm::start().await;
-    let azure = backend_with(settings(&fake));
-    let vault = VaultRef::new(RG, "rsv-soft");
+/// A vault with soft delete on, a policy `p` and VM `vm1` protected by it.
+async fn protected_vm_under_soft_delete(
+    fake: &FakeArm,
+    azure: &ArmBackend,
+    vault_name: &str,
+) -> (VaultRef, String) {
+    let vault = VaultRef::new(RG, vault_name);
     azure
-        .ensure_vault(&vault_spec("rsv-soft", SoftDeleteState::Enabled))
+        .ensure_vault(&vault_spec(vault_name, SoftDeleteState::Enabled))
         .await
         .unwrap();
     let policy = azure
@@ -285,6 +287,14 @@ async fn soft_deleted_items_are_reported_and_block_the_vault_delete() {
         })
         .await
         .unwrap();
+    (vault, vm)
+}
+
+#[tokio::test]
+async fn soft_deleted_items_are_reported_and_block_the_vault_delete() {
+    let fake = FakeArm::start().await;
+    let azure = backend_with(settings(&fake));
+    let (vault, vm) = protected_vm_under_soft_delete(&fake, &azure, "rsv-soft").await;
 
     let StopProtectionOutcome::SoftDeleted(item) =
         azure.stop_protection(&vault, &vm).await.unwrap()
@@ -333,30 +343,7 @@ async fn soft_deleted_items_are_purged_after_soft_delete_is_turned_off() {
     let fake = FakeArm::start().await;
     fake.set_async_polls(1);
     let azure = backend_with(settings(&fake));
-    let vault = VaultRef::new(RG, "rsv-purge");
-    azure
-        .ensure_vault(&vault_spec("rsv-purge", SoftDeleteState::Enabled))
-        .await
-        .unwrap();
-    let policy = azure
-        .ensure_policy(&PolicySpec {
-            vault: vault.clone(),
-            name: "p".into(),
-            schedule: schedule(35),
-            instant_rp_retention_days: None,
-        })
-        .await
-        .unwrap();
-    let vm = vm_id("vm1");
-    fake.add_vm(&vm);
-    azure
-        .protect_vm(&ProtectedVmSpec {
-            vault: vault.clone(),
-            vm_id: vm.clone(),
-            policy_id: policy.id,
-        })
-        .await
-        .unwrap();
+    let (vault, vm) = protected_vm_under_soft_delete(&fake, &azure, "rsv-purge").await;
     assert!(matches!(
         azure.stop_protection(&vault, &vm).await.unwrap(),
         StopProtectionOutcome::SoftDeleted(_)
