@@ -1,8 +1,8 @@
 //! Starts the AWS emulator for tests: ministack with the AWS Backup operations it lacks
-//! (`<shared>/aws-emulator/backup_plus.py`), on a free loopback port.
+//! (`tests/emulators/aws/backup_plus.py`, vendored in this repository), on a free loopback port.
 //!
 //! The venv is `$BACKUP_TEST_VENV`, else `<repo>/.tools/venv` (made by `scripts/setup-test-env`),
-//! else `<repo>/.venv`; the shared directory is `$BACKUP_SHARED_DIR`, else `<repo>/../shared`.
+//! else `<repo>/.venv`.
 //! The emulator takes the account from the access key id, so credentials are `111111111111` /
 //! anything.
 //!
@@ -74,10 +74,10 @@ impl AwsEmulator {
     /// vault-lock days last a second.
     pub(crate) fn start_with(env: &[(&str, &str)]) -> AwsEmulator {
         let python = venv_python();
-        let script = shared_dir().join("aws-emulator").join("backup_plus.py");
+        let script = emulator_script();
         assert!(
             script.is_file(),
-            "AWS emulator script not found at {} (set BACKUP_SHARED_DIR)",
+            "AWS emulator script not found at {} (it is part of the repository: is the checkout complete?)",
             script.display()
         );
 
@@ -228,9 +228,8 @@ fn venv_python() -> PathBuf {
         })
 }
 
-fn shared_dir() -> PathBuf {
-    std::env::var_os("BACKUP_SHARED_DIR")
-        .map_or_else(|| repo_root().join("..").join("shared"), PathBuf::from)
+fn emulator_script() -> PathBuf {
+    repo_root().join("tests/emulators/aws/backup_plus.py")
 }
 
 fn free_port() -> u16 {
