@@ -633,7 +633,7 @@ pub struct Validator {
 impl Validator {
     /// Loads the specs vendored in `tests/specs/azure`.
     pub fn load_default() -> Validator {
-                Validator {
+        Validator {
             specs: Specs::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/azure")),
             record: Mutex::new(Record::default()),
         }

@@ -17,10 +17,16 @@
 //! The level comes from `TF_LOG_PROVIDER`, else `TF_LOG`; logging is off when
 //! neither is set. Nothing is ever written to stdout, which belongs to the
 //! plugin handshake.
+//!
+//! Secrets never reach the log, at any level: code that learns a secret
+//! (credentials, tokens, SAS signatures) registers it with [`redact`], and
+//! every string in every line is scrubbed of registered secrets before it is
+//! written. Cloud SDKs' wire-level tracing (request headers, signing input) is
+//! capped besides, so a secret nobody registered is not printed either.
 
 use std::fmt;
 use std::io::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use serde_json::{Map, Value};
 use tracing::field::{Field, Visit};
@@ -100,9 +106,85 @@ fn filter(level: LevelFilter) -> FilterFn<impl Fn(&Metadata<'_>) -> bool> {
     .with_max_level_hint(level)
 }
 
+/// Cloud SDK crates whose trace output dumps whole requests (headers such as
+/// `x-amz-security-token` or `Authorization`) and whose signing code logs its
+/// canonical request at debug: capped at INFO like [`NOISY_TARGETS`].
+const SDK_WIRE_TARGETS: &[&str] = &[
+    "aws_sigv4",
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http",
+    "aws_smithy_http_client",
+    "aws_smithy_types",
+    "aws_runtime",
+    "aws_config",
+    "aws_credential_types",
+    "aws_sdk_backup",
+    "aws_sdk_sts",
+    "aws_sdk_sso",
+    "aws_sdk_ssooidc",
+    "azure_core",
+    "azure_identity",
+    "typespec_client_core",
+    "reqwest",
+];
+
 fn is_noisy(target: &str) -> bool {
     let krate = target.split("::").next().unwrap_or(target);
-    NOISY_TARGETS.contains(&krate)
+    NOISY_TARGETS.contains(&krate) || SDK_WIRE_TARGETS.contains(&krate)
+}
+
+/// What a scrubbed secret is replaced with.
+pub const REDACTED: &str = "<redacted>";
+
+/// Secrets shorter than this are not registered: scrubbing a two-letter
+/// "secret" would mangle every line without protecting anything.
+const MIN_SECRET_LEN: usize = 6;
+
+/// The secrets every log line is scrubbed of, longest first (so a secret
+/// that contains another is replaced whole).
+static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Registers a secret: from now on it never appears in a log line; each
+/// occurrence (also inside longer strings, such as a header dump or a URL) is
+/// replaced by [`REDACTED`]. Registering the same secret twice is harmless.
+pub fn redact(secret: &str) {
+    let secret = secret.trim();
+    if secret.len() < MIN_SECRET_LEN {
+        return;
+    }
+    let mut secrets = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| s == secret) {
+        secrets.push(secret.to_owned());
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+}
+
+/// `text` with every registered secret replaced; `None` when it holds none.
+pub fn scrub(text: &str) -> Option<String> {
+    let secrets = SECRETS.read().unwrap_or_else(|e| e.into_inner());
+    let mut out: Option<String> = None;
+    for secret in secrets.iter() {
+        let current = out.as_deref().unwrap_or(text);
+        if current.contains(secret.as_str()) {
+            out = Some(current.replace(secret.as_str(), REDACTED));
+        }
+    }
+    out
+}
+
+/// Scrubs every string inside a JSON value in place.
+fn scrub_json(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            if let Some(clean) = scrub(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(scrub_json),
+        Value::Object(map) => map.values_mut().for_each(scrub_json),
+        _ => {}
+    }
 }
 
 type Sink = Arc<dyn Fn(&[u8]) + Send + Sync>;
@@ -173,6 +255,8 @@ where
         let message = fields.message.take().unwrap_or_default();
         line.extend(fields.fields);
         line.insert("@message".into(), message.into());
+        let mut line = Value::Object(line);
+        scrub_json(&mut line);
 
         let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
         bytes.push(b'\n');
@@ -327,6 +411,54 @@ mod tests {
         assert!(ts.ends_with('Z') && ts.len() == "2026-11-23T10:00:00.000000Z".len());
         let keys: Vec<_> = line.keys().take(4).collect();
         assert_eq!(keys, ["@level", "@message", "@module", "@timestamp"]);
+    }
+
+    #[test]
+    fn registered_secrets_are_scrubbed_from_messages_fields_and_spans() {
+        redact("AQoDYXdzEJr-session-token-test");
+        redact("short");
+        let lines = capture(LevelFilter::TRACE, || {
+            let span = tracing::info_span!(
+                "call",
+                url = "https://x/?sig=AQoDYXdzEJr-session-token-test"
+            );
+            let _guard = span.enter();
+            tracing::trace!(
+                header = "x-amz-security-token: AQoDYXdzEJr-session-token-test",
+                "sending AQoDYXdzEJr-session-token-test now, short stays"
+            );
+        });
+        let text = serde_json::to_string(&lines).unwrap();
+        assert!(!text.contains("AQoDYXdzEJr-session-token-test"), "{text}");
+        let line = &lines[0];
+        assert_eq!(line["@message"], "sending <redacted> now, short stays");
+        assert_eq!(line["header"], "x-amz-security-token: <redacted>");
+        assert_eq!(line["url"], "https://x/?sig=<redacted>");
+    }
+
+    #[test]
+    fn a_secret_containing_another_is_replaced_whole() {
+        redact("inner-secret-value");
+        redact("outer-inner-secret-value-longer");
+        assert_eq!(
+            scrub("a outer-inner-secret-value-longer b inner-secret-value").as_deref(),
+            Some("a <redacted> b <redacted>")
+        );
+        assert_eq!(scrub("nothing secret here"), None);
+    }
+
+    #[test]
+    fn cloud_sdk_wire_tracing_is_capped_at_info() {
+        let lines = capture(LevelFilter::TRACE, || {
+            tracing::trace!(target: "aws_smithy_runtime::client::orchestrator", "transmitting request");
+            tracing::debug!(target: "aws_sigv4::http_request::sign", "canonical request");
+            tracing::info!(target: "aws_config::meta", "loaded");
+        });
+        let messages: Vec<_> = lines
+            .iter()
+            .map(|l| l["@message"].as_str().unwrap())
+            .collect();
+        assert_eq!(messages, ["loaded"]);
     }
 
     #[test]

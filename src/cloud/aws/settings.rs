@@ -10,6 +10,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::{future, ProvideCredentials};
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 use aws_sdk_sts::error::SdkError;
@@ -199,6 +200,7 @@ impl AwsContext {
             ));
         }
         let mut sdk_config = loader.load().await;
+        redact_credentials_of(&mut sdk_config);
 
         if let Some(role) = &settings.assume_role {
             // STS calls made to assume the role go to the STS endpoint override too.
@@ -219,6 +221,7 @@ impl AwsContext {
                 .into_builder()
                 .credentials_provider(SharedCredentialsProvider::new(provider))
                 .build();
+            redact_credentials_of(&mut sdk_config);
         }
 
         let mut sts_config = aws_sdk_sts::config::Builder::from(&sdk_config);
@@ -305,6 +308,43 @@ impl AwsContext {
         let mut config = aws_sdk_backup::config::Builder::from(&self.sdk_config);
         config.set_endpoint_url(self.endpoints.backup.clone());
         aws_sdk_backup::Client::from_conf(config.build())
+    }
+}
+
+/// Wraps the configuration's credentials provider in [`RedactingCredentials`].
+fn redact_credentials_of(config: &mut SdkConfig) {
+    if let Some(inner) = config.credentials_provider() {
+        *config = config
+            .clone()
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(RedactingCredentials(inner)))
+            .build();
+    }
+}
+
+/// A credentials provider that registers every secret it hands out (secret key, session token)
+/// with the log scrubber before the SDK can sign, and so trace, a request with it: the session
+/// token travels as the `x-amz-security-token` header, which SDK request tracing prints.
+#[derive(Debug)]
+struct RedactingCredentials(SharedCredentialsProvider);
+
+impl ProvideCredentials for RedactingCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            let credentials = self.0.provide_credentials().await?;
+            tfplugin::logging::redact(credentials.secret_access_key());
+            if let Some(token) = credentials.session_token() {
+                tfplugin::logging::redact(token);
+            }
+            Ok(credentials)
+        })
+    }
+
+    fn fallback_on_interrupt(&self) -> Option<Credentials> {
+        self.0.fallback_on_interrupt()
     }
 }
 
