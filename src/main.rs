@@ -9,6 +9,7 @@ const PROVIDER_ADDRESS: &str = "registry.terraform.io/appofapps/backup";
 
 fn main() {
     let debug = std::env::args().skip(1).any(|a| a == "--debug");
+    tfplugin::logging::quiet_targets(terraform_provider_backup::cloud::SDK_LOG_TARGETS);
     let service = ProviderService::new(ProviderServer::new(BackupProvider));
     let options = ServeOptions {
         debug,

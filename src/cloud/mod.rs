@@ -15,3 +15,27 @@ pub use backend::{
 };
 pub use error::{CloudError, ErrorKind};
 pub use retry::RetryPolicy;
+
+/// The log targets (crate names) of the cloud SDKs whose debug and trace output carries requests
+/// as they go on the wire: request dumps with `x-amz-security-token` and `Authorization` headers,
+/// SigV4's canonical request. The provider caps them at INFO
+/// (`tfplugin::logging::quiet_targets`).
+pub const SDK_LOG_TARGETS: &[&str] = &[
+    "aws_sigv4",
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http",
+    "aws_smithy_http_client",
+    "aws_smithy_types",
+    "aws_runtime",
+    "aws_config",
+    "aws_credential_types",
+    "aws_sdk_backup",
+    "aws_sdk_sts",
+    "aws_sdk_sso",
+    "aws_sdk_ssooidc",
+    "azure_core",
+    "azure_identity",
+    "typespec_client_core",
+    "reqwest",
+];

@@ -21,8 +21,9 @@
 //! Secrets never reach the log, at any level: code that learns a secret
 //! (credentials, tokens, SAS signatures) registers it with [`redact`], and
 //! every string in every line is scrubbed of registered secrets before it is
-//! written. Cloud SDKs' wire-level tracing (request headers, signing input) is
-//! capped besides, so a secret nobody registered is not printed either.
+//! written. The provider caps its cloud SDKs' wire-level tracing (request
+//! headers, signing input) with [`quiet_targets`] besides, so a secret nobody
+//! registered is not printed either.
 
 use std::fmt;
 use std::io::Write as _;
@@ -106,32 +107,27 @@ fn filter(level: LevelFilter) -> FilterFn<impl Fn(&Metadata<'_>) -> bool> {
     .with_max_level_hint(level)
 }
 
-/// Cloud SDK crates whose trace output dumps whole requests (headers such as
-/// `x-amz-security-token` or `Authorization`) and whose signing code logs its
-/// canonical request at debug: capped at INFO like [`NOISY_TARGETS`].
-const SDK_WIRE_TARGETS: &[&str] = &[
-    "aws_sigv4",
-    "aws_smithy_runtime",
-    "aws_smithy_runtime_api",
-    "aws_smithy_http",
-    "aws_smithy_http_client",
-    "aws_smithy_types",
-    "aws_runtime",
-    "aws_config",
-    "aws_credential_types",
-    "aws_sdk_backup",
-    "aws_sdk_sts",
-    "aws_sdk_sso",
-    "aws_sdk_ssooidc",
-    "azure_core",
-    "azure_identity",
-    "typespec_client_core",
-    "reqwest",
-];
+/// Crates the provider adds to [`NOISY_TARGETS`] (see [`quiet_targets`]).
+static QUIET_TARGETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Caps these crates (log targets, by crate name) at INFO like the wire-level
+/// crates. A provider names the SDKs whose trace output dumps whole requests
+/// (headers such as `x-amz-security-token` or `Authorization`) or whose
+/// request signing logs its canonical request at debug. May be called before
+/// or after [`init`].
+pub fn quiet_targets(crates: &[&str]) {
+    let mut quiet = QUIET_TARGETS.write().unwrap_or_else(|e| e.into_inner());
+    quiet.extend(crates.iter().map(|c| (*c).to_owned()));
+}
 
 fn is_noisy(target: &str) -> bool {
     let krate = target.split("::").next().unwrap_or(target);
-    NOISY_TARGETS.contains(&krate) || SDK_WIRE_TARGETS.contains(&krate)
+    NOISY_TARGETS.contains(&krate)
+        || QUIET_TARGETS
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|quiet| quiet == krate)
 }
 
 /// What a scrubbed secret is replaced with.
@@ -448,17 +444,19 @@ mod tests {
     }
 
     #[test]
-    fn cloud_sdk_wire_tracing_is_capped_at_info() {
+    fn quiet_targets_are_capped_at_info() {
+        quiet_targets(&["some_sdk", "its_signer"]);
         let lines = capture(LevelFilter::TRACE, || {
-            tracing::trace!(target: "aws_smithy_runtime::client::orchestrator", "transmitting request");
-            tracing::debug!(target: "aws_sigv4::http_request::sign", "canonical request");
-            tracing::info!(target: "aws_config::meta", "loaded");
+            tracing::trace!(target: "some_sdk::client::orchestrator", "transmitting request");
+            tracing::debug!(target: "its_signer::sign", "canonical request");
+            tracing::info!(target: "some_sdk::meta", "loaded");
+            tracing::debug!(target: "some_sdk_other", "another crate");
         });
         let messages: Vec<_> = lines
             .iter()
             .map(|l| l["@message"].as_str().unwrap())
             .collect();
-        assert_eq!(messages, ["loaded"]);
+        assert_eq!(messages, ["loaded", "another crate"]);
     }
 
     #[test]
