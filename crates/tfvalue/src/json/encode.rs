@@ -2,8 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::name_list;
-use crate::{AttributePath, EncodeError, PathStep, Type, Value, MAX_DEPTH};
+use crate::error::{name_list, EncodeError};
+use crate::limits::MAX_DEPTH;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::Value;
 
 /// Encodes a wholly known `value` of type `ty` as Terraform's JSON.
 ///

@@ -4,12 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::read::{Head, Reader};
 use super::write::EXT_REFINED_UNKNOWN;
-use crate::error::name_list;
+use crate::error::{name_list, DecodeError};
 use crate::json::tree;
-use crate::type_json::type_from_tree;
-use crate::{
-    AttributePath, DecodeError, Number, NumberBound, PathStep, Refinements, Type, Value, MAX_DEPTH,
-};
+use crate::json::type_from_tree;
+use crate::limits::MAX_DEPTH;
+use crate::number::Number;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::{NumberBound, Refinements, Value};
 
 /// Refinement payloads larger than this are refused, as Terraform itself does.
 const MAX_REFINEMENTS_LEN: usize = 1024;

@@ -3,10 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::write::{Writer, EXT_REFINED_UNKNOWN, UNKNOWN};
-use crate::error::name_list;
-use crate::{
-    AttributePath, EncodeError, Number, NumberBound, PathStep, Refinements, Type, Value, MAX_DEPTH,
-};
+use crate::error::{name_list, EncodeError};
+use crate::limits::MAX_DEPTH;
+use crate::number::Number;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::{NumberBound, Refinements, Value};
 
 /// Terraform truncates string-prefix refinements longer than this before sending them.
 const MAX_PREFIX_LEN: usize = 256;

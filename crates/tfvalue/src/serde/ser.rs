@@ -4,9 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::ser::{self, Impossible, Serialize};
 
-use crate::serde_passthrough::{self, PASSTHROUGH_NAME};
-use crate::serde_ser_key::KeySerializer;
-use crate::{AttributePath, EncodeError, Number, PathStep, Type, Value};
+use super::passthrough::{self, PASSTHROUGH_NAME};
+use super::ser_key::KeySerializer;
+use crate::error::{name_list, EncodeError};
+use crate::number::Number;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::Value;
 
 /// Builds a [`Value`] of type `ty` from a Rust value.
 ///
@@ -254,7 +258,7 @@ impl<'t> ser::Serializer for ValueSerializer<'t> {
     ) -> Result<Value, EncodeError> {
         if name == PASSTHROUGH_NAME {
             // A `tfvalue::Value` field: taken as it is.
-            return serde_passthrough::capture(|| value.serialize(self));
+            return passthrough::capture(|| value.serialize(self));
         }
         value.serialize(self)
     }
@@ -436,7 +440,7 @@ impl MapBuilder<'_> {
                 None => {
                     return Err(self.parent.error(format!(
                         "unexpected attribute {key:?}; the object's attributes are {}",
-                        crate::error::name_list(attributes.keys())
+                        name_list(attributes.keys())
                     )))
                 }
             },
