@@ -32,7 +32,7 @@ pub use error::{DecodeError, EncodeError};
 pub use json::{decode_json, encode_json};
 pub use limits::MAX_DEPTH;
 pub use msgpack::{decode_msgpack, encode_msgpack};
-pub use number::Number;
+pub use number::{NotFinite, Number};
 pub use path::{AttributePath, PathStep};
 pub use types::Type;
 pub use value::{NumberBound, Refinements, Value};

@@ -50,7 +50,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn head(&mut self) -> Result<Head<'a>, DecodeError> {
-        self.reader.head().map_err(|m| self.error(m))
+        self.reader.head().map_err(|e| self.error(e.to_string()))
     }
 
     fn mismatch(&self, expected: &Type, found: &Head<'_>) -> DecodeError {
@@ -291,7 +291,7 @@ impl<'a> Decoder<'a> {
     fn refinements(&self, ty: &Type, payload: &[u8]) -> Result<Refinements, DecodeError> {
         let bad = |m: String| self.error(format!("invalid unknown-value refinements: {m}"));
         let mut reader = Reader::new(payload);
-        let Head::Map(entries) = reader.head().map_err(&bad)? else {
+        let Head::Map(entries) = reader.head().map_err(|e| bad(e.to_string()))? else {
             return Err(bad("the payload is not a map".into()));
         };
         let mut refinements = Refinements::default();
@@ -300,7 +300,7 @@ impl<'a> Decoder<'a> {
             return Ok(refinements);
         }
         for _ in 0..entries {
-            let key = match reader.head().map_err(&bad)? {
+            let key = match reader.head().map_err(|e| bad(e.to_string()))? {
                 Head::Int(key) => key,
                 other => {
                     return Err(bad(format!(
@@ -310,7 +310,7 @@ impl<'a> Decoder<'a> {
                 }
             };
             match key {
-                1 => match reader.head().map_err(&bad)? {
+                1 => match reader.head().map_err(|e| bad(e.to_string()))? {
                     Head::Bool(is_null) => refinements.is_null = Some(is_null),
                     other => {
                         return Err(bad(format!(
@@ -326,7 +326,7 @@ impl<'a> Decoder<'a> {
                             ty.kind_name()
                         )));
                     }
-                    match reader.head().map_err(&bad)? {
+                    match reader.head().map_err(|e| bad(e.to_string()))? {
                         Head::Str(bytes) => {
                             let prefix = self.utf8(bytes)?;
                             refinements.string_prefix = (!prefix.is_empty()).then_some(prefix);
@@ -360,7 +360,7 @@ impl<'a> Decoder<'a> {
                             ty.kind_name()
                         )));
                     }
-                    let bound = match reader.head().map_err(&bad)? {
+                    let bound = match reader.head().map_err(|e| bad(e.to_string()))? {
                         Head::Int(n) if n < 0 => {
                             return Err(bad(format!(
                                 "length bound must not be negative, found {n}"
@@ -382,7 +382,7 @@ impl<'a> Decoder<'a> {
                     }
                 }
                 // Later Terraform versions may add refinements; ignoring them is always safe.
-                _ => reader.skip(MAX_DEPTH).map_err(&bad)?,
+                _ => reader.skip(MAX_DEPTH).map_err(|e| bad(e.to_string()))?,
             }
         }
         // Bytes after the map are reserved for future use and ignored, as Terraform does.
@@ -392,7 +392,7 @@ impl<'a> Decoder<'a> {
     /// `[number, inclusive]`; an infinite bound (older Terraform wrote those) is no bound.
     fn number_bound(&self, reader: &mut Reader<'_>) -> Result<Option<NumberBound>, DecodeError> {
         let bad = |m: String| self.error(format!("invalid number bound: {m}"));
-        match reader.head().map_err(&bad)? {
+        match reader.head().map_err(|e| bad(e.to_string()))? {
             Head::Array(2) => {}
             other => {
                 return Err(bad(format!(
@@ -401,11 +401,11 @@ impl<'a> Decoder<'a> {
                 )))
             }
         }
-        let value = match reader.head().map_err(&bad)? {
+        let value = match reader.head().map_err(|e| bad(e.to_string()))? {
             Head::Float(f) if f.is_infinite() => None,
             head => Some(self.number(head)?),
         };
-        let inclusive = match reader.head().map_err(&bad)? {
+        let inclusive = match reader.head().map_err(|e| bad(e.to_string()))? {
             Head::Bool(b) => b,
             other => {
                 return Err(bad(format!(

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::write::{Writer, EXT_REFINED_UNKNOWN, UNKNOWN};
+use super::write::{WriteError, Writer, EXT_REFINED_UNKNOWN, UNKNOWN};
 use crate::error::{name_list, EncodeError};
 use crate::limits::MAX_DEPTH;
 use crate::number::Number;
@@ -47,8 +47,8 @@ impl Encoder {
         EncodeError::new(self.path.clone(), message)
     }
 
-    fn check(&self, result: Result<(), String>) -> Result<(), EncodeError> {
-        result.map_err(|m| self.error(m))
+    fn check(&self, result: Result<(), WriteError>) -> Result<(), EncodeError> {
+        result.map_err(|e| self.error(e.to_string()))
     }
 
     fn at(

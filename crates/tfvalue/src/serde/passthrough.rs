@@ -158,9 +158,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::try_from(v)
-            .map(Value::Number)
-            .map_err(|()| E::custom(format!("{v} is not a finite number")))
+        Number::try_from(v).map(Value::Number).map_err(E::custom)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {

@@ -207,7 +207,7 @@ impl<'t> ser::Serializer for ValueSerializer<'t> {
     fn serialize_f64(self, v: f64) -> Result<Value, EncodeError> {
         match Number::try_from(v) {
             Ok(n) => self.number(n),
-            Err(()) => Err(self.error(format!("{v} is not a finite number"))),
+            Err(not_finite) => Err(self.error(not_finite.to_string())),
         }
     }
 
