@@ -24,6 +24,8 @@
 //! assert_eq!(doc.lineage(), ["org-root", "payments"]);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod azure;
 mod canonical;
 pub mod cron;
