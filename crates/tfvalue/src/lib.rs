@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 mod convert;
+mod encode;
 mod error;
 mod json;
 mod limits;
