@@ -304,24 +304,12 @@ fn loosened<T: std::fmt::Display>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES};
+    use crate::model::daily_rule;
 
     fn rules(names: &[&str]) -> BTreeMap<String, EffectiveRule> {
         names
             .iter()
-            .map(|n| {
-                let rule = EffectiveRule {
-                    schedule: "cron(0 5 ? * * *)".into(),
-                    start_window_minutes: DEFAULT_START_WINDOW_MINUTES,
-                    completion_window_minutes: DEFAULT_COMPLETION_WINDOW_MINUTES,
-                    retention_days: 35,
-                    cold_storage_after_days: None,
-                    enable_continuous_backup: false,
-                    copy_to: vec![],
-                    recovery_point_tags: BTreeMap::new(),
-                };
-                (n.to_string(), rule)
-            })
+            .map(|n| (n.to_string(), daily_rule()))
             .collect()
     }
 
