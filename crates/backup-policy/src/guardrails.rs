@@ -96,6 +96,31 @@ impl LockTarget {
     }
 }
 
+/// Why a `locked` entry names nothing; the text follows the entry in the diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LockError {
+    /// `rules.<rule>.<field>` where the rule exists but the field is not a rule attribute.
+    #[error("{0:?} is not a rule attribute; use one of {fields}", fields = RULE_FIELDS.join(", "))]
+    NotARuleField(String),
+    /// `rules.<a>.<b>` where neither `a.b` nor `a` is a rule.
+    #[error("names no rule: neither {whole:?} nor {prefix:?} is a rule of this app's policy")]
+    NoSuchRuleEither {
+        /// Everything after `rules.`.
+        whole: String,
+        /// That without its last segment.
+        prefix: String,
+    },
+    /// `rules.<rule>` where the rule does not exist.
+    #[error("names no rule: {0:?} is not a rule of this app's policy")]
+    NoSuchRule(String),
+    /// `tags.<key>` where the tag does not exist.
+    #[error("names no tag: {0:?} is not a tag of this app's policy")]
+    NoSuchTag(String),
+    /// Neither `rules.` nor `tags.`.
+    #[error("must start with \"rules.\" or \"tags.\" (e.g. rules.daily.schedule, rules.daily, rules.*.retention_days, tags.owner)")]
+    UnknownPrefix,
+}
+
 /// Resolves a `locked` entry against the locking app's effective rules and tags.
 ///
 /// The grammar is `rules.<rule>.<field>`, `rules.<rule>`, `rules.*.<field>`, `rules.*`,
@@ -105,7 +130,7 @@ pub fn parse_lock(
     entry: &str,
     rules: &BTreeMap<String, EffectiveRule>,
     tags: &BTreeMap<String, String>,
-) -> Result<LockTarget, String> {
+) -> Result<LockTarget, LockError> {
     if let Some(rest) = entry.strip_prefix("rules.") {
         if let Some((rule, field)) = rest.rsplit_once('.') {
             if RULE_FIELDS.contains(&field) && (rule == "*" || rules.contains_key(rule)) {
@@ -122,14 +147,14 @@ pub fn parse_lock(
             });
         }
         return Err(match rest.rsplit_once('.') {
-            Some((rule, field)) if rules.contains_key(rule) || rule == "*" => format!(
-                "{field:?} is not a rule attribute; use one of {}",
-                RULE_FIELDS.join(", ")
-            ),
-            Some((rule, _)) => format!(
-                "names no rule: neither {rest:?} nor {rule:?} is a rule of this app's policy"
-            ),
-            None => format!("names no rule: {rest:?} is not a rule of this app's policy"),
+            Some((rule, field)) if rules.contains_key(rule) || rule == "*" => {
+                LockError::NotARuleField(field.to_string())
+            }
+            Some((rule, _)) => LockError::NoSuchRuleEither {
+                whole: rest.to_string(),
+                prefix: rule.to_string(),
+            },
+            None => LockError::NoSuchRule(rest.to_string()),
         });
     }
     if let Some(key) = entry.strip_prefix("tags.") {
@@ -138,11 +163,9 @@ pub fn parse_lock(
                 key: key.to_string(),
             });
         }
-        return Err(format!(
-            "names no tag: {key:?} is not a tag of this app's policy"
-        ));
+        return Err(LockError::NoSuchTag(key.to_string()));
     }
-    Err("must start with \"rules.\" or \"tags.\" (e.g. rules.daily.schedule, rules.daily, rules.*.retention_days, tags.owner)".into())
+    Err(LockError::UnknownPrefix)
 }
 
 /// Accumulates `patch` (set by `app`) onto the inherited guardrails, reporting every attempt to
@@ -281,24 +304,12 @@ fn loosened<T: std::fmt::Display>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES};
+    use crate::model::daily_rule;
 
     fn rules(names: &[&str]) -> BTreeMap<String, EffectiveRule> {
         names
             .iter()
-            .map(|n| {
-                let rule = EffectiveRule {
-                    schedule: "cron(0 5 ? * * *)".into(),
-                    start_window_minutes: DEFAULT_START_WINDOW_MINUTES,
-                    completion_window_minutes: DEFAULT_COMPLETION_WINDOW_MINUTES,
-                    retention_days: 35,
-                    cold_storage_after_days: None,
-                    enable_continuous_backup: false,
-                    copy_to: vec![],
-                    recovery_point_tags: BTreeMap::new(),
-                };
-                (n.to_string(), rule)
-            })
+            .map(|n| (n.to_string(), daily_rule()))
             .collect()
     }
 
@@ -339,15 +350,19 @@ mod tests {
         );
         assert!(parse_lock("rules.weekly.schedule", &rules, &tags)
             .unwrap_err()
+            .to_string()
             .contains("names no rule"));
         assert!(parse_lock("rules.daily.colour", &rules, &tags)
             .unwrap_err()
+            .to_string()
             .contains("not a rule attribute"));
         assert!(parse_lock("tags.team", &rules, &tags)
             .unwrap_err()
+            .to_string()
             .contains("names no tag"));
         assert!(parse_lock("policy.rules.daily", &rules, &tags)
             .unwrap_err()
+            .to_string()
             .contains("must start with"));
     }
 

@@ -24,6 +24,8 @@
 //! assert_eq!(doc.lineage(), ["org-root", "payments"]);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod azure;
 mod canonical;
 pub mod cron;
@@ -39,11 +41,11 @@ mod validate;
 pub use diagnostic::{paths, PolicyDiagnostic};
 pub use document::{Anchor, Anchors, PolicyDocument, FORMAT};
 pub use evaluate::evaluate;
-pub use guardrails::{parse_lock, EffectiveGuardrails, LockTarget, LockedPath, Setting};
+pub use guardrails::{parse_lock, EffectiveGuardrails, LockError, LockTarget, LockedPath, Setting};
 pub use model::{
     AppInput, AwsAnchor, AzureAnchor, CloudAnchorsPatch, CopyPatch, EffectiveCopy, EffectiveRule,
     GuardrailsPatch, PolicyPatch, RulePatch, DEFAULT_COMPLETION_WINDOW_MINUTES,
     DEFAULT_START_WINDOW_MINUTES, RULE_FIELDS,
 };
 pub use provenance::{CopyProvenance, Provenance, RuleProvenance};
-pub use validate::check_vault_arn;
+pub use validate::{check_vault_arn, VaultArnError};

@@ -361,6 +361,20 @@ mod tests {
     const DR: &str = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr";
     const AUDIT: &str = "arn:aws:backup:eu-west-1:333333333333:backup-vault:audit";
 
+    /// Merges `patch` of `app` onto what `parent` merged (or onto nothing), with its diagnostics.
+    fn merge_onto(
+        parent: Option<&Merged>,
+        app: &str,
+        patch: &PolicyPatch,
+    ) -> (Merged, Vec<PolicyDiagnostic>) {
+        let (rules, tags, provenance) = parent
+            .map(|p| (p.rules.clone(), p.tags.clone(), p.provenance.clone()))
+            .unwrap_or_default();
+        let mut d = vec![];
+        let m = merge(app, patch, rules, tags, provenance, &mut d);
+        (m, d)
+    }
+
     fn root() -> Merged {
         let patch = PolicyPatch {
             rules: BTreeMap::from([(
@@ -379,15 +393,7 @@ mod tests {
             )]),
             tags: BTreeMap::from([("owner".into(), "platform".into())]),
         };
-        let mut d = vec![];
-        let m = merge(
-            "root",
-            &patch,
-            BTreeMap::new(),
-            BTreeMap::new(),
-            Provenance::default(),
-            &mut d,
-        );
+        let (m, d) = merge_onto(None, "root", &patch);
         assert!(d.is_empty());
         m
     }
@@ -436,15 +442,7 @@ mod tests {
             )]),
             tags: BTreeMap::from([("environment".into(), "prod".into())]),
         };
-        let mut d = vec![];
-        let m = merge(
-            "child",
-            &patch,
-            parent.rules.clone(),
-            parent.tags.clone(),
-            parent.provenance.clone(),
-            &mut d,
-        );
+        let (m, d) = merge_onto(Some(&parent), "child", &patch);
         assert!(d.is_empty());
         let daily = &m.rules["daily"];
         assert_eq!(daily.schedule, "cron(0 5 ? * * *)");
@@ -488,15 +486,7 @@ mod tests {
             )]),
             tags: BTreeMap::from([("owner".into(), "platform".into())]),
         };
-        let mut d = vec![];
-        let m = merge(
-            "child",
-            &patch,
-            parent.rules.clone(),
-            parent.tags.clone(),
-            parent.provenance.clone(),
-            &mut d,
-        );
+        let (m, _) = merge_onto(Some(&parent), "child", &patch);
         assert!(m.changes.is_empty() && m.touched.is_empty());
         assert_eq!(m.provenance, parent.provenance);
     }
@@ -533,15 +523,7 @@ mod tests {
             ]),
             ..Default::default()
         };
-        let mut d = vec![];
-        let m = merge(
-            "root",
-            &patch,
-            BTreeMap::new(),
-            BTreeMap::new(),
-            Provenance::default(),
-            &mut d,
-        );
+        let (m, d) = merge_onto(None, "root", &patch);
         assert_eq!(d.len(), 2);
         assert_eq!(
             d[0].path.to_string(),

@@ -189,22 +189,28 @@ pub(crate) fn normalize_cold(days: Option<i64>) -> Option<i64> {
     days.filter(|d| *d != 0)
 }
 
+/// A daily rule kept 35 days with every default, the starting point of unit tests.
+#[cfg(test)]
+pub(crate) fn daily_rule() -> EffectiveRule {
+    EffectiveRule {
+        schedule: "cron(0 5 ? * * *)".into(),
+        start_window_minutes: DEFAULT_START_WINDOW_MINUTES,
+        completion_window_minutes: DEFAULT_COMPLETION_WINDOW_MINUTES,
+        retention_days: 35,
+        cold_storage_after_days: None,
+        enable_continuous_backup: false,
+        copy_to: vec![],
+        recovery_point_tags: BTreeMap::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn copy_retention_follows_rule_unless_set() {
-        let mut rule = EffectiveRule {
-            schedule: "cron(0 5 ? * * *)".into(),
-            start_window_minutes: DEFAULT_START_WINDOW_MINUTES,
-            completion_window_minutes: DEFAULT_COMPLETION_WINDOW_MINUTES,
-            retention_days: 35,
-            cold_storage_after_days: None,
-            enable_continuous_backup: false,
-            copy_to: vec![],
-            recovery_point_tags: BTreeMap::new(),
-        };
+        let mut rule = daily_rule();
         let mut copy = EffectiveCopy {
             vault_arn: "arn".into(),
             retention_days: None,

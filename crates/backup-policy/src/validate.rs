@@ -172,43 +172,54 @@ fn check_rule_values(
     }
 }
 
+/// What is wrong with a copy destination's vault ARN; the text follows the ARN in the diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VaultArnError {
+    /// Not seven `:`-separated parts naming a backup vault.
+    #[error("must look like arn:aws:backup:<region>:<account-id>:backup-vault:<vault-name>")]
+    Shape,
+    /// An empty region or one with characters a region never has.
+    #[error("has no valid region ({0:?})")]
+    Region(String),
+    /// An account id that is not 12 digits.
+    #[error("has no valid 12-digit account id ({0:?})")]
+    Account(String),
+    /// A vault name AWS Backup would not accept.
+    #[error("has no valid vault name ({0:?}: 2 to 50 letters, digits, '-' or '_')")]
+    VaultName(String),
+}
+
 /// Checks that `arn` is a backup vault ARN, or says what is wrong with it.
 ///
 /// The shape is `arn:<partition>:backup:<region>:<account>:backup-vault:<name>`.
-pub fn check_vault_arn(arn: &str) -> Result<(), String> {
+pub fn check_vault_arn(arn: &str) -> Result<(), VaultArnError> {
     let parts: Vec<&str> = arn.split(':').collect();
     let [prefix, partition, service, region, account, kind, vault] = parts[..] else {
-        return Err(
-            "must look like arn:aws:backup:<region>:<account-id>:backup-vault:<vault-name>".into(),
-        );
+        return Err(VaultArnError::Shape);
     };
     if prefix != "arn"
         || !partition.starts_with("aws")
         || service != "backup"
         || kind != "backup-vault"
     {
-        return Err(
-            "must look like arn:aws:backup:<region>:<account-id>:backup-vault:<vault-name>".into(),
-        );
+        return Err(VaultArnError::Shape);
     }
     if region.is_empty()
         || !region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err(format!("has no valid region ({region:?})"));
+        return Err(VaultArnError::Region(region.to_string()));
     }
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("has no valid 12-digit account id ({account:?})"));
+        return Err(VaultArnError::Account(account.to_string()));
     }
     if !(2..=50).contains(&vault.len())
         || !vault
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(format!(
-            "has no valid vault name ({vault:?}: 2 to 50 letters, digits, '-' or '_')"
-        ));
+        return Err(VaultArnError::VaultName(vault.to_string()));
     }
     Ok(())
 }

@@ -5,19 +5,16 @@
 mod common;
 
 use backup_policy::{
-    evaluate, AppInput, AwsAnchor, AzureAnchor, CloudAnchorsPatch, CopyPatch, GuardrailsPatch,
+    evaluate, AwsAnchor, AzureAnchor, CloudAnchorsPatch, CopyPatch, GuardrailsPatch,
     PolicyDocument, RulePatch,
 };
-use common::{copy, map, rule, AUDIT, DR, EU_DR};
+use common::{app, copy, map, rule, AUDIT, DR, EU_DR};
 
 /// A root and a child touching every part of a document: rules with copies, cold storage and
 /// recovery point tags, tags with unicode and characters JSON must escape, every guardrail,
 /// provenance across two apps, and both anchors.
 fn lineage() -> (PolicyDocument, PolicyDocument) {
-    let mut root = AppInput {
-        name: "org-root \"Ω\"".into(),
-        ..Default::default()
-    };
+    let mut root = app("org-root \"Ω\"");
     root.policy.rules.insert(
         "daily".into(),
         RulePatch {
@@ -65,10 +62,7 @@ fn lineage() -> (PolicyDocument, PolicyDocument) {
     };
     let root_doc = evaluate(None, &root).expect("root is valid");
 
-    let mut child = AppInput {
-        name: "payments-ü".into(),
-        ..Default::default()
-    };
+    let mut child = app("payments-ü");
     child.policy.rules.insert(
         "daily".into(),
         RulePatch {

@@ -6,7 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::{AttributePath, DecodeError, Number, Type, Value};
+use crate::error::DecodeError;
+use crate::number::Number;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::Value;
 
 /// Converts `value` to `target`: objects to maps, tuples and sets to lists,
 /// strings to numbers and bools and back, and objects to objects whose missing
@@ -64,7 +68,7 @@ fn convert_at(
         (Type::Map(element), Value::Map(entries) | Value::Object(entries)) => {
             let mut out = BTreeMap::new();
             for (key, item) in entries {
-                path.push(crate::PathStep::Key(key.clone()));
+                path.push(PathStep::Key(key.clone()));
                 let converted = convert_at(item, element, path);
                 path.pop();
                 out.insert(key.clone(), converted?);
@@ -87,7 +91,7 @@ fn convert_at(
             let mut out = BTreeMap::new();
             for (name, attr_ty) in attributes {
                 let item = entries.get(name).unwrap_or(&Value::Null);
-                path.push(crate::PathStep::Attribute(name.clone()));
+                path.push(PathStep::Attribute(name.clone()));
                 let converted = convert_at(item, attr_ty, path);
                 path.pop();
                 out.insert(name.clone(), converted?);
@@ -99,7 +103,7 @@ fn convert_at(
         {
             let mut out = Vec::with_capacity(items.len());
             for (i, (item, ty)) in items.iter().zip(types).enumerate() {
-                path.push(crate::PathStep::Index(i as i64));
+                path.push(PathStep::Index(i as i64));
                 let converted = convert_at(item, ty, path);
                 path.pop();
                 out.push(converted?);
@@ -117,7 +121,7 @@ fn convert_items(
 ) -> Result<Vec<Value>, DecodeError> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        path.push(crate::PathStep::Index(i as i64));
+        path.push(PathStep::Index(i as i64));
         let converted = convert_at(item, element, path);
         path.pop();
         out.push(converted?);

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::AttributePath;
+use crate::path::AttributePath;
 
 /// A value could not be read: the bytes (or the [`crate::Value`]) do not fit the type.
 ///

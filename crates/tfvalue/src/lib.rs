@@ -15,33 +15,25 @@
 #![warn(missing_docs)]
 
 mod convert;
+mod encode;
 mod error;
 mod json;
+mod limits;
 mod msgpack;
 mod number;
 mod path;
-mod serde_de;
-mod serde_de_access;
-mod serde_passthrough;
-mod serde_ser;
-mod serde_ser_key;
-mod type_json;
+mod serde;
 mod types;
 mod value;
 mod value_ops;
 
+pub use self::serde::{from_value, to_value};
 pub use convert::convert;
 pub use error::{DecodeError, EncodeError};
 pub use json::{decode_json, encode_json};
+pub use limits::MAX_DEPTH;
 pub use msgpack::{decode_msgpack, encode_msgpack};
-pub use number::Number;
+pub use number::{NotFinite, Number};
 pub use path::{AttributePath, PathStep};
-pub use serde_de::from_value;
-pub use serde_ser::to_value;
 pub use types::Type;
 pub use value::{NumberBound, Refinements, Value};
-
-/// How deeply values (and the JSON of types) may nest before decoding refuses them.
-///
-/// Keeps hostile input from exhausting the stack; real Terraform values are far shallower.
-pub const MAX_DEPTH: usize = 64;

@@ -137,17 +137,22 @@ impl From<u128> for Number {
     }
 }
 
+/// An `f64` that is NaN or infinite, which no Terraform number can be.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("{0} is not a finite number")]
+pub struct NotFinite(pub f64);
+
 impl TryFrom<f64> for Number {
-    type Error = ();
+    type Error = NotFinite;
     /// The shortest decimal that reads back as the same `f64` (`0.1` stays `0.1`).
-    fn try_from(value: f64) -> Result<Self, ()> {
+    fn try_from(value: f64) -> Result<Self, NotFinite> {
         if !value.is_finite() {
-            return Err(());
+            return Err(NotFinite(value));
         }
         if value.fract() == 0.0 && value.abs() < 9.0e15 {
             return Ok(Number((value as i64).to_string()));
         }
-        Number::parse(&format!("{value:e}")).ok_or(())
+        Number::parse(&format!("{value:e}")).ok_or(NotFinite(value))
     }
 }
 

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::Number;
+use crate::number::Number;
+use crate::types::Type;
 
 /// A bound on an unknown number: the limit and whether it is inclusive.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -62,7 +63,7 @@ pub enum Value {
     /// A known tuple.
     Tuple(Vec<Value>),
     /// A value at a `dynamic` position, carrying its concrete type.
-    Dynamic(crate::Type, Box<Value>),
+    Dynamic(Type, Box<Value>),
 }
 
 impl Value {

@@ -3,7 +3,9 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use crate::{AttributePath, PathStep, Type, Value};
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::Value;
 
 impl Value {
     /// Whether two values mean the same thing.
@@ -176,7 +178,8 @@ fn unify(a: Type, b: Type) -> Option<Type> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Number, Refinements};
+    use crate::number::Number;
+    use crate::value::Refinements;
 
     fn num(text: &str) -> Value {
         Value::Number(Number::parse(text).unwrap())

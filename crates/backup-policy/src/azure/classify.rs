@@ -69,7 +69,7 @@ pub(super) fn classify(name: &str, rule: &EffectiveRule) -> Result<Shaped, Polic
             Ok(Schedule::Rate(_)) => return Err(fail(
                 "a rate() schedule has no fixed time of day; write it as cron(minutes hours ...)",
             )),
-            Err(reason) => return Err(fail(&reason)),
+            Err(reason) => return Err(fail(&reason.to_string())),
         };
     let CronSchedule {
         minutes,

@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 
 use super::tree::{self, Json};
-use crate::error::name_list;
-use crate::type_json::type_from_tree;
-use crate::{AttributePath, DecodeError, Number, PathStep, Type, Value};
+use super::types::type_from_tree;
+use crate::error::{name_list, DecodeError};
+use crate::number::Number;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::Value;
 
 /// Decodes a JSON `DynamicValue` (or raw state) of type `ty`, keeping every digit of numbers.
 ///

@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::{decode_json, encode_json};
-use crate::{AttributePath, Number, Type, Value};
+use crate::number::Number;
+use crate::path::AttributePath;
+use crate::types::Type;
+use crate::value::Value;
 
 fn num(text: &str) -> Value {
     Value::Number(Number::parse(text).unwrap())

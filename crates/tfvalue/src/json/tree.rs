@@ -5,7 +5,9 @@
 //! for every crate. Terraform numbers need their full text, so the codec parses
 //! JSON itself: into this tree, with a nesting limit and no recursion past it.
 
-use crate::{AttributePath, DecodeError, MAX_DEPTH};
+use crate::error::DecodeError;
+use crate::limits::MAX_DEPTH;
+use crate::path::AttributePath;
 
 /// A parsed JSON document.
 #[derive(Debug, Clone, PartialEq)]

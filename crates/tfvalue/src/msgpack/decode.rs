@@ -4,12 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::read::{Head, Reader};
 use super::write::EXT_REFINED_UNKNOWN;
-use crate::error::name_list;
+use crate::error::{name_list, DecodeError};
 use crate::json::tree;
-use crate::type_json::type_from_tree;
-use crate::{
-    AttributePath, DecodeError, Number, NumberBound, PathStep, Refinements, Type, Value, MAX_DEPTH,
-};
+use crate::json::type_from_tree;
+use crate::limits::MAX_DEPTH;
+use crate::number::Number;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::{NumberBound, Refinements, Value};
 
 /// Refinement payloads larger than this are refused, as Terraform itself does.
 const MAX_REFINEMENTS_LEN: usize = 1024;
@@ -48,7 +50,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn head(&mut self) -> Result<Head<'a>, DecodeError> {
-        self.reader.head().map_err(|m| self.error(m))
+        self.reader.head().map_err(|e| self.error(e.to_string()))
     }
 
     fn mismatch(&self, expected: &Type, found: &Head<'_>) -> DecodeError {
@@ -289,7 +291,7 @@ impl<'a> Decoder<'a> {
     fn refinements(&self, ty: &Type, payload: &[u8]) -> Result<Refinements, DecodeError> {
         let bad = |m: String| self.error(format!("invalid unknown-value refinements: {m}"));
         let mut reader = Reader::new(payload);
-        let Head::Map(entries) = reader.head().map_err(&bad)? else {
+        let Head::Map(entries) = reader.head().map_err(|e| bad(e.to_string()))? else {
             return Err(bad("the payload is not a map".into()));
         };
         let mut refinements = Refinements::default();
@@ -298,7 +300,7 @@ impl<'a> Decoder<'a> {
             return Ok(refinements);
         }
         for _ in 0..entries {
-            let key = match reader.head().map_err(&bad)? {
+            let key = match reader.head().map_err(|e| bad(e.to_string()))? {
                 Head::Int(key) => key,
                 other => {
                     return Err(bad(format!(
@@ -308,7 +310,7 @@ impl<'a> Decoder<'a> {
                 }
             };
             match key {
-                1 => match reader.head().map_err(&bad)? {
+                1 => match reader.head().map_err(|e| bad(e.to_string()))? {
                     Head::Bool(is_null) => refinements.is_null = Some(is_null),
                     other => {
                         return Err(bad(format!(
@@ -324,7 +326,7 @@ impl<'a> Decoder<'a> {
                             ty.kind_name()
                         )));
                     }
-                    match reader.head().map_err(&bad)? {
+                    match reader.head().map_err(|e| bad(e.to_string()))? {
                         Head::Str(bytes) => {
                             let prefix = self.utf8(bytes)?;
                             refinements.string_prefix = (!prefix.is_empty()).then_some(prefix);
@@ -358,7 +360,7 @@ impl<'a> Decoder<'a> {
                             ty.kind_name()
                         )));
                     }
-                    let bound = match reader.head().map_err(&bad)? {
+                    let bound = match reader.head().map_err(|e| bad(e.to_string()))? {
                         Head::Int(n) if n < 0 => {
                             return Err(bad(format!(
                                 "length bound must not be negative, found {n}"
@@ -380,7 +382,7 @@ impl<'a> Decoder<'a> {
                     }
                 }
                 // Later Terraform versions may add refinements; ignoring them is always safe.
-                _ => reader.skip(MAX_DEPTH).map_err(&bad)?,
+                _ => reader.skip(MAX_DEPTH).map_err(|e| bad(e.to_string()))?,
             }
         }
         // Bytes after the map are reserved for future use and ignored, as Terraform does.
@@ -390,7 +392,7 @@ impl<'a> Decoder<'a> {
     /// `[number, inclusive]`; an infinite bound (older Terraform wrote those) is no bound.
     fn number_bound(&self, reader: &mut Reader<'_>) -> Result<Option<NumberBound>, DecodeError> {
         let bad = |m: String| self.error(format!("invalid number bound: {m}"));
-        match reader.head().map_err(&bad)? {
+        match reader.head().map_err(|e| bad(e.to_string()))? {
             Head::Array(2) => {}
             other => {
                 return Err(bad(format!(
@@ -399,11 +401,11 @@ impl<'a> Decoder<'a> {
                 )))
             }
         }
-        let value = match reader.head().map_err(&bad)? {
+        let value = match reader.head().map_err(|e| bad(e.to_string()))? {
             Head::Float(f) if f.is_infinite() => None,
             head => Some(self.number(head)?),
         };
-        let inclusive = match reader.head().map_err(&bad)? {
+        let inclusive = match reader.head().map_err(|e| bad(e.to_string()))? {
             Head::Bool(b) => b,
             other => {
                 return Err(bad(format!(

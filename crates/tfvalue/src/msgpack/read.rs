@@ -37,6 +37,38 @@ impl Head<'_> {
     }
 }
 
+/// Why msgpack bytes could not be read; the texts end up in decode errors.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum ReadError {
+    /// The input ends inside an item.
+    #[error("unexpected end of input: {needed} more bytes needed at byte {at}, {left} left")]
+    UnexpectedEnd {
+        /// Bytes the item still needs.
+        needed: usize,
+        /// Where the item's missing part starts.
+        at: usize,
+        /// Bytes left in the input.
+        left: usize,
+    },
+    /// A 32-bit length that does not fit in `usize`.
+    #[error("length does not fit in memory")]
+    LengthTooLarge,
+    /// A container that claims more items than the bytes left could hold.
+    #[error("a container claims {items} items but only {left} bytes are left")]
+    ContainerTooLong {
+        /// The claimed item count.
+        items: usize,
+        /// Bytes left in the input.
+        left: usize,
+    },
+    /// The one marker msgpack never uses.
+    #[error("invalid msgpack marker 0xc1")]
+    InvalidMarker,
+    /// Containers nested past the depth limit while skipping.
+    #[error("msgpack is nested too deeply")]
+    TooDeep,
+}
+
 /// A cursor over msgpack bytes.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
@@ -53,51 +85,50 @@ impl<'a> Reader<'a> {
         self.bytes.len() - self.pos
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ReadError> {
         if n > self.remaining() {
-            return Err(format!(
-                "unexpected end of input: {n} more bytes needed at byte {}, {} left",
-                self.pos,
-                self.remaining()
-            ));
+            return Err(ReadError::UnexpectedEnd {
+                needed: n,
+                at: self.pos,
+                left: self.remaining(),
+            });
         }
         let slice = &self.bytes[self.pos..self.pos + n];
         self.pos += n;
         Ok(slice)
     }
 
-    fn be<const N: usize>(&mut self) -> Result<[u8; N], String> {
+    fn be<const N: usize>(&mut self) -> Result<[u8; N], ReadError> {
         let mut out = [0u8; N];
         out.copy_from_slice(self.take(N)?);
         Ok(out)
     }
 
-    fn len8(&mut self) -> Result<usize, String> {
+    fn len8(&mut self) -> Result<usize, ReadError> {
         Ok(usize::from(self.be::<1>()?[0]))
     }
 
-    fn len16(&mut self) -> Result<usize, String> {
+    fn len16(&mut self) -> Result<usize, ReadError> {
         Ok(usize::from(u16::from_be_bytes(self.be()?)))
     }
 
-    fn len32(&mut self) -> Result<usize, String> {
-        usize::try_from(u32::from_be_bytes(self.be()?))
-            .map_err(|_| "length does not fit in memory".to_string())
+    fn len32(&mut self) -> Result<usize, ReadError> {
+        usize::try_from(u32::from_be_bytes(self.be()?)).map_err(|_| ReadError::LengthTooLarge)
     }
 
     /// A container count, checked against what is left: every item takes at least one byte.
-    fn count(&self, items: usize, per_item: usize) -> Result<usize, String> {
+    fn count(&self, items: usize, per_item: usize) -> Result<usize, ReadError> {
         if items.saturating_mul(per_item) > self.remaining() {
-            return Err(format!(
-                "a container claims {items} items but only {} bytes are left",
-                self.remaining()
-            ));
+            return Err(ReadError::ContainerTooLong {
+                items,
+                left: self.remaining(),
+            });
         }
         Ok(items)
     }
 
     /// Reads the next item's header (and payload, for strings, binaries and extensions).
-    pub(crate) fn head(&mut self) -> Result<Head<'a>, String> {
+    pub(crate) fn head(&mut self) -> Result<Head<'a>, ReadError> {
         let marker = self.be::<1>()?[0];
         Ok(match marker {
             0x00..=0x7f => Head::Int(i128::from(marker)),
@@ -105,7 +136,7 @@ impl<'a> Reader<'a> {
             0x90..=0x9f => Head::Array(self.count(usize::from(marker & 0x0f), 1)?),
             0xa0..=0xbf => Head::Str(self.take(usize::from(marker & 0x1f))?),
             0xc0 => Head::Nil,
-            0xc1 => return Err("invalid msgpack marker 0xc1".into()),
+            0xc1 => return Err(ReadError::InvalidMarker),
             0xc2 => Head::Bool(false),
             0xc3 => Head::Bool(true),
             0xc4 => Head::Bin(self.sized(Self::len8)?),
@@ -152,28 +183,32 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn sized(&mut self, len: fn(&mut Self) -> Result<usize, String>) -> Result<&'a [u8], String> {
+    fn sized(
+        &mut self,
+        len: fn(&mut Self) -> Result<usize, ReadError>,
+    ) -> Result<&'a [u8], ReadError> {
         let n = len(self)?;
         self.take(n)
     }
 
-    fn ext(&mut self, len: fn(&mut Self) -> Result<usize, String>) -> Result<Head<'a>, String> {
+    fn ext(
+        &mut self,
+        len: fn(&mut Self) -> Result<usize, ReadError>,
+    ) -> Result<Head<'a>, ReadError> {
         let n = len(self)?;
         let code = i8::from_be_bytes(self.be()?);
         Ok(Head::Ext(code, self.take(n)?))
     }
 
-    fn fixext(&mut self, n: usize) -> Result<Head<'a>, String> {
+    fn fixext(&mut self, n: usize) -> Result<Head<'a>, ReadError> {
         let code = i8::from_be_bytes(self.be()?);
         Ok(Head::Ext(code, self.take(n)?))
     }
 
     /// Skips one whole item, containers included, refusing to go deeper than `depth_left`.
-    pub(crate) fn skip(&mut self, depth_left: usize) -> Result<(), String> {
+    pub(crate) fn skip(&mut self, depth_left: usize) -> Result<(), ReadError> {
         match self.head()? {
-            Head::Array(n) | Head::Map(n) if depth_left == 0 && n > 0 => {
-                Err("msgpack is nested too deeply".into())
-            }
+            Head::Array(n) | Head::Map(n) if depth_left == 0 && n > 0 => Err(ReadError::TooDeep),
             Head::Array(n) => (0..n).try_for_each(|_| self.skip(depth_left - 1)),
             Head::Map(n) => (0..n * 2).try_for_each(|_| self.skip(depth_left - 1)),
             _ => Ok(()),

@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::{decode_msgpack, encode_msgpack};
-use crate::{AttributePath, Number, NumberBound, Refinements, Type, Value};
+use crate::number::Number;
+use crate::path::AttributePath;
+use crate::types::Type;
+use crate::value::{NumberBound, Refinements, Value};
 
 fn num(text: &str) -> Number {
     Number::parse(text).unwrap()

@@ -12,8 +12,17 @@ pub(crate) const EXT_REFINED_UNKNOWN: i8 = 12;
 /// A wholly unknown value: fixext1 of type 0 with a single zero byte, as Terraform writes it.
 pub(crate) const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
 
-fn too_long(what: &str, len: usize) -> String {
-    format!("{what} of length {len} is too long for msgpack")
+/// Why an item could not be written; the text ends up in encode errors.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum WriteError {
+    /// A length beyond msgpack's 32-bit limit.
+    #[error("{what} of length {len} is too long for msgpack")]
+    TooLong {
+        /// What was being written: "string", "array", …
+        what: &'static str,
+        /// Its length.
+        len: usize,
+    },
 }
 
 impl Writer {
@@ -72,8 +81,8 @@ impl Writer {
         len: usize,
         fix: Option<(u8, usize)>,
         markers: [u8; 3],
-        what: &str,
-    ) -> Result<(), String> {
+        what: &'static str,
+    ) -> Result<(), WriteError> {
         match fix {
             Some((base, max)) if len <= max => self.out.push(base | len as u8),
             _ if len <= 0xff && markers[0] != 0 => {
@@ -84,7 +93,7 @@ impl Writer {
                 self.out.extend_from_slice(&(len as u16).to_be_bytes());
             }
             _ => {
-                let len32 = u32::try_from(len).map_err(|_| too_long(what, len))?;
+                let len32 = u32::try_from(len).map_err(|_| WriteError::TooLong { what, len })?;
                 self.out.push(markers[2]);
                 self.out.extend_from_slice(&len32.to_be_bytes());
             }
@@ -92,29 +101,29 @@ impl Writer {
         Ok(())
     }
 
-    pub(crate) fn str(&mut self, s: &str) -> Result<(), String> {
+    pub(crate) fn str(&mut self, s: &str) -> Result<(), WriteError> {
         self.sized(s.len(), Some((0xa0, 31)), [0xd9, 0xda, 0xdb], "string")?;
         self.out.extend_from_slice(s.as_bytes());
         Ok(())
     }
 
-    pub(crate) fn bin(&mut self, b: &[u8]) -> Result<(), String> {
+    pub(crate) fn bin(&mut self, b: &[u8]) -> Result<(), WriteError> {
         self.sized(b.len(), None, [0xc4, 0xc5, 0xc6], "binary")?;
         self.out.extend_from_slice(b);
         Ok(())
     }
 
-    pub(crate) fn array_len(&mut self, len: usize) -> Result<(), String> {
+    pub(crate) fn array_len(&mut self, len: usize) -> Result<(), WriteError> {
         // msgpack has no array8: marker 0 makes `sized` skip that form.
         self.sized(len, Some((0x90, 15)), [0, 0xdc, 0xdd], "array")
     }
 
-    pub(crate) fn map_len(&mut self, len: usize) -> Result<(), String> {
+    pub(crate) fn map_len(&mut self, len: usize) -> Result<(), WriteError> {
         self.sized(len, Some((0x80, 15)), [0, 0xde, 0xdf], "map")
     }
 
     /// An extension value, using the fixext forms for payloads of 1, 2, 4, 8 or 16 bytes.
-    pub(crate) fn ext(&mut self, code: i8, payload: &[u8]) -> Result<(), String> {
+    pub(crate) fn ext(&mut self, code: i8, payload: &[u8]) -> Result<(), WriteError> {
         let fixed = match payload.len() {
             1 => Some(0xd4),
             2 => Some(0xd5),

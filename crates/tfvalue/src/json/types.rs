@@ -3,8 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::json::tree::{self, Json};
-use crate::{AttributePath, DecodeError, Type, MAX_DEPTH};
+use super::tree::{self, Json};
+use crate::error::DecodeError;
+use crate::limits::MAX_DEPTH;
+use crate::path::AttributePath;
+use crate::types::Type;
 
 impl Type {
     /// The type's JSON form (`["list","string"]`), as a `serde_json` value.

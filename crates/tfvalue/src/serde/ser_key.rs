@@ -2,10 +2,10 @@
 
 use serde::ser::{self, Impossible, Serialize};
 
-use crate::EncodeError;
+use crate::error::EncodeError;
 
 /// Map keys: strings, and the scalars that have an obvious string form.
-pub(crate) struct KeySerializer;
+pub(super) struct KeySerializer;
 
 fn bad_key(found: &str) -> EncodeError {
     EncodeError::unplaced(format!("map keys must be strings, found {found}"))

@@ -5,13 +5,91 @@ use std::collections::btree_map;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use crate::serde_de::ValueDeserializer;
-use crate::{AttributePath, DecodeError, PathStep, Value};
+use super::place::ValueDeserializer;
+use crate::error::DecodeError;
+use crate::path::{AttributePath, PathStep};
+use crate::value::Value;
+
+/// The containers: where serde's access types take over from the deserializer.
+impl<'de> ValueDeserializer<'de> {
+    /// Reads a list, set or tuple as a sequence; every element must be taken.
+    pub(super) fn seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        let items = match self.known()? {
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => items,
+            other => return Err(self.mismatch("a list, set or tuple", other)),
+        };
+        let path = self.path.clone();
+        let mut access = SeqAccess {
+            items: items.iter().enumerate(),
+            parent: self,
+        };
+        let value = visitor
+            .visit_seq(&mut access)
+            .map_err(|e: DecodeError| e.placed_at(&path))?;
+        match access.items.len() {
+            0 => Ok(value),
+            left => Err(DecodeError::new(
+                path,
+                format!("{left} more elements than expected"),
+            )),
+        }
+    }
+
+    /// Reads an object or a map, its entries at attribute or key steps.
+    pub(super) fn map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        let (entries, is_object) = match self.known()? {
+            Value::Object(entries) => (entries, true),
+            Value::Map(entries) => (entries, false),
+            other => return Err(self.mismatch("an object or map", other)),
+        };
+        let path = self.path.clone();
+        let access = MapAccess {
+            entries: entries.iter(),
+            pending: None,
+            is_object,
+            parent: self,
+        };
+        visitor
+            .visit_map(access)
+            .map_err(|e: DecodeError| e.placed_at(&path))
+    }
+
+    /// Reads an enum from a variant name, or from an object of one attribute.
+    pub(super) fn enumeration<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        let path = self.path.clone();
+        let access = match self.known()? {
+            Value::String(variant) => EnumAccess {
+                variant,
+                value: None,
+                parent: self,
+            },
+            Value::Object(entries) | Value::Map(entries) if entries.len() == 1 => {
+                let Some((variant, value)) = entries.iter().next() else {
+                    return Err(self.error("expected an enum variant"));
+                };
+                EnumAccess {
+                    variant,
+                    value: Some(value),
+                    parent: self,
+                }
+            }
+            other => {
+                return Err(self.mismatch(
+                    "a string naming a variant, or an object of one attribute",
+                    other,
+                ))
+            }
+        };
+        visitor
+            .visit_enum(access)
+            .map_err(|e: DecodeError| e.placed_at(&path))
+    }
+}
 
 /// The elements of a list, set or tuple, each at its index.
-pub(crate) struct SeqAccess<'de> {
-    pub(crate) items: std::iter::Enumerate<std::slice::Iter<'de, Value>>,
-    pub(crate) parent: ValueDeserializer<'de>,
+pub(super) struct SeqAccess<'de> {
+    items: std::iter::Enumerate<std::slice::Iter<'de, Value>>,
+    parent: ValueDeserializer<'de>,
 }
 
 impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
@@ -37,11 +115,11 @@ impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
 }
 
 /// The entries of an object (attribute steps) or a map (key steps).
-pub(crate) struct MapAccess<'de> {
-    pub(crate) entries: btree_map::Iter<'de, String, Value>,
-    pub(crate) pending: Option<(&'de String, &'de Value)>,
-    pub(crate) is_object: bool,
-    pub(crate) parent: ValueDeserializer<'de>,
+pub(super) struct MapAccess<'de> {
+    entries: btree_map::Iter<'de, String, Value>,
+    pending: Option<(&'de String, &'de Value)>,
+    is_object: bool,
+    parent: ValueDeserializer<'de>,
 }
 
 impl MapAccess<'_> {
@@ -165,10 +243,10 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
 }
 
 /// An enum read from a variant name, or from an object of one attribute.
-pub(crate) struct EnumAccess<'de> {
-    pub(crate) variant: &'de str,
-    pub(crate) value: Option<&'de Value>,
-    pub(crate) parent: ValueDeserializer<'de>,
+pub(super) struct EnumAccess<'de> {
+    variant: &'de str,
+    value: Option<&'de Value>,
+    parent: ValueDeserializer<'de>,
 }
 
 impl<'de> de::EnumAccess<'de> for EnumAccess<'de> {
@@ -196,7 +274,7 @@ impl<'de> de::EnumAccess<'de> for EnumAccess<'de> {
 }
 
 /// The data of a variant read by [`EnumAccess`], if it has any.
-pub(crate) struct VariantAccess<'de> {
+pub(super) struct VariantAccess<'de> {
     child: Option<ValueDeserializer<'de>>,
     path: AttributePath,
 }

@@ -1,144 +1,16 @@
-//! AWS Backup schedule expressions: `cron(...)` and `rate(...)`, parsed the way AWS reads them.
-//!
-//! `cron(minutes hours day-of-month month day-of-week year)` has six fields separated by single
-//! spaces. Each field takes `*`, values, ranges `a-b`, increments `a/n`, `*/n` or `a-b/n`, and lists
-//! of those. Months may be written `JAN`–`DEC`, days of week `SUN`–`SAT` (`1` = Sunday), case
-//! insensitively. Day-of-month also takes `L` (last day), `LW` (last weekday) and `<n>W` (weekday
-//! nearest day n); day-of-week takes `L` (Saturday), `<day>L` (last such day of the month) and
-//! `<day>#<n>` (n-th such day); those forms stand alone in their field. Exactly one of
-//! day-of-month and day-of-week is `?`.
-//!
-//! AWS Backup runs a rule at most once an hour, so the minutes field must name a single minute and
-//! a `rate()` must be at least 60 minutes.
+//! Reading a schedule expression the way AWS Backup does.
 
 use std::borrow::Cow;
 
-mod value_set;
-
-pub use value_set::{ValueSet, Values};
-
-const MONTH_NAMES: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
-const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-/// A parsed schedule expression.
-// A cron holds its fields inline (a few hundred bytes, no heap); boxing it would bring back the
-// per-parse allocation the bitsets remove, and schedules are short-lived values.
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Schedule {
-    /// `cron(...)`: at the listed times.
-    Cron(CronSchedule),
-    /// `rate(...)`: at a fixed interval from when the rule is created.
-    Rate(Rate),
-}
-
-/// A `rate(<value> <unit>)` expression.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rate {
-    /// How many units between runs (at least 1).
-    pub value: u32,
-    /// The unit of `value`.
-    pub unit: RateUnit,
-}
-
-impl Rate {
-    /// The interval in minutes.
-    pub fn interval_minutes(&self) -> u64 {
-        let per_unit = match self.unit {
-            RateUnit::Minutes => 1,
-            RateUnit::Hours => 60,
-            RateUnit::Days => 24 * 60,
-        };
-        u64::from(self.value) * per_unit
-    }
-}
-
-/// The unit of a [`Rate`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RateUnit {
-    /// `minute` / `minutes`.
-    Minutes,
-    /// `hour` / `hours`.
-    Hours,
-    /// `day` / `days`.
-    Days,
-}
-
-/// A `cron(...)` expression, each field resolved to the values it selects.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CronSchedule {
-    /// Minutes of the hour (0–59); exactly one for AWS Backup.
-    pub minutes: ValueSet,
-    /// Hours of the day (0–23, UTC).
-    pub hours: ValueSet,
-    /// The day-of-month field.
-    pub days_of_month: DaysOfMonth,
-    /// Months (1–12).
-    pub months: ValueSet,
-    /// The day-of-week field.
-    pub days_of_week: DaysOfWeek,
-    /// Years (1970–2199).
-    pub years: ValueSet,
-}
-
-/// The day-of-month field of a [`CronSchedule`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DaysOfMonth {
-    /// `?`: the day is given by day-of-week.
-    Unspecified,
-    /// Days 1–31 (`*` selects all 31).
-    Days(ValueSet),
-    /// `L`: the last day of the month.
-    Last,
-    /// `LW`: the last weekday of the month.
-    LastWeekday,
-    /// `<n>W`: the weekday nearest day n.
-    NearestWeekday(u8),
-}
-
-/// The day-of-week field of a [`CronSchedule`]; days are 1 (Sunday) to 7 (Saturday).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DaysOfWeek {
-    /// `?`: the day is given by day-of-month.
-    Unspecified,
-    /// These days of every week (`*` selects all 7; `L` alone is Saturday).
-    Days(ValueSet),
-    /// `<day>L`: the last such day of the month.
-    Last(u8),
-    /// `<day>#<n>`: the n-th (1–5) such day of the month.
-    Nth {
-        /// The day of week, 1 (Sunday) to 7 (Saturday).
-        day: u8,
-        /// Which occurrence in the month, 1 to 5.
-        nth: u8,
-    },
-}
-
-impl CronSchedule {
-    /// Whether the schedule selects every day (every month, every year).
-    pub fn is_every_day(&self) -> bool {
-        let all_dom = matches!(&self.days_of_month, DaysOfMonth::Days(d) if d.len() == 31);
-        let all_dow = matches!(&self.days_of_week, DaysOfWeek::Days(d) if d.len() == 7);
-        self.is_every_month() && (all_dom || all_dow)
-    }
-
-    /// Whether the month field is `*` (or lists all twelve).
-    pub fn is_every_month(&self) -> bool {
-        self.months.len() == 12
-    }
-
-    /// Whether the year field is `*` (or covers every year AWS accepts).
-    pub fn is_every_year(&self) -> bool {
-        self.years.len() == usize::from(YEAR.max - YEAR.min + 1)
-    }
-}
+use super::error::{FieldError, ScheduleError};
+use super::fields::{Field, DAY_OF_MONTH, DAY_OF_WEEK, HOURS, MINUTES, MONTH, YEAR};
+use super::schedule::{CronSchedule, DaysOfMonth, DaysOfWeek, Rate, RateUnit, Schedule};
+use super::value_set::ValueSet;
 
 /// Parses an AWS Backup schedule expression, or says why AWS would reject it.
-pub fn parse(expr: &str) -> Result<Schedule, String> {
+pub fn parse(expr: &str) -> Result<Schedule, ScheduleError> {
     if expr.trim() != expr {
-        return Err("remove the spaces around the expression".into());
+        return Err(ScheduleError::SurroundingSpaces);
     }
     if let Some(inner) = expr.strip_prefix("cron(").and_then(|s| s.strip_suffix(')')) {
         return parse_cron(inner).map(Schedule::Cron);
@@ -146,29 +18,24 @@ pub fn parse(expr: &str) -> Result<Schedule, String> {
     if let Some(inner) = expr.strip_prefix("rate(").and_then(|s| s.strip_suffix(')')) {
         return parse_rate(inner).map(Schedule::Rate);
     }
-    Err(
-        "expected cron(minutes hours day-of-month month day-of-week year) or rate(value unit)"
-            .into(),
-    )
+    Err(ScheduleError::UnknownForm)
 }
 
-fn parse_rate(inner: &str) -> Result<Rate, String> {
+fn parse_rate(inner: &str) -> Result<Rate, ScheduleError> {
     let Some((value, unit)) = inner
         .split_once(' ')
         .filter(|(_, unit)| !unit.contains(' '))
     else {
-        return Err(
-            "rate() takes a value and a unit separated by one space, e.g. rate(12 hours)".into(),
-        );
+        return Err(ScheduleError::RateShape);
     };
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("rate value {value:?} is not a whole number"));
+        return Err(ScheduleError::RateNotWhole(value.to_string()));
     }
     let value: u32 = value
         .parse()
-        .map_err(|_| format!("rate value {value} is too large"))?;
+        .map_err(|_| ScheduleError::RateTooLarge(value.to_string()))?;
     if value == 0 {
-        return Err("rate value must be at least 1".into());
+        return Err(ScheduleError::RateZero);
     }
     let (unit, singular) = match unit {
         "minute" => (RateUnit::Minutes, true),
@@ -177,78 +44,25 @@ fn parse_rate(inner: &str) -> Result<Rate, String> {
         "hours" => (RateUnit::Hours, false),
         "day" => (RateUnit::Days, true),
         "days" => (RateUnit::Days, false),
-        other => {
-            return Err(format!(
-                "unknown rate unit {other:?}: use minutes, hours or days"
-            ))
-        }
+        other => return Err(ScheduleError::RateUnit(other.to_string())),
     };
     if singular != (value == 1) {
-        return Err(
-            "use the singular unit for a value of 1 (rate(1 hour)) and the plural otherwise".into(),
-        );
+        return Err(ScheduleError::RateUnitNumber);
     }
     let rate = Rate { value, unit };
     if rate.interval_minutes() < 60 {
-        return Err(format!(
-            "rate({value} minutes) runs more than once an hour; AWS Backup runs a rule at most once an hour"
-        ));
+        return Err(ScheduleError::RateTooFrequent(value));
     }
     Ok(rate)
 }
 
-/// Bounds and names of one cron field.
-struct Field {
-    name: &'static str,
-    min: u16,
-    max: u16,
-    names: &'static [&'static str],
-}
-
-const MINUTES: Field = Field {
-    name: "minutes",
-    min: 0,
-    max: 59,
-    names: &[],
-};
-const HOURS: Field = Field {
-    name: "hours",
-    min: 0,
-    max: 23,
-    names: &[],
-};
-const DAY_OF_MONTH: Field = Field {
-    name: "day-of-month",
-    min: 1,
-    max: 31,
-    names: &[],
-};
-const MONTH: Field = Field {
-    name: "month",
-    min: 1,
-    max: 12,
-    names: &MONTH_NAMES,
-};
-const DAY_OF_WEEK: Field = Field {
-    name: "day-of-week",
-    min: 1,
-    max: 7,
-    names: &DAY_NAMES,
-};
-const YEAR: Field = Field {
-    name: "year",
-    min: 1970,
-    max: 2199,
-    names: &[],
-};
-
-fn parse_cron(inner: &str) -> Result<CronSchedule, String> {
+fn parse_cron(inner: &str) -> Result<CronSchedule, ScheduleError> {
     // Split into a fixed array: the count is only needed for the error message.
     let mut fields = [""; 6];
     let mut count = 0;
     for field in inner.split(' ') {
         if field.is_empty() {
-            return Err("separate the six fields by single spaces".into());
+            return Err(ScheduleError::FieldSpacing);
         }
         if let Some(slot) = fields.get_mut(count) {
             *slot = field;
@@ -256,9 +70,7 @@ fn parse_cron(inner: &str) -> Result<CronSchedule, String> {
         count += 1;
     }
     if count != fields.len() {
-        return Err(format!(
-            "expected 6 fields (minutes hours day-of-month month day-of-week year), found {count}"
-        ));
+        return Err(ScheduleError::FieldCount(count));
     }
     let [minutes, hours, dom, month, dow, year] = fields;
     let minutes = parse_list(minutes, &MINUTES)?;
@@ -269,22 +81,13 @@ fn parse_cron(inner: &str) -> Result<CronSchedule, String> {
     let years = parse_list(year, &YEAR)?;
     match (&days_of_month, &days_of_week) {
         (DaysOfMonth::Unspecified, DaysOfWeek::Unspecified) => {
-            return Err("day-of-month and day-of-week are both ?; exactly one of them must be ?".into())
+            return Err(ScheduleError::BothDaysUnspecified)
         }
         (DaysOfMonth::Unspecified, _) | (_, DaysOfWeek::Unspecified) => {}
-        _ => {
-            return Err(
-                "day-of-month and day-of-week are both set; exactly one of them must be ? (e.g. cron(0 5 ? * MON *))"
-                    .into(),
-            )
-        }
+        _ => return Err(ScheduleError::BothDaysSet),
     }
     if minutes.len() > 1 {
-        return Err(format!(
-            "the minutes field selects {} minutes of each hour; AWS Backup runs a rule at most once an hour, \
-             so it must name a single minute",
-            minutes.len()
-        ));
+        return Err(ScheduleError::SeveralMinutes(minutes.len()));
     }
     Ok(CronSchedule {
         minutes,
@@ -305,7 +108,7 @@ fn ascii_upper(text: &str) -> Cow<'_, str> {
     }
 }
 
-fn parse_day_of_month(text: &str) -> Result<DaysOfMonth, String> {
+fn parse_day_of_month(text: &str) -> Result<DaysOfMonth, ScheduleError> {
     let upper = ascii_upper(text);
     let upper = upper.as_ref();
     if upper == "?" {
@@ -319,22 +122,24 @@ fn parse_day_of_month(text: &str) -> Result<DaysOfMonth, String> {
     }
     if let Some(day) = upper.strip_suffix('W') {
         if day.contains([',', '-', '/', '*']) {
-            return Err(format!(
-                "day-of-month: W takes a single day (e.g. 15W), not {text:?}"
+            return Err(field_error(
+                &DAY_OF_MONTH,
+                FieldError::NearestWeekdayNotSingle(text.to_string()),
             ));
         }
         let day = parse_value(day, &DAY_OF_MONTH)?;
         return Ok(DaysOfMonth::NearestWeekday(day as u8));
     }
     if upper.contains(['L', 'W']) {
-        return Err(format!(
-            "day-of-month: L and W stand alone in the field (L, LW or <day>W), not {text:?}"
+        return Err(field_error(
+            &DAY_OF_MONTH,
+            FieldError::LastOrWeekdayNotAlone(text.to_string()),
         ));
     }
     Ok(DaysOfMonth::Days(parse_list(text, &DAY_OF_MONTH)?))
 }
 
-fn parse_day_of_week(text: &str) -> Result<DaysOfWeek, String> {
+fn parse_day_of_week(text: &str) -> Result<DaysOfWeek, ScheduleError> {
     let upper = ascii_upper(text);
     let upper = upper.as_ref();
     if upper == "?" {
@@ -347,16 +152,18 @@ fn parse_day_of_week(text: &str) -> Result<DaysOfWeek, String> {
     }
     if let Some((day, nth)) = upper.split_once('#') {
         if day.contains([',', '-', '/', '*']) || nth.contains(',') {
-            return Err(format!(
-                "day-of-week: # stands alone in the field (e.g. MON#1), not {text:?}"
+            return Err(field_error(
+                &DAY_OF_WEEK,
+                FieldError::NthNotAlone(text.to_string()),
             ));
         }
         let day = parse_value(day, &DAY_OF_WEEK)? as u8;
         let nth = match nth.parse::<u8>() {
             Ok(n @ 1..=5) if nth.bytes().all(|b| b.is_ascii_digit()) => n,
             _ => {
-                return Err(format!(
-                    "day-of-week: the occurrence after # must be 1 to 5, not {nth:?}"
+                return Err(field_error(
+                    &DAY_OF_WEEK,
+                    FieldError::NthOutOfRange(nth.to_string()),
                 ))
             }
         };
@@ -364,8 +171,9 @@ fn parse_day_of_week(text: &str) -> Result<DaysOfWeek, String> {
     }
     if let Some(day) = upper.strip_suffix('L') {
         if day.contains([',', '-', '/', '*']) {
-            return Err(format!(
-                "day-of-week: <day>L takes a single day (e.g. FRIL or 6L), not {text:?}"
+            return Err(field_error(
+                &DAY_OF_WEEK,
+                FieldError::LastDayNotSingle(text.to_string()),
             ));
         }
         return Ok(DaysOfWeek::Last(parse_value(day, &DAY_OF_WEEK)? as u8));
@@ -373,18 +181,23 @@ fn parse_day_of_week(text: &str) -> Result<DaysOfWeek, String> {
     Ok(DaysOfWeek::Days(parse_list(text, &DAY_OF_WEEK)?))
 }
 
+/// The error for a problem in one field.
+fn field_error(field: &Field, problem: FieldError) -> ScheduleError {
+    ScheduleError::Field {
+        field: field.name,
+        problem,
+    }
+}
+
 /// Parses a list of `*`, values, ranges and increments into the values it selects.
-fn parse_list(text: &str, field: &Field) -> Result<ValueSet, String> {
+fn parse_list(text: &str, field: &Field) -> Result<ValueSet, ScheduleError> {
     if text == "?" {
-        return Err(format!(
-            "{}: ? is only allowed in day-of-month or day-of-week",
-            field.name
-        ));
+        return Err(field_error(field, FieldError::UnspecifiedNotAllowed));
     }
     let mut values = ValueSet::empty(field.min);
     for item in text.split(',') {
         if item.is_empty() {
-            return Err(format!("{}: empty entry in list {text:?}", field.name));
+            return Err(field_error(field, FieldError::EmptyEntry(text.to_string())));
         }
         let (start, end, step) = parse_item(item, field)?;
         values.insert_stepped(start, end, step);
@@ -393,7 +206,7 @@ fn parse_list(text: &str, field: &Field) -> Result<ValueSet, String> {
 }
 
 /// One list entry as `(start, end, step)`: it selects `start`, `start + step`, ... up to `end`.
-fn parse_item(item: &str, field: &Field) -> Result<(u16, u16, u16), String> {
+fn parse_item(item: &str, field: &Field) -> Result<(u16, u16, u16), ScheduleError> {
     let (base, step) = match item.split_once('/') {
         Some((base, step)) => (base, Some(parse_step(step, field)?)),
         None => (item, None),
@@ -403,9 +216,15 @@ fn parse_item(item: &str, field: &Field) -> Result<(u16, u16, u16), String> {
     } else if let Some((a, b)) = base.split_once('-') {
         let (a, b) = (parse_value(a, field)?, parse_value(b, field)?);
         if a > b {
-            return Err(format!(
-                "{}: range {base} runs backwards; write it as two ranges ({a}-{}, {}-{b})",
-                field.name, field.max, field.min
+            return Err(field_error(
+                field,
+                FieldError::BackwardsRange {
+                    range: base.to_string(),
+                    start: a,
+                    end: b,
+                    min: field.min,
+                    max: field.max,
+                },
             ));
         }
         (a, b)
@@ -417,25 +236,31 @@ fn parse_item(item: &str, field: &Field) -> Result<(u16, u16, u16), String> {
     Ok((start, end, step.unwrap_or(1)))
 }
 
-fn parse_step(text: &str, field: &Field) -> Result<u16, String> {
+fn parse_step(text: &str, field: &Field) -> Result<u16, ScheduleError> {
     let span = field.max - field.min;
     match text.parse::<u16>() {
         Ok(n) if n >= 1 && n <= span.max(1) && text.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
-        _ => Err(format!(
-            "{}: increment {text:?} must be a whole number from 1 to {}",
-            field.name,
-            span.max(1)
+        _ => Err(field_error(
+            field,
+            FieldError::Increment {
+                text: text.to_string(),
+                max: span.max(1),
+            },
         )),
     }
 }
 
-fn parse_value(text: &str, field: &Field) -> Result<u16, String> {
+fn parse_value(text: &str, field: &Field) -> Result<u16, ScheduleError> {
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         let value: u16 = text.parse().unwrap_or(u16::MAX);
         if value < field.min || value > field.max {
-            return Err(format!(
-                "{}: {text} is outside {}-{}",
-                field.name, field.min, field.max
+            return Err(field_error(
+                field,
+                FieldError::OutOfRange {
+                    text: text.to_string(),
+                    min: field.min,
+                    max: field.max,
+                },
             ));
         }
         return Ok(value);
@@ -446,13 +271,17 @@ fn parse_value(text: &str, field: &Field) -> Result<u16, String> {
         .position(|n| n.eq_ignore_ascii_case(text))
     {
         Some(i) => Ok(field.min + i as u16),
-        None if field.names.is_empty() => Err(format!("{}: {text:?} is not a number", field.name)),
-        None => Err(format!(
-            "{}: {text:?} is neither a number ({}-{}) nor a name ({})",
-            field.name,
-            field.min,
-            field.max,
-            field.names.join(", ")
+        None if field.names.is_empty() => {
+            Err(field_error(field, FieldError::NotANumber(text.to_string())))
+        }
+        None => Err(field_error(
+            field,
+            FieldError::NotANumberOrName {
+                text: text.to_string(),
+                min: field.min,
+                max: field.max,
+                names: field.names,
+            },
         )),
     }
 }
@@ -561,7 +390,7 @@ mod tests {
 
     #[test]
     fn rejects_with_reasons() {
-        let reason = |e: &str| parse(e).unwrap_err();
+        let reason = |e: &str| parse(e).unwrap_err().to_string();
         assert!(reason("cron(0 5 * * * *)").contains("exactly one of them must be ?"));
         assert!(reason("cron(0 5 ? * ? *)").contains("both ?"));
         assert!(reason("cron(0/15 * ? * * *)").contains("at most once an hour"));

@@ -4,9 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::ser::{self, Impossible, Serialize};
 
-use crate::serde_passthrough::{self, PASSTHROUGH_NAME};
-use crate::serde_ser_key::KeySerializer;
-use crate::{AttributePath, EncodeError, Number, PathStep, Type, Value};
+use super::passthrough::{self, PASSTHROUGH_NAME};
+use super::ser_key::KeySerializer;
+use crate::error::{name_list, EncodeError};
+use crate::number::Number;
+use crate::path::{AttributePath, PathStep};
+use crate::types::Type;
+use crate::value::Value;
 
 /// Builds a [`Value`] of type `ty` from a Rust value.
 ///
@@ -203,7 +207,7 @@ impl<'t> ser::Serializer for ValueSerializer<'t> {
     fn serialize_f64(self, v: f64) -> Result<Value, EncodeError> {
         match Number::try_from(v) {
             Ok(n) => self.number(n),
-            Err(()) => Err(self.error(format!("{v} is not a finite number"))),
+            Err(not_finite) => Err(self.error(not_finite.to_string())),
         }
     }
 
@@ -254,7 +258,7 @@ impl<'t> ser::Serializer for ValueSerializer<'t> {
     ) -> Result<Value, EncodeError> {
         if name == PASSTHROUGH_NAME {
             // A `tfvalue::Value` field: taken as it is.
-            return serde_passthrough::capture(|| value.serialize(self));
+            return passthrough::capture(|| value.serialize(self));
         }
         value.serialize(self)
     }
@@ -382,44 +386,28 @@ impl SeqBuilder<'_> {
     }
 }
 
-impl ser::SerializeSeq for SeqBuilder<'_> {
-    type Ok = Value;
-    type Error = EncodeError;
+/// serde's three sequence traits, all collecting through [`SeqBuilder::push`].
+macro_rules! seq_traits {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl ser::$trait for SeqBuilder<'_> {
+            type Ok = Value;
+            type Error = EncodeError;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.push(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+                self.push(value)
+            }
 
-    fn end(self) -> Result<Value, EncodeError> {
-        self.finish()
-    }
+            fn end(self) -> Result<Value, EncodeError> {
+                self.finish()
+            }
+        }
+    )*};
 }
-
-impl ser::SerializeTuple for SeqBuilder<'_> {
-    type Ok = Value;
-    type Error = EncodeError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Value, EncodeError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for SeqBuilder<'_> {
-    type Ok = Value;
-    type Error = EncodeError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Value, EncodeError> {
-        self.finish()
-    }
-}
+seq_traits!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// Collects string-keyed entries into an object or a map.
 struct MapBuilder<'t> {
@@ -436,7 +424,7 @@ impl MapBuilder<'_> {
                 None => {
                     return Err(self.parent.error(format!(
                         "unexpected attribute {key:?}; the object's attributes are {}",
-                        crate::error::name_list(attributes.keys())
+                        name_list(attributes.keys())
                     )))
                 }
             },

@@ -1,12 +1,12 @@
 //! [`Value`] → Rust types through serde, with the attribute path on every error.
 
-use std::fmt;
-
 use serde::de::{self, DeserializeOwned, Visitor};
 
-use crate::serde_de_access::{EnumAccess, MapAccess, SeqAccess};
-use crate::serde_passthrough::{self, PASSTHROUGH_NAME};
-use crate::{AttributePath, DecodeError, PathStep, Value};
+use super::passthrough::{self, PASSTHROUGH_NAME};
+use super::place::ValueDeserializer;
+use crate::error::DecodeError;
+use crate::path::AttributePath;
+use crate::value::Value;
 
 /// Reads a Rust value out of a [`Value`].
 ///
@@ -24,137 +24,6 @@ pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> 
         path: AttributePath::root(),
     })
 }
-
-/// A serde deserializer over one place in a [`Value`].
-pub(crate) struct ValueDeserializer<'de> {
-    pub(crate) value: &'de Value,
-    pub(crate) path: AttributePath,
-}
-
-impl<'de> ValueDeserializer<'de> {
-    pub(crate) fn error(&self, message: impl Into<String>) -> DecodeError {
-        DecodeError::new(self.path.clone(), message)
-    }
-
-    /// The value with `Dynamic` wrappers removed, or an error if it is unknown.
-    fn known(&self) -> Result<&'de Value, DecodeError> {
-        let mut value = self.value;
-        while let Value::Dynamic(_, inner) = value {
-            value = inner;
-        }
-        match value {
-            Value::Unknown(_) => Err(self.error("value is not yet known")),
-            known => Ok(known),
-        }
-    }
-
-    fn mismatch(&self, expected: &str, found: &Value) -> DecodeError {
-        self.error(format!("expected {expected}, found {}", found.describe()))
-    }
-
-    fn number(&self) -> Result<&'de crate::Number, DecodeError> {
-        match self.known()? {
-            Value::Number(n) => Ok(n),
-            other => Err(self.mismatch("a number", other)),
-        }
-    }
-
-    /// The number as an integer of type `T`, range-checked.
-    fn integer<T: TryFrom<i128> + fmt::Display + Bounded>(&self) -> Result<T, DecodeError> {
-        let n = self.number()?;
-        if !n.is_integer() {
-            return Err(self.error(format!("expected a whole number, found {n}")));
-        }
-        let out_of_range = || {
-            self.error(format!(
-                "{n} is out of range; expected {} to {}",
-                T::MIN,
-                T::MAX
-            ))
-        };
-        let wide = match n.as_i128() {
-            Some(i) => i,
-            // Only u128 goes beyond i128.
-            None => {
-                return T::from_u128(n.as_u128().ok_or_else(out_of_range)?).ok_or_else(out_of_range)
-            }
-        };
-        T::try_from(wide).map_err(|_| out_of_range())
-    }
-
-    fn float(&self) -> Result<f64, DecodeError> {
-        let n = self.number()?;
-        n.as_f64()
-            .ok_or_else(|| self.error(format!("{n} is beyond the range of a 64-bit float")))
-    }
-
-    pub(crate) fn child(&self, value: &'de Value, step: PathStep) -> ValueDeserializer<'de> {
-        ValueDeserializer {
-            value,
-            path: self.path.clone().step(step),
-        }
-    }
-
-    pub(crate) fn seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        let items = match self.known()? {
-            Value::List(items) | Value::Set(items) | Value::Tuple(items) => items,
-            other => return Err(self.mismatch("a list, set or tuple", other)),
-        };
-        let path = self.path.clone();
-        let mut access = SeqAccess {
-            items: items.iter().enumerate(),
-            parent: self,
-        };
-        let value = visitor
-            .visit_seq(&mut access)
-            .map_err(|e: DecodeError| e.placed_at(&path))?;
-        match access.items.len() {
-            0 => Ok(value),
-            left => Err(DecodeError::new(
-                path,
-                format!("{left} more elements than expected"),
-            )),
-        }
-    }
-
-    pub(crate) fn map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        let (entries, is_object) = match self.known()? {
-            Value::Object(entries) => (entries, true),
-            Value::Map(entries) => (entries, false),
-            other => return Err(self.mismatch("an object or map", other)),
-        };
-        let path = self.path.clone();
-        let access = MapAccess {
-            entries: entries.iter(),
-            pending: None,
-            is_object,
-            parent: self,
-        };
-        visitor
-            .visit_map(access)
-            .map_err(|e: DecodeError| e.placed_at(&path))
-    }
-}
-
-/// Integer targets' limits, for range messages and the `u128` corner.
-trait Bounded: Sized {
-    const MIN: Self;
-    const MAX: Self;
-    fn from_u128(value: u128) -> Option<Self>;
-}
-
-macro_rules! bounded {
-    ($($t:ty),*) => {$(
-        impl Bounded for $t {
-            const MIN: Self = <$t>::MIN;
-            const MAX: Self = <$t>::MAX;
-            fn from_u128(value: u128) -> Option<Self> {
-                <$t>::try_from(value).ok()
-            }
-        }
-    )*};
-}
-bounded!(i8, i16, i32, i64, i128, u8, u16, u32, u64, u128);
 
 macro_rules! integer_methods {
     ($($method:ident => $visit:ident: $t:ty),* $(,)?) => {$(
@@ -309,7 +178,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
         let path = self.path.clone();
         if name == PASSTHROUGH_NAME {
             // The target is `Value` itself: hand over the raw value, unknowns included.
-            return serde_passthrough::hand_over(self.value.clone(), || {
+            return passthrough::hand_over(self.value.clone(), || {
                 visitor.visit_newtype_struct(self)
             })
             .map_err(|e: DecodeError| e.placed_at(&path));
@@ -359,33 +228,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        let path = self.path.clone();
-        let access = match self.known()? {
-            Value::String(variant) => EnumAccess {
-                variant,
-                value: None,
-                parent: self,
-            },
-            Value::Object(entries) | Value::Map(entries) if entries.len() == 1 => {
-                let Some((variant, value)) = entries.iter().next() else {
-                    return Err(self.error("expected an enum variant"));
-                };
-                EnumAccess {
-                    variant,
-                    value: Some(value),
-                    parent: self,
-                }
-            }
-            other => {
-                return Err(self.mismatch(
-                    "a string naming a variant, or an object of one attribute",
-                    other,
-                ))
-            }
-        };
-        visitor
-            .visit_enum(access)
-            .map_err(|e: DecodeError| e.placed_at(&path))
+        self.enumeration(visitor)
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {

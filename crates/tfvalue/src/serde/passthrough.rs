@@ -15,10 +15,11 @@ use std::cell::{Cell, RefCell};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize, Serializer};
 
-use crate::{Number, Value};
+use crate::number::Number;
+use crate::value::Value;
 
 /// The newtype name that signals "the target is `tfvalue::Value`".
-pub(crate) const PASSTHROUGH_NAME: &str = "$tfvalue::private::Value";
+pub(super) const PASSTHROUGH_NAME: &str = "$tfvalue::private::Value";
 
 thread_local! {
     static SLOT: RefCell<Option<Value>> = const { RefCell::new(None) };
@@ -37,14 +38,14 @@ impl Drop for Reset {
 }
 
 /// Runs `visit` (which ends up in the `Value` visitor) with `value` parked in the slot.
-pub(crate) fn hand_over<T, E>(value: Value, visit: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+pub(super) fn hand_over<T, E>(value: Value, visit: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     let _reset = Reset;
     SLOT.with(|slot| *slot.borrow_mut() = Some(value));
     visit()
 }
 
 /// Runs `serialize` (which ends up in `Value`'s `Serialize`) and returns the value it parked.
-pub(crate) fn capture<E>(serialize: impl FnOnce() -> Result<Value, E>) -> Result<Value, E> {
+pub(super) fn capture<E>(serialize: impl FnOnce() -> Result<Value, E>) -> Result<Value, E> {
     let _reset = Reset;
     CAPTURING.with(|c| c.set(true));
     let produced = serialize()?;
@@ -157,9 +158,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::try_from(v)
-            .map(Value::Number)
-            .map_err(|()| E::custom(format!("{v} is not a finite number")))
+        Number::try_from(v).map(Value::Number).map_err(E::custom)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
