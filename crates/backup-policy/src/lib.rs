@@ -24,7 +24,6 @@
 //! assert_eq!(doc.lineage(), ["org-root", "payments"]);
 //! ```
 
-pub mod azure;
 mod canonical;
 pub mod cron;
 mod diagnostic;

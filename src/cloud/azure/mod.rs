@@ -11,7 +11,7 @@
 //!   `Arc<dyn AzureBackend>`; [`ArmBackend::authenticate`] fails early on a bad credential.
 //! * Plan: ids are known without a call: [`AzureBackend::vault_id`], [`AzureBackend::policy_id`],
 //!   [`AzureBackend::protected_item_id`]; the schedule is
-//!   `backup_policy::azure::translate_policy(&doc)` (its diagnostics are plan-time errors).
+//!   [`translate::translate_policy`] (its diagnostics are plan-time errors).
 //! * `backup_app`: [`AzureBackend::ensure_vault`] then [`AzureBackend::ensure_policy`] (create and
 //!   update alike); Read: `find_vault` / `find_policy` (`None`: gone; a `schedule` that differs
 //!   from the translated one, or `None`, is drift); Delete: `delete_policy` then `delete_vault`.
@@ -30,6 +30,7 @@ mod policy;
 mod protected_item;
 mod settings;
 mod site_backup;
+pub mod translate;
 mod vault;
 
 use async_trait::async_trait;

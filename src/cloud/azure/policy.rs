@@ -2,7 +2,7 @@
 //! through `Azure-AsyncOperation`/`Location`), `ProtectionPolicies_Get`,
 //! `ProtectionPolicies_Delete` (LRO).
 
-use backup_policy::azure::{
+use super::translate::{
     AzureLongTermRetention, AzureRetentionSchedule, AzureSchedule, DailyRetention, DayOfWeek,
     DurationType, MonthDay, MonthOfYear, MonthlyRetention, RetentionDuration, RetentionFormat,
     ScheduleRunFrequency, TimeOfDay, WeekOfMonth, WeeklyRetention, YearlyRetention,
@@ -308,7 +308,7 @@ pub(crate) async fn delete_policy(
 mod tests {
     use std::collections::BTreeMap;
 
-    use backup_policy::azure::translate_rules;
+    use super::super::translate::translate_rules;
     use backup_policy::{
         EffectiveRule, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES,
     };

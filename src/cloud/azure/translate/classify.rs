@@ -1,8 +1,8 @@
 //! What each rule is for Azure: a daily or weekly schedule, or a monthly or yearly tier.
 
-use crate::cron::{self, CronSchedule, DaysOfMonth, DaysOfWeek, Schedule, ValueSet};
-use crate::diagnostic::{paths, PolicyDiagnostic};
-use crate::model::EffectiveRule;
+use backup_policy::cron::{self, CronSchedule, DaysOfMonth, DaysOfWeek, Schedule, ValueSet};
+use backup_policy::EffectiveRule;
+use backup_policy::{paths, PolicyDiagnostic};
 
 use super::shapes::{DayOfWeek, MonthDay, MonthOfYear, RetentionFormat, TimeOfDay, WeekOfMonth};
 
