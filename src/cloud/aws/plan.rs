@@ -406,7 +406,7 @@ mod tests {
 
     #[test]
     fn the_named_predicate_quotes_aws() {
-        let err = CloudError::from_api(
+        let err = crate::cloud::aws::errors::api_error(
             OP_DELETE,
             "id",
             Some("InvalidRequestException".into()),

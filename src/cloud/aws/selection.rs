@@ -286,7 +286,7 @@ mod tests {
     #[test]
     fn iam_predicates_quote_aws() {
         let err = |msg: &str| {
-            CloudError::from_api(
+            crate::cloud::aws::errors::api_error(
                 OP_CREATE,
                 "s",
                 Some("InvalidParameterValueException".into()),

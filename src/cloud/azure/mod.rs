@@ -26,6 +26,8 @@
 mod arm;
 mod auth;
 mod backend;
+mod errors;
+mod lro;
 mod policy;
 mod protected_item;
 mod settings;

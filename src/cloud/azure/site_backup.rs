@@ -110,6 +110,7 @@ fn redact(err: CloudError, secret: &Secret) -> CloudError {
         message = message.replace(q, "<redacted>");
     }
     CloudError::from_api(
+        err.kind(),
         err.operation().to_owned(),
         err.name(),
         err.code().map(str::to_owned),
@@ -190,7 +191,7 @@ mod tests {
     #[test]
     fn errors_never_quote_the_sas_url() {
         let secret = Secret::new("https://acct.blob.core.windows.net/c?sv=1&sig=abc");
-        let err = CloudError::from_api(
+        let err = super::super::errors::api_error(
             "configuring App Service backup",
             "shop",
             Some("BadRequest".into()),
