@@ -4,10 +4,27 @@
 use std::error::Error;
 
 use aws_sdk_backup::config::http::HttpResponse;
-use aws_sdk_backup::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_backup::error::{BuildError, ProvideErrorMetadata, SdkError};
 
 use crate::cloud::error::{CloudError, ErrorKind};
 use crate::cloud::retry::parse_retry_after;
+
+/// A spec the SDK's builders refuse: a member the API requires is missing. Shown to the user as
+/// the message of an [`ErrorKind::InvalidInput`] error.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum IncompleteInput {
+    /// The plan, a copy action, a selection or one of its conditions.
+    #[error("{0}")]
+    Member(#[from] BuildError),
+    /// A plan's rule, named.
+    #[error("rule {rule}: {source}")]
+    Rule {
+        /// The rule's name.
+        rule: String,
+        /// What the SDK's builder said.
+        source: BuildError,
+    },
+}
 
 /// The kind AWS means by an error `code` (the codes AWS Backup and STS document) and HTTP
 /// `status`; the status decides only when the code is unknown or missing.

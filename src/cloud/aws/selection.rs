@@ -12,6 +12,7 @@ use aws_sdk_backup::operation::list_backup_selections::{
 use aws_sdk_backup::types::{BackupSelection, Condition, ConditionType};
 
 use super::calls::GoneIsNone;
+use super::errors::IncompleteInput;
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{Selection, SelectionSpec, Tags};
 use crate::cloud::error::{CloudError, ErrorKind};
@@ -49,8 +50,14 @@ pub(super) async fn create_selection(
     plan_id: &str,
     spec: &SelectionSpec,
 ) -> Result<String, CloudError> {
-    let selection = expand_selection(spec)
-        .map_err(|m| CloudError::new(ErrorKind::InvalidInput, OP_CREATE, &spec.name, m))?;
+    let selection = expand_selection(spec).map_err(|e| {
+        CloudError::new(
+            ErrorKind::InvalidInput,
+            OP_CREATE,
+            &spec.name,
+            e.to_string(),
+        )
+    })?;
     // One token for every attempt, so a retried create after a lost answer is not done twice.
     let token = creator_request_id();
     let out = backend
@@ -220,7 +227,7 @@ pub(super) async fn delete_selection(
 
 /// The SDK's selection for a spec; `selection_tags` become `ListOfTags` STRINGEQUALS conditions
 /// (each one enough on its own, like `resources`).
-pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, String> {
+pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, IncompleteInput> {
     let tags = spec
         .selection_tags
         .iter()
@@ -230,7 +237,7 @@ pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, 
                 .condition_key(key)
                 .condition_value(value)
                 .build()
-                .map_err(|e| e.to_string())
+                .map_err(IncompleteInput::from)
         })
         .collect::<Result<Vec<_>, _>>()?;
     BackupSelection::builder()
@@ -239,7 +246,7 @@ pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, 
         .set_resources(Some(spec.resources.clone()).filter(|r| !r.is_empty()))
         .set_list_of_tags(Some(tags).filter(|t| !t.is_empty()))
         .build()
-        .map_err(|e| e.to_string())
+        .map_err(IncompleteInput::from)
 }
 
 /// The spec of an SDK selection. Only STRINGEQUALS tag conditions are ours; others (and the AND'ed
