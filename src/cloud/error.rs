@@ -224,6 +224,30 @@ impl CloudError {
     }
 }
 
+/// Reading a call's outcome where a missing object is an answer, not a failure (finders, and
+/// deletes where gone is done).
+pub(crate) trait GoneIsNone<T> {
+    /// `Ok(None)` when the object is not found.
+    fn none_if_not_found(self) -> Result<Option<T>, CloudError>;
+
+    /// `Ok(None)` for the errors `gone` names (e.g. a selection whose plan is gone).
+    fn none_if(self, gone: impl Fn(&CloudError) -> bool) -> Result<Option<T>, CloudError>;
+}
+
+impl<T> GoneIsNone<T> for Result<T, CloudError> {
+    fn none_if_not_found(self) -> Result<Option<T>, CloudError> {
+        self.none_if(CloudError::is_not_found)
+    }
+
+    fn none_if(self, gone: impl Fn(&CloudError) -> bool) -> Result<Option<T>, CloudError> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(err) if gone(&err) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

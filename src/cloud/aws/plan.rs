@@ -5,12 +5,11 @@ use aws_sdk_backup::types::{BackupPlanInput, BackupRule, BackupRuleInput, CopyAc
 
 use std::ops::ControlFlow;
 
-use super::calls::GoneIsNone;
 use super::errors::IncompleteInput;
 use super::tags::{expand_tags, find_tags_by_arn, flatten_tags, update_tags};
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec};
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 
 const OP_CREATE: &str = "creating Backup Plan";
 const OP_READ: &str = "reading Backup Plan";

@@ -11,11 +11,10 @@ use aws_sdk_backup::operation::list_backup_selections::{
 };
 use aws_sdk_backup::types::{BackupSelection, Condition, ConditionType};
 
-use super::calls::GoneIsNone;
 use super::errors::IncompleteInput;
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{Selection, SelectionSpec, Tags};
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 
 const OP_CREATE: &str = "creating Backup Selection";
 const OP_READ: &str = "reading Backup Selection";

@@ -9,13 +9,15 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::TokenSource;
+use super::bodies::from_json;
 use super::errors::arm_error;
 use super::settings::ResolvedAzureSettings;
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 use crate::cloud::retry::{self, parse_retry_after, RetryPolicy};
 
 /// api-version of `Microsoft.RecoveryServices/vaults` (vendored `RecoveryServices/stable/2026-11-01`).
@@ -267,13 +269,22 @@ impl ArmClient {
         api_version: &str,
         subject: Subject<'_>,
     ) -> Result<Option<Value>, CloudError> {
-        match self
-            .send(Method::GET, path, api_version, None, subject)
+        self.send(Method::GET, path, api_version, None, subject)
             .await
-        {
-            Ok(r) => Ok(r.body),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
+            .none_if_not_found()
+            .map(|r| r.and_then(|r| r.body))
+    }
+
+    /// GET a resource read as `T`; `Ok(None)` when it does not exist (404).
+    pub(crate) async fn get_as<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        api_version: &str,
+        subject: Subject<'_>,
+    ) -> Result<Option<T>, CloudError> {
+        match self.get(path, api_version, subject).await? {
+            Some(body) => from_json(body, subject).map(Some),
+            None => Ok(None),
         }
     }
 }

@@ -5,6 +5,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::arm::Subject;
+use super::bodies::{ErrorDetail, ErrorResponse};
 use crate::cloud::error::{CloudError, ErrorKind};
 
 /// The kind Azure means by an error `code` (Resource Manager's common codes, Recovery Services'
@@ -58,7 +59,9 @@ pub(crate) fn arm_error(
     status: StatusCode,
     body: Option<&Value>,
 ) -> CloudError {
-    let error = body.and_then(|b| b.get("error"));
+    let error = body
+        .and_then(|b| serde_json::from_value::<ErrorResponse>(b.clone()).ok())
+        .and_then(|b| b.error);
     let (code, message) = error_parts(error);
     api_error(
         subject.operation,
@@ -69,26 +72,20 @@ pub(crate) fn arm_error(
     )
 }
 
-fn error_parts(error: Option<&Value>) -> (Option<String>, String) {
+fn error_parts(error: Option<ErrorDetail>) -> (Option<String>, String) {
     let Some(error) = error else {
         return (None, String::new());
     };
-    let code = error.get("code").and_then(Value::as_str).map(str::to_owned);
-    let mut message = error
-        .get("message")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    let mut message = error.message.unwrap_or_default();
     let details: Vec<String> = error
-        .get("details")
-        .and_then(Value::as_array)
+        .details
         .into_iter()
         .flatten()
         .filter_map(|d| {
-            let msg = d.get("message").and_then(Value::as_str)?;
-            Some(match d.get("code").and_then(Value::as_str) {
+            let msg = d.message?;
+            Some(match d.code {
                 Some(code) => format!("{code}: {msg}"),
-                None => msg.to_owned(),
+                None => msg,
             })
         })
         .filter(|d| !message.contains(d.as_str()))
@@ -98,14 +95,14 @@ fn error_parts(error: Option<&Value>) -> (Option<String>, String) {
         message.push_str(&details.join("; "));
         message.push(')');
     }
-    (code, message)
+    (error.code, message)
 }
 
 /// A long-running operation that ended Failed or Canceled: its `error`, classified by code.
 pub(crate) fn operation_failed(
     subject: Subject<'_>,
     status: &str,
-    error: Option<&Value>,
+    error: Option<ErrorDetail>,
 ) -> CloudError {
     let (code, message) = error_parts(error);
     let message = if message.is_empty() {

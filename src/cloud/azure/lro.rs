@@ -5,14 +5,74 @@
 use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::arm::{header_string, retry_after, ArmClient, FinalState, Subject};
+use super::bodies::{to_json, OperationStatus};
 use super::errors::operation_failed;
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 use crate::cloud::retry::{sleep_unless_cancelled, MAX_RETRY_AFTER};
 
 impl ArmClient {
+    /// A create-or-update (a long-running PUT or PATCH of `body`) and the resource as ARM then
+    /// reports it: the operation's final answer when it `holds` the resource, else read back with
+    /// a GET; a resource gone by then is a NotFound error saying `gone`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn write<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        api_version: &str,
+        body: &B,
+        subject: Subject<'_>,
+        gone: &str,
+        holds: impl Fn(&T) -> bool,
+    ) -> Result<T, CloudError> {
+        let result = self
+            .long_running(
+                method,
+                path,
+                api_version,
+                Some(&to_json(body)),
+                FinalState::Location,
+                subject,
+            )
+            .await?;
+        if let Some(written) = result
+            .and_then(|v| serde_json::from_value::<T>(v).ok())
+            .filter(|t| holds(t))
+        {
+            return Ok(written);
+        }
+        self.get_as(path, api_version, subject)
+            .await?
+            .ok_or_else(|| {
+                CloudError::new(ErrorKind::NotFound, subject.operation, subject.name, gone)
+            })
+    }
+
+    /// A long-running DELETE; `Ok(false)` when there was nothing to delete (404).
+    pub(crate) async fn delete(
+        &self,
+        path: &str,
+        api_version: &str,
+        subject: Subject<'_>,
+    ) -> Result<bool, CloudError> {
+        self.long_running(
+            Method::DELETE,
+            path,
+            api_version,
+            None,
+            FinalState::None,
+            subject,
+        )
+        .await
+        .none_if_not_found()
+        .map(|gone| gone.is_some())
+    }
+
     /// Sends a request that may start a long-running operation and waits for it to finish:
     /// 201/202 answers are followed through `Azure-AsyncOperation` (status polling until
     /// Succeeded, Failed or Canceled) or `Location` (polling until it stops answering 202), waiting
@@ -43,15 +103,15 @@ impl ArmClient {
                     .send(Method::GET, &status_url, api_version, None, subject)
                     .await?;
                 wait = retry_after(&poll.headers);
-                let body = poll.body.unwrap_or(Value::Null);
-                let status = body
-                    .get("status")
-                    .and_then(Value::as_str)
-                    .unwrap_or("InProgress");
+                let body: OperationStatus = poll
+                    .body
+                    .and_then(|b| serde_json::from_value(b).ok())
+                    .unwrap_or_default();
+                let status = body.status.as_deref().unwrap_or("InProgress");
                 match status.to_ascii_lowercase().as_str() {
                     "succeeded" => break,
                     "failed" | "canceled" | "cancelled" => {
-                        return Err(operation_failed(subject, status, body.get("error")));
+                        return Err(operation_failed(subject, status, body.error));
                     }
                     _ => {}
                 }

@@ -26,6 +26,7 @@
 mod arm;
 mod auth;
 mod backend;
+mod bodies;
 mod errors;
 mod lro;
 mod policy;
