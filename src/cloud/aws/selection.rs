@@ -1,14 +1,9 @@
 //! Backup selections: which resources a plan protects. AWS has no update for them; the resources
 //! swap them (create the new one, delete the old one) inside Update.
 
-use std::future::Future;
 use std::ops::ControlFlow;
 
-use aws_sdk_backup::config::http::HttpResponse;
-use aws_sdk_backup::error::SdkError;
-use aws_sdk_backup::operation::list_backup_selections::{
-    ListBackupSelectionsError, ListBackupSelectionsOutput,
-};
+use aws_sdk_backup::operation::list_backup_selections::ListBackupSelectionsOutput;
 use aws_sdk_backup::types::{BackupSelection, Condition, ConditionType};
 
 use super::errors::IncompleteInput;
@@ -134,27 +129,19 @@ pub(super) async fn find_selection_by_name(
     name: &str,
 ) -> Result<Option<Selection>, CloudError> {
     let mut found_id = None;
-    let listed = backend
-        .send_pages(
-            OP_READ,
-            name,
-            |token| list_selections_page(backend, plan_id, token),
-            |page| page.next_token(),
-            |page| {
-                found_id = page
-                    .backup_selections_list()
-                    .iter()
-                    .find(|s| s.selection_name() == Some(name))
-                    .and_then(|s| s.selection_id())
-                    .map(str::to_owned);
-                match found_id {
-                    Some(_) => ControlFlow::Break(()),
-                    None => ControlFlow::Continue(()),
-                }
-            },
-        )
-        .await
-        .none_if(is_plan_gone)?;
+    let listed = visit_selection_pages(backend, plan_id, name, |page| {
+        found_id = page
+            .backup_selections_list()
+            .iter()
+            .find(|s| s.selection_name() == Some(name))
+            .and_then(|s| s.selection_id())
+            .map(str::to_owned);
+        match found_id {
+            Some(_) => ControlFlow::Break(()),
+            None => ControlFlow::Continue(()),
+        }
+    })
+    .await?;
     match (listed, found_id) {
         (Some(()), Some(id)) => find_selection_by_two_part_key(backend, plan_id, &id).await,
         _ => Ok(None),
@@ -167,41 +154,44 @@ pub(super) async fn list_selection_ids(
     plan_id: &str,
 ) -> Result<Vec<String>, CloudError> {
     let mut ids = Vec::new();
-    let listed = backend
-        .send_pages(
-            OP_READ,
-            plan_id,
-            |token| list_selections_page(backend, plan_id, token),
-            |page| page.next_token(),
-            |page| {
-                ids.extend(
-                    page.backup_selections_list()
-                        .iter()
-                        .filter_map(|s| s.selection_id().map(str::to_owned)),
-                );
-                ControlFlow::Continue(())
-            },
-        )
-        .await
-        .none_if(is_plan_gone)?;
+    let listed = visit_selection_pages(backend, plan_id, plan_id, |page| {
+        ids.extend(
+            page.backup_selections_list()
+                .iter()
+                .filter_map(|s| s.selection_id().map(str::to_owned)),
+        );
+        ControlFlow::Continue(())
+    })
+    .await?;
     // A plan gone part-way through the listing has no selections left.
     Ok(listed.map_or_else(Vec::new, |()| ids))
 }
 
-/// One `ListBackupSelections` request, for [`AwsBackend::send_pages`].
-fn list_selections_page(
+/// `ListBackupSelections` pages of a plan handed to `visit` (errors name `name`); `Ok(None)` when
+/// the plan is gone.
+async fn visit_selection_pages(
     backend: &AwsBackend,
     plan_id: &str,
-    token: Option<String>,
-) -> impl Future<
-    Output = Result<ListBackupSelectionsOutput, SdkError<ListBackupSelectionsError, HttpResponse>>,
-> {
+    name: &str,
+    visit: impl FnMut(&ListBackupSelectionsOutput) -> ControlFlow<()>,
+) -> Result<Option<()>, CloudError> {
     backend
-        .client
-        .list_backup_selections()
-        .backup_plan_id(plan_id)
-        .set_next_token(token)
-        .send()
+        .send_pages(
+            OP_READ,
+            name,
+            |token| {
+                backend
+                    .client
+                    .list_backup_selections()
+                    .backup_plan_id(plan_id)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| page.next_token(),
+            visit,
+        )
+        .await
+        .none_if(is_plan_gone)
 }
 
 /// `DeleteBackupSelection` (1 call); a selection already gone, or whose plan is gone, is done.

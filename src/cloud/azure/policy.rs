@@ -107,26 +107,12 @@ pub(crate) async fn delete_policy(
 mod tests {
     use std::collections::BTreeMap;
 
+    use backup_policy::EffectiveRule;
+
     use super::super::bodies::to_json;
+    use super::super::translate::tests::rule;
     use super::super::translate::translate_rules;
-    use backup_policy::{
-        EffectiveRule, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES,
-    };
-
     use super::*;
-
-    fn rule(schedule: &str, retention_days: i64) -> EffectiveRule {
-        EffectiveRule {
-            schedule: schedule.into(),
-            start_window_minutes: DEFAULT_START_WINDOW_MINUTES,
-            completion_window_minutes: DEFAULT_COMPLETION_WINDOW_MINUTES,
-            retention_days,
-            cold_storage_after_days: None,
-            enable_continuous_backup: false,
-            copy_to: vec![],
-            recovery_point_tags: BTreeMap::new(),
-        }
-    }
 
     #[test]
     fn every_tier_reads_back_as_written() {

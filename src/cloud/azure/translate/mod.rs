@@ -12,7 +12,7 @@ mod classify;
 mod combine;
 mod shapes;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use shapes::*;
 

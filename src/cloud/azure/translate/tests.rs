@@ -78,7 +78,8 @@ mod common {
     }
 }
 
-fn rule(schedule: &str, retention_days: i64) -> EffectiveRule {
+/// An effective rule with the default windows and nothing else set.
+pub(crate) fn rule(schedule: &str, retention_days: i64) -> EffectiveRule {
     EffectiveRule {
         schedule: schedule.into(),
         start_window_minutes: DEFAULT_START_WINDOW_MINUTES,
