@@ -1,6 +1,8 @@
 //! Azure Recovery Services and App Service backups behind [`AzureBackend`]: settings and
-//! credentials, a Resource Manager client (retries, long-running operations, error mapping) and
-//! one file per object (vault, policy, protected item, site backup).
+//! credentials, the policy translation ([`translate`]: effective rules to an IaaS VM schedule and
+//! retention), a Resource Manager client (`arm`, on the shared retry loop; `lro` for long-running
+//! operations; `errors` for Azure's error codes), typed ARM bodies (`bodies`) and one file per
+//! object (vault, policy, protected item, site backup).
 //!
 //! reqwest and JSON types stay inside this module; resources see plain Rust specs and states.
 //!
