@@ -137,4 +137,55 @@ mod tests {
         assert_eq!(state.instant_rp_retention_days, Some(2));
         assert_eq!(state.time_zone.as_deref(), Some("UTC"));
     }
+
+    #[test]
+    fn a_shape_this_provider_does_not_write_reads_as_drift() {
+        let body = serde_json::json!({
+            "id": "/p",
+            "name": "p",
+            "properties": {
+                "backupManagementType": "AzureIaasVM",
+                "policyType": "V2",
+                "timeZone": "UTC",
+                "protectedItemsCount": 3,
+                "schedulePolicy": {
+                    "schedulePolicyType": "SimpleSchedulePolicyV2",
+                    "scheduleRunFrequency": "Hourly",
+                    "hourlySchedule": {"interval": 4, "scheduleWindowDuration": 12}
+                },
+                "retentionPolicy": {
+                    "retentionPolicyType": "LongTermRetentionPolicy",
+                    "dailySchedule": {
+                        "retentionTimes": ["2020-01-01T05:00:00Z"],
+                        "retentionDuration": {"count": 30, "durationType": "Days"}
+                    }
+                }
+            }
+        });
+        let state = flatten("p", serde_json::from_value(body).unwrap());
+        assert_eq!(state.schedule, None);
+        assert_eq!(state.protected_items_count, 3);
+        assert_eq!(state.time_zone.as_deref(), Some("UTC"));
+    }
+
+    #[test]
+    fn enum_values_read_without_case() {
+        let rules: BTreeMap<String, EffectiveRule> =
+            [("weekly".to_string(), rule("cron(0 5 ? * SUN *)", 90))]
+                .into_iter()
+                .collect();
+        let schedule = translate_rules(&rules).unwrap();
+        let spec = PolicySpec {
+            vault: VaultRef::new("rg", "v"),
+            name: "p".into(),
+            schedule: schedule.clone(),
+            instant_rp_retention_days: None,
+        };
+        let text = to_json(&expand(&spec))
+            .to_string()
+            .replace("\"Sunday\"", "\"sunday\"")
+            .replace("\"Weeks\"", "\"WEEKS\"");
+        let state = flatten("p", serde_json::from_str(&text).unwrap());
+        assert_eq!(state.schedule, Some(schedule));
+    }
 }
