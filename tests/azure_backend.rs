@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::Method;
-use backup_policy::azure::{translate_rules, AzureRetentionSchedule};
 use backup_policy::{
     EffectiveRule, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES,
 };
 use fake_arm::server::{FakeArm, CLIENT_ID, CLIENT_SECRET, FEDERATED_TOKEN, SUBSCRIPTION, TENANT};
+use terraform_provider_backup::cloud::azure::translate::{translate_rules, AzureRetentionSchedule};
 use terraform_provider_backup::cloud::azure::{
     ArmBackend, ArmOptions, AzureBackend, AzureSettings, FrequencyUnit, ImmutabilityState,
     PolicySpec, ProtectedVmSpec, Secret, SiteBackupSchedule, SiteBackupSpec, SoftDeleteState,

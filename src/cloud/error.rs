@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 /// What went wrong, coarse enough for a resource to act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,75 +40,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The kind a cloud means by an error `code` and HTTP `status`: the codes AWS Backup and STS
-    /// document, and the common Azure Resource Manager and Recovery Services ones. The status
-    /// decides only when the code is unknown or missing.
-    pub fn classify(code: Option<&str>, status: Option<u16>) -> ErrorKind {
-        let code = code.unwrap_or_default();
-        match code {
-            "ResourceNotFoundException" | "NoSuchEntity" => ErrorKind::NotFound,
-            "ThrottlingException"
-            | "Throttling"
-            | "TooManyRequestsException"
-            | "RequestLimitExceeded" => ErrorKind::Throttled,
-            "AlreadyExistsException" | "ConflictException" => ErrorKind::Conflict,
-            "InvalidRequestException" | "InvalidResourceStateException" => ErrorKind::InvalidState,
-            "AccessDeniedException"
-            | "AccessDenied"
-            | "UnauthorizedOperation"
-            | "UnrecognizedClientException"
-            | "InvalidClientTokenId"
-            | "ExpiredToken"
-            | "ExpiredTokenException"
-            | "SignatureDoesNotMatch" => ErrorKind::AccessDenied,
-            "InvalidParameterValueException"
-            | "ValidationException"
-            | "MissingParameterValueException"
-            | "SerializationException"
-            | "MalformedPolicyDocument" => ErrorKind::InvalidInput,
-            "ServiceUnavailableException"
-            | "InternalFailure"
-            | "InternalServerError"
-            | "ServiceUnavailable"
-            | "DependencyFailureException"
-            | "RequestTimeout"
-            | "RequestTimeoutException" => ErrorKind::Transient,
-            _ => Self::classify_azure(code).unwrap_or(match status {
-                Some(404) => ErrorKind::NotFound,
-                Some(429) => ErrorKind::Throttled,
-                Some(409) => ErrorKind::Conflict,
-                Some(401 | 403) => ErrorKind::AccessDenied,
-                Some(500..=599) => ErrorKind::Transient,
-                Some(400..=499) => ErrorKind::InvalidInput,
-                _ => ErrorKind::Other,
-            }),
+    /// The kind an HTTP `status` means when the cloud's error code is unknown or missing. Each
+    /// cloud's classifier (`aws::errors`, `azure::errors`) names its codes first and falls back to
+    /// this.
+    pub fn from_status(status: Option<u16>) -> ErrorKind {
+        match status {
+            Some(404) => ErrorKind::NotFound,
+            Some(429) => ErrorKind::Throttled,
+            Some(409) => ErrorKind::Conflict,
+            Some(401 | 403) => ErrorKind::AccessDenied,
+            Some(500..=599) => ErrorKind::Transient,
+            Some(400..=499) => ErrorKind::InvalidInput,
+            _ => ErrorKind::Other,
         }
-    }
-
-    /// Azure Resource Manager's common error codes, and Recovery Services' refusal to delete a
-    /// vault that still holds items: a 400 that is about the vault's state, not the request.
-    fn classify_azure(code: &str) -> Option<ErrorKind> {
-        Some(match code {
-            "ResourceNotFound" | "ResourceGroupNotFound" | "ParentResourceNotFound" => {
-                ErrorKind::NotFound
-            }
-            "TooManyRequests" | "SubscriptionRequestsThrottled" | "ResourceRequestsThrottled" => {
-                ErrorKind::Throttled
-            }
-            "ServiceResourceNotEmpty" | "ServiceResourceNotEmptyWithContainerDetails" => {
-                ErrorKind::InvalidState
-            }
-            "AuthorizationFailed"
-            | "LinkedAuthorizationFailed"
-            | "InvalidAuthenticationToken"
-            | "ExpiredAuthenticationToken"
-            | "AuthenticationFailed" => ErrorKind::AccessDenied,
-            "InvalidParameter" | "InvalidRequestContent" | "InvalidResourceName" => {
-                ErrorKind::InvalidInput
-            }
-            "GatewayTimeout" | "InternalError" => ErrorKind::Transient,
-            _ => return None,
-        })
     }
 }
 
@@ -128,6 +73,8 @@ struct Inner {
     operation: Cow<'static, str>,
     name: String,
     cause: Cause,
+    /// How long the server asked us to wait before trying again (`Retry-After`), if it said.
+    retry_after: Option<Duration>,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
@@ -167,20 +114,21 @@ impl CloudError {
                 message: message.into(),
                 status: None,
             },
+            retry_after: None,
             source: None,
         }))
     }
 
-    /// An error answered by the cloud API: the kind follows from `code` and `status`
-    /// (see [`ErrorKind::classify`]).
+    /// An error answered by the cloud API, of the `kind` the cloud's classifier gave its `code` and
+    /// `status`. Without a code or message the text is `HTTP {status}`.
     pub fn from_api(
+        kind: ErrorKind,
         operation: impl Into<Cow<'static, str>>,
         name: impl Into<String>,
         code: Option<String>,
         message: impl Into<String>,
         status: Option<u16>,
     ) -> CloudError {
-        let kind = ErrorKind::classify(code.as_deref(), status);
         let mut message = message.into();
         if code.is_none() && message.is_empty() {
             if let Some(status) = status {
@@ -196,8 +144,16 @@ impl CloudError {
                 message,
                 status,
             },
+            retry_after: None,
             source: None,
         }))
+    }
+
+    /// The error with the server's `Retry-After` attached: the retry loop waits that long (capped)
+    /// instead of its own backoff.
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.0.retry_after = retry_after;
+        self
     }
 
     /// The error with its underlying cause attached (kept for `Error::source`, not displayed twice).
@@ -251,6 +207,11 @@ impl CloudError {
         self.0.cause.status
     }
 
+    /// How long the server asked us to wait before trying again, if it said (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+
     /// True when the object does not exist.
     pub fn is_not_found(&self) -> bool {
         self.0.kind == ErrorKind::NotFound
@@ -263,6 +224,30 @@ impl CloudError {
     }
 }
 
+/// Reading a call's outcome where a missing object is an answer, not a failure (finders, and
+/// deletes where gone is done).
+pub(crate) trait GoneIsNone<T> {
+    /// `Ok(None)` when the object is not found.
+    fn none_if_not_found(self) -> Result<Option<T>, CloudError>;
+
+    /// `Ok(None)` for the errors `gone` names (e.g. a selection whose plan is gone).
+    fn none_if(self, gone: impl Fn(&CloudError) -> bool) -> Result<Option<T>, CloudError>;
+}
+
+impl<T> GoneIsNone<T> for Result<T, CloudError> {
+    fn none_if_not_found(self) -> Result<Option<T>, CloudError> {
+        self.none_if(CloudError::is_not_found)
+    }
+
+    fn none_if(self, gone: impl Fn(&CloudError) -> bool) -> Result<Option<T>, CloudError> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(err) if gone(&err) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +255,7 @@ mod tests {
     #[test]
     fn display_uses_the_one_format() {
         let err = CloudError::from_api(
+            ErrorKind::AccessDenied,
             "creating Backup Vault",
             "org-root",
             Some("AccessDeniedException".into()),
@@ -293,95 +279,39 @@ mod tests {
             "deleting Backup Vault (v): holds 2 recovery points"
         );
 
-        let bare = CloudError::from_api("reading Backup Plan", "p", None, "", Some(503));
+        let bare = CloudError::from_api(
+            ErrorKind::from_status(Some(503)),
+            "reading Backup Plan",
+            "p",
+            None,
+            "",
+            Some(503),
+        );
         assert_eq!(bare.to_string(), "reading Backup Plan (p): HTTP 503");
         assert_eq!(bare.kind(), ErrorKind::Transient);
     }
 
     #[test]
-    fn azure_codes_outrank_their_status() {
+    fn unknown_codes_fall_back_to_the_status() {
         let cases = [
-            ("ResourceGroupNotFound", 404, ErrorKind::NotFound),
-            ("SubscriptionRequestsThrottled", 429, ErrorKind::Throttled),
-            // A vault that still holds items answers 400, but the request itself was fine.
-            ("ServiceResourceNotEmpty", 400, ErrorKind::InvalidState),
-            (
-                "ServiceResourceNotEmptyWithContainerDetails",
-                400,
-                ErrorKind::InvalidState,
-            ),
-            ("AuthorizationFailed", 403, ErrorKind::AccessDenied),
-            ("ExpiredAuthenticationToken", 401, ErrorKind::AccessDenied),
-            ("InvalidParameter", 400, ErrorKind::InvalidInput),
-            ("GatewayTimeout", 504, ErrorKind::Transient),
-            // Unknown codes fall back to the status.
-            ("BMSUserErrorSomethingNew", 409, ErrorKind::Conflict),
+            (Some(404), ErrorKind::NotFound),
+            (Some(429), ErrorKind::Throttled),
+            (Some(409), ErrorKind::Conflict),
+            (Some(401), ErrorKind::AccessDenied),
+            (Some(403), ErrorKind::AccessDenied),
+            (Some(502), ErrorKind::Transient),
+            (Some(400), ErrorKind::InvalidInput),
+            (None, ErrorKind::Other),
         ];
-        for (code, status, kind) in cases {
-            assert_eq!(
-                ErrorKind::classify(Some(code), Some(status)),
-                kind,
-                "{code}"
-            );
-        }
-    }
-
-    #[test]
-    fn classify_by_code_then_status() {
-        let cases = [
-            (
-                Some("ResourceNotFoundException"),
-                Some(400),
-                ErrorKind::NotFound,
-            ),
-            (Some("ThrottlingException"), Some(400), ErrorKind::Throttled),
-            (
-                Some("TooManyRequestsException"),
-                Some(429),
-                ErrorKind::Throttled,
-            ),
-            (None, Some(429), ErrorKind::Throttled),
-            (
-                Some("AlreadyExistsException"),
-                Some(400),
-                ErrorKind::Conflict,
-            ),
-            (
-                Some("InvalidRequestException"),
-                Some(400),
-                ErrorKind::InvalidState,
-            ),
-            (
-                Some("AccessDeniedException"),
-                Some(403),
-                ErrorKind::AccessDenied,
-            ),
-            (
-                Some("InvalidParameterValueException"),
-                Some(400),
-                ErrorKind::InvalidInput,
-            ),
-            (
-                Some("ServiceUnavailableException"),
-                Some(503),
-                ErrorKind::Transient,
-            ),
-            (Some("SomethingNew"), Some(502), ErrorKind::Transient),
-            (Some("SomethingNew"), Some(404), ErrorKind::NotFound),
-            (None, None, ErrorKind::Other),
-        ];
-        for (code, status, want) in cases {
-            assert_eq!(
-                ErrorKind::classify(code, status),
-                want,
-                "{code:?} {status:?}"
-            );
+        for (status, kind) in cases {
+            assert_eq!(ErrorKind::from_status(status), kind, "{status:?}");
         }
     }
 
     #[test]
     fn message_predicate_needs_code_and_fragment() {
         let err = CloudError::from_api(
+            ErrorKind::InvalidState,
             "deleting Backup Plan",
             "id",
             Some("InvalidRequestException".into()),

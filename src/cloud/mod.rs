@@ -1,5 +1,6 @@
-//! Cloud backends behind plain-Rust traits: the error kinds resources act on, retry with backoff,
-//! and the AWS Backup implementation.
+//! Cloud backends behind plain-Rust traits: the error kinds resources act on (each cloud classifies
+//! its own error codes into them), the one retry loop both clouds use, and the AWS Backup and
+//! Azure implementations.
 //!
 //! Resources depend on [`BackupBackend`] and [`CloudError`] only; SDK types stay inside [`aws`].
 

@@ -1,9 +1,12 @@
-//! Exponential backoff with full jitter, a bounded total time, and retries only on named predicates.
+//! The one retry loop of both clouds: exponential backoff with full jitter, or the server's
+//! `Retry-After` when it sent one; bounded attempts and total time; cancellable waits; retries only
+//! on named predicates. Each retry is logged at debug level with the operation and the attempt.
 //!
 //! The AWS SDK retries each request a few times on its own (standard mode); this layer sits above it
 //! and covers what the SDK cannot know about: longer throttling storms, and eventual-consistency
 //! errors such as "Related backup plan selections must be deleted prior to backup plan deletion",
-//! which are retryable only for the operation that quotes them.
+//! which are retryable only for the operation that quotes them. The Azure Resource Manager client
+//! sends every request through it.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -11,6 +14,23 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::error::{CloudError, ErrorKind};
+
+/// Longest `Retry-After` honoured; a longer one is cut to this.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// `Retry-After` in seconds (neither cloud sends HTTP dates).
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Sleeps for `delay`, or less when `cancel` fires; false when it was cancelled.
+pub(crate) async fn sleep_unless_cancelled(cancel: &CancellationToken, delay: Duration) -> bool {
+    tokio::select! {
+        biased;
+        () = cancel.cancelled() => false,
+        () = tokio::time::sleep(delay) => true,
+    }
+}
 
 /// How long and how often to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +103,8 @@ pub fn is_retryable(err: &CloudError) -> bool {
 
 /// Runs `op` until it succeeds, fails with an error `should_retry` rejects, the policy's attempts or
 /// time run out (the last error is returned), or `cancel` fires during a backoff (an
-/// [`ErrorKind::Cancelled`] error naming the last failure is returned).
+/// [`ErrorKind::Cancelled`] error naming the last failure is returned). An error carrying the
+/// server's `Retry-After` waits that long (at most two minutes) instead of the jittered backoff.
 ///
 /// A request already in flight is not interrupted by `cancel`: dropping a create call half-way would
 /// leave an object Terraform does not know about. The SDK's operation timeout bounds it instead.
@@ -106,10 +127,18 @@ where
         if !should_retry(&err) {
             return Err(err);
         }
-        match backoff.pause().await {
-            Pause::Again => {}
-            Pause::Exhausted => return Err(err),
-            Pause::Cancelled => return Err(cancelled(err)),
+        let Some(delay) = backoff.next_delay(err.retry_after()) else {
+            return Err(err);
+        };
+        tracing::debug!(
+            operation = err.operation(),
+            name = err.name(),
+            attempt = backoff.attempts,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "retrying: {err}"
+        );
+        if !backoff.sleep(delay).await {
+            return Err(cancelled(err));
         }
     }
 }
@@ -137,14 +166,20 @@ where
             Err(err) if is_retryable(&err) => Some(err),
             Err(err) => return Err(err),
         };
-        let pause = backoff.pause().await;
-        if matches!(pause, Pause::Again) {
-            continue;
-        }
-        let kind = if matches!(pause, Pause::Cancelled) {
-            ErrorKind::Cancelled
-        } else {
-            ErrorKind::Other
+        let kind = match backoff.next_delay(last.as_ref().and_then(CloudError::retry_after)) {
+            Some(delay) => {
+                tracing::debug!(
+                    operation,
+                    name,
+                    attempt = backoff.attempts,
+                    "waiting for {what}"
+                );
+                if backoff.sleep(delay).await {
+                    continue;
+                }
+                ErrorKind::Cancelled
+            }
+            None => ErrorKind::Other,
         };
         let verb = if kind == ErrorKind::Cancelled {
             "cancelled while waiting"
@@ -161,16 +196,6 @@ where
             None => err,
         });
     }
-}
-
-/// What a backoff step decided.
-enum Pause {
-    /// Slept; try again.
-    Again,
-    /// The attempts or the time budget are spent.
-    Exhausted,
-    /// `cancel` fired while sleeping.
-    Cancelled,
 }
 
 /// Attempt counting, the time budget and cancellable sleeps, shared by retries and waits.
@@ -191,21 +216,22 @@ impl<'a> Backoff<'a> {
         }
     }
 
-    /// Called after a failed attempt: sleeps before the next one, unless the budget is spent.
-    async fn pause(&mut self) -> Pause {
+    /// Called after a failed attempt: the delay before the next one (the server's `retry_after`
+    /// when it gave one, else the jittered backoff), or `None` when the budget is spent.
+    fn next_delay(&mut self, retry_after: Option<Duration>) -> Option<Duration> {
         self.attempts += 1;
         if self.attempts >= self.policy.max_attempts {
-            return Pause::Exhausted;
+            return None;
         }
-        let delay = self.policy.delay(self.attempts - 1);
-        if self.started.elapsed() + delay > self.policy.max_elapsed {
-            return Pause::Exhausted;
-        }
-        tokio::select! {
-            biased;
-            () = self.cancel.cancelled() => Pause::Cancelled,
-            () = tokio::time::sleep(delay) => Pause::Again,
-        }
+        let delay = retry_after
+            .map(|d| d.min(MAX_RETRY_AFTER))
+            .unwrap_or_else(|| self.policy.delay(self.attempts - 1));
+        (self.started.elapsed() + delay <= self.policy.max_elapsed).then_some(delay)
+    }
+
+    /// Sleeps `delay`; false when `cancel` fired first.
+    async fn sleep(&self, delay: Duration) -> bool {
+        sleep_unless_cancelled(self.cancel, delay).await
     }
 }
 
@@ -240,6 +266,7 @@ mod tests {
 
     fn throttled() -> CloudError {
         CloudError::from_api(
+            ErrorKind::Throttled,
             "creating Backup Vault",
             "v",
             Some("ThrottlingException".into()),
@@ -282,6 +309,53 @@ mod tests {
         .unwrap();
         assert_eq!(out, 7);
         assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn the_servers_retry_after_replaces_the_backoff() {
+        let calls = AtomicU32::new(0);
+        let started = Instant::now();
+        retry_when(
+            &RetryPolicy::for_tests(),
+            &CancellationToken::new(),
+            is_retryable,
+            || async {
+                if calls.fetch_add(1, Ordering::SeqCst) < 1 {
+                    Err(throttled().with_retry_after(Some(Duration::from_millis(300))))
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .await
+        .unwrap();
+        // The test policy's own delays are at most 50 ms.
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_retry_after_past_the_time_budget_ends_the_retries() {
+        let calls = AtomicU32::new(0);
+        let err = retry_when(
+            &RetryPolicy::for_tests(),
+            &CancellationToken::new(),
+            is_retryable,
+            || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err::<(), _>(throttled().with_retry_after(Some(Duration::from_secs(60))))
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Throttled);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn retry_after_is_in_seconds() {
+        assert_eq!(parse_retry_after(" 10 "), Some(Duration::from_secs(10)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use backup_policy::azure::{translate_policy, AzureRetentionSchedule};
+use crate::cloud::azure::translate::{translate_policy, AzureRetentionSchedule};
 use backup_policy::PolicyDocument;
 use tfplugin::framework::{Context, Diagnostic, Diagnostics};
 use tfvalue::AttributePath;

@@ -26,7 +26,6 @@
 
 #![warn(missing_docs)]
 
-pub mod azure;
 mod canonical;
 pub mod cron;
 mod diagnostic;

@@ -1,6 +1,5 @@
 //! Sending SDK requests: each attempt's error mapped to a [`CloudError`] naming the operation, our
-//! retry layer around the attempts, paging, waits for eventual consistency, and reading an outcome
-//! where a missing object is an answer rather than a failure.
+//! retry layer around the attempts, paging, and waits for eventual consistency.
 
 use std::error::Error;
 use std::future::Future;
@@ -104,29 +103,5 @@ impl AwsBackend {
         Fut: Future<Output = Result<Option<T>, CloudError>>,
     {
         retry::wait_for(&self.retry, &self.cancel, operation, name, what, check).await
-    }
-}
-
-/// Reading a call's outcome where a missing object is an answer, not a failure (finders, and
-/// deletes where gone is done).
-pub(super) trait GoneIsNone<T> {
-    /// `Ok(None)` when the object is not found.
-    fn none_if_not_found(self) -> Result<Option<T>, CloudError>;
-
-    /// `Ok(None)` for the errors `gone` names (e.g. a selection whose plan is gone).
-    fn none_if(self, gone: impl Fn(&CloudError) -> bool) -> Result<Option<T>, CloudError>;
-}
-
-impl<T> GoneIsNone<T> for Result<T, CloudError> {
-    fn none_if_not_found(self) -> Result<Option<T>, CloudError> {
-        self.none_if(CloudError::is_not_found)
-    }
-
-    fn none_if(self, gone: impl Fn(&CloudError) -> bool) -> Result<Option<T>, CloudError> {
-        match self {
-            Ok(value) => Ok(Some(value)),
-            Err(err) if gone(&err) => Ok(None),
-            Err(err) => Err(err),
-        }
     }
 }

@@ -1,11 +1,77 @@
-//! SDK errors to [`CloudError`]: AWS's code and message kept verbatim, the kind derived from them.
+//! SDK errors to [`CloudError`]: AWS's code and message kept verbatim, the kind derived from them
+//! by [`classify`], the AWS half of the error classification (Azure has its own).
 
 use std::error::Error;
 
 use aws_sdk_backup::config::http::HttpResponse;
-use aws_sdk_backup::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_backup::error::{BuildError, ProvideErrorMetadata, SdkError};
 
 use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::retry::parse_retry_after;
+
+/// A spec the SDK's builders refuse: a member the API requires is missing. Shown to the user as
+/// the message of an [`ErrorKind::InvalidInput`] error.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum IncompleteInput {
+    /// The plan, a copy action, a selection or one of its conditions.
+    #[error("{0}")]
+    Member(#[from] BuildError),
+    /// A plan's rule, named.
+    #[error("rule {rule}: {source}")]
+    Rule {
+        /// The rule's name.
+        rule: String,
+        /// What the SDK's builder said.
+        source: BuildError,
+    },
+}
+
+/// The kind AWS means by an error `code` (the codes AWS Backup and STS document) and HTTP
+/// `status`; the status decides only when the code is unknown or missing.
+pub(crate) fn classify(code: Option<&str>, status: Option<u16>) -> ErrorKind {
+    match code.unwrap_or_default() {
+        "ResourceNotFoundException" | "NoSuchEntity" => ErrorKind::NotFound,
+        "ThrottlingException"
+        | "Throttling"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded" => ErrorKind::Throttled,
+        "AlreadyExistsException" | "ConflictException" => ErrorKind::Conflict,
+        "InvalidRequestException" | "InvalidResourceStateException" => ErrorKind::InvalidState,
+        "AccessDeniedException"
+        | "AccessDenied"
+        | "UnauthorizedOperation"
+        | "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "ExpiredToken"
+        | "ExpiredTokenException"
+        | "SignatureDoesNotMatch" => ErrorKind::AccessDenied,
+        "InvalidParameterValueException"
+        | "ValidationException"
+        | "MissingParameterValueException"
+        | "SerializationException"
+        | "MalformedPolicyDocument" => ErrorKind::InvalidInput,
+        "ServiceUnavailableException"
+        | "InternalFailure"
+        | "InternalServerError"
+        | "ServiceUnavailable"
+        | "DependencyFailureException"
+        | "RequestTimeout"
+        | "RequestTimeoutException" => ErrorKind::Transient,
+        _ => ErrorKind::from_status(status),
+    }
+}
+
+/// An error AWS answered, classified by [`classify`].
+pub(crate) fn api_error(
+    operation: &'static str,
+    name: &str,
+    code: Option<String>,
+    message: impl Into<String>,
+    status: Option<u16>,
+) -> CloudError {
+    let kind = classify(code.as_deref(), status);
+    CloudError::from_api(kind, operation, name, code, message, status)
+}
 
 /// Maps an SDK error for `operation` on `name` (e.g. "creating Backup Vault", "org-root").
 pub(crate) fn from_sdk<E>(
@@ -34,7 +100,8 @@ where
             let status = service.raw().status().as_u16();
             let code = service.err().code().map(str::to_owned);
             let message = service.err().message().unwrap_or_default().to_owned();
-            CloudError::from_api(operation, name, code, message, Some(status))
+            api_error(operation, name, code, message, Some(status))
+                .with_retry_after(retry_after(service.raw()))
         }
         SdkError::TimeoutError(_) => {
             CloudError::new(ErrorKind::Transient, operation, name, chain_text(err))
@@ -52,7 +119,7 @@ where
         SdkError::ResponseError(response) => {
             // An answer the SDK could not parse: usually a 5xx page from a proxy or load balancer.
             let status = response.raw().status().as_u16();
-            let kind = match ErrorKind::classify(None, Some(status)) {
+            let kind = match ErrorKind::from_status(Some(status)) {
                 ErrorKind::InvalidInput => ErrorKind::Other,
                 kind => kind,
             };
@@ -62,9 +129,18 @@ where
                 name,
                 format!("HTTP {status}: {}", chain_text(err)),
             )
+            .with_retry_after(retry_after(response.raw()))
         }
         _ => CloudError::new(ErrorKind::Other, operation, name, chain_text(err)),
     }
+}
+
+/// The answer's `Retry-After`, if AWS sent one.
+fn retry_after(response: &HttpResponse) -> Option<std::time::Duration> {
+    response
+        .headers()
+        .get("retry-after")
+        .and_then(parse_retry_after)
 }
 
 /// The first error of type `T` in `err`'s chain of sources (`err` included).
@@ -115,6 +191,55 @@ mod tests {
     impl Error for Layer {
         fn source(&self) -> Option<&(dyn Error + 'static)> {
             self.1.as_deref().map(|l| l as &(dyn Error + 'static))
+        }
+    }
+
+    #[test]
+    fn classify_by_code_then_status() {
+        let cases = [
+            (
+                Some("ResourceNotFoundException"),
+                Some(400),
+                ErrorKind::NotFound,
+            ),
+            (Some("ThrottlingException"), Some(400), ErrorKind::Throttled),
+            (
+                Some("TooManyRequestsException"),
+                Some(429),
+                ErrorKind::Throttled,
+            ),
+            (None, Some(429), ErrorKind::Throttled),
+            (
+                Some("AlreadyExistsException"),
+                Some(400),
+                ErrorKind::Conflict,
+            ),
+            (
+                Some("InvalidRequestException"),
+                Some(400),
+                ErrorKind::InvalidState,
+            ),
+            (
+                Some("AccessDeniedException"),
+                Some(403),
+                ErrorKind::AccessDenied,
+            ),
+            (
+                Some("InvalidParameterValueException"),
+                Some(400),
+                ErrorKind::InvalidInput,
+            ),
+            (
+                Some("ServiceUnavailableException"),
+                Some(503),
+                ErrorKind::Transient,
+            ),
+            (Some("SomethingNew"), Some(502), ErrorKind::Transient),
+            (Some("SomethingNew"), Some(404), ErrorKind::NotFound),
+            (None, None, ErrorKind::Other),
+        ];
+        for (code, status, want) in cases {
+            assert_eq!(classify(code, status), want, "{code:?} {status:?}");
         }
     }
 

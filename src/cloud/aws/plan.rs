@@ -5,11 +5,11 @@ use aws_sdk_backup::types::{BackupPlanInput, BackupRule, BackupRuleInput, CopyAc
 
 use std::ops::ControlFlow;
 
-use super::calls::GoneIsNone;
+use super::errors::IncompleteInput;
 use super::tags::{expand_tags, find_tags_by_arn, flatten_tags, update_tags};
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec};
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 
 const OP_CREATE: &str = "creating Backup Plan";
 const OP_READ: &str = "reading Backup Plan";
@@ -220,12 +220,12 @@ fn plan_state(
     }
 }
 
-fn invalid(operation: &'static str, name: &str, message: String) -> CloudError {
-    CloudError::new(ErrorKind::InvalidInput, operation, name, message)
+fn invalid(operation: &'static str, name: &str, err: IncompleteInput) -> CloudError {
+    CloudError::new(ErrorKind::InvalidInput, operation, name, err.to_string())
 }
 
 /// The SDK's plan input for a spec. Errors are the SDK's complaints about missing required members.
-pub(super) fn expand_plan(spec: &PlanSpec) -> Result<BackupPlanInput, String> {
+pub(super) fn expand_plan(spec: &PlanSpec) -> Result<BackupPlanInput, IncompleteInput> {
     let rules = spec
         .rules
         .iter()
@@ -235,10 +235,10 @@ pub(super) fn expand_plan(spec: &PlanSpec) -> Result<BackupPlanInput, String> {
         .backup_plan_name(&spec.name)
         .set_rules(Some(rules))
         .build()
-        .map_err(|e| e.to_string())
+        .map_err(IncompleteInput::from)
 }
 
-fn expand_rule(rule: &RuleSpec) -> Result<BackupRuleInput, String> {
+fn expand_rule(rule: &RuleSpec) -> Result<BackupRuleInput, IncompleteInput> {
     let copy_actions = rule
         .copy_actions
         .iter()
@@ -255,15 +255,18 @@ fn expand_rule(rule: &RuleSpec) -> Result<BackupRuleInput, String> {
         .set_recovery_point_tags(expand_tags(&rule.recovery_point_tags))
         .set_copy_actions(Some(copy_actions).filter(|c| !c.is_empty()))
         .build()
-        .map_err(|e| format!("rule {}: {e}", rule.name))
+        .map_err(|source| IncompleteInput::Rule {
+            rule: rule.name.clone(),
+            source,
+        })
 }
 
-fn expand_copy_action(copy: &CopySpec) -> Result<CopyAction, String> {
+fn expand_copy_action(copy: &CopySpec) -> Result<CopyAction, IncompleteInput> {
     CopyAction::builder()
         .destination_backup_vault_arn(&copy.destination_vault_arn)
         .set_lifecycle(expand_lifecycle(&copy.lifecycle))
         .build()
-        .map_err(|e| e.to_string())
+        .map_err(IncompleteInput::from)
 }
 
 /// `None` for "keep forever, never cold": AWS then stores no lifecycle, and reads back the same.
@@ -406,7 +409,7 @@ mod tests {
 
     #[test]
     fn the_named_predicate_quotes_aws() {
-        let err = CloudError::from_api(
+        let err = crate::cloud::aws::errors::api_error(
             OP_DELETE,
             "id",
             Some("InvalidRequestException".into()),

@@ -1,20 +1,15 @@
 //! Backup selections: which resources a plan protects. AWS has no update for them; the resources
 //! swap them (create the new one, delete the old one) inside Update.
 
-use std::future::Future;
 use std::ops::ControlFlow;
 
-use aws_sdk_backup::config::http::HttpResponse;
-use aws_sdk_backup::error::SdkError;
-use aws_sdk_backup::operation::list_backup_selections::{
-    ListBackupSelectionsError, ListBackupSelectionsOutput,
-};
+use aws_sdk_backup::operation::list_backup_selections::ListBackupSelectionsOutput;
 use aws_sdk_backup::types::{BackupSelection, Condition, ConditionType};
 
-use super::calls::GoneIsNone;
+use super::errors::IncompleteInput;
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{Selection, SelectionSpec, Tags};
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 
 const OP_CREATE: &str = "creating Backup Selection";
 const OP_READ: &str = "reading Backup Selection";
@@ -49,8 +44,14 @@ pub(super) async fn create_selection(
     plan_id: &str,
     spec: &SelectionSpec,
 ) -> Result<String, CloudError> {
-    let selection = expand_selection(spec)
-        .map_err(|m| CloudError::new(ErrorKind::InvalidInput, OP_CREATE, &spec.name, m))?;
+    let selection = expand_selection(spec).map_err(|e| {
+        CloudError::new(
+            ErrorKind::InvalidInput,
+            OP_CREATE,
+            &spec.name,
+            e.to_string(),
+        )
+    })?;
     // One token for every attempt, so a retried create after a lost answer is not done twice.
     let token = creator_request_id();
     let out = backend
@@ -128,27 +129,19 @@ pub(super) async fn find_selection_by_name(
     name: &str,
 ) -> Result<Option<Selection>, CloudError> {
     let mut found_id = None;
-    let listed = backend
-        .send_pages(
-            OP_READ,
-            name,
-            |token| list_selections_page(backend, plan_id, token),
-            |page| page.next_token(),
-            |page| {
-                found_id = page
-                    .backup_selections_list()
-                    .iter()
-                    .find(|s| s.selection_name() == Some(name))
-                    .and_then(|s| s.selection_id())
-                    .map(str::to_owned);
-                match found_id {
-                    Some(_) => ControlFlow::Break(()),
-                    None => ControlFlow::Continue(()),
-                }
-            },
-        )
-        .await
-        .none_if(is_plan_gone)?;
+    let listed = visit_selection_pages(backend, plan_id, name, |page| {
+        found_id = page
+            .backup_selections_list()
+            .iter()
+            .find(|s| s.selection_name() == Some(name))
+            .and_then(|s| s.selection_id())
+            .map(str::to_owned);
+        match found_id {
+            Some(_) => ControlFlow::Break(()),
+            None => ControlFlow::Continue(()),
+        }
+    })
+    .await?;
     match (listed, found_id) {
         (Some(()), Some(id)) => find_selection_by_two_part_key(backend, plan_id, &id).await,
         _ => Ok(None),
@@ -161,41 +154,44 @@ pub(super) async fn list_selection_ids(
     plan_id: &str,
 ) -> Result<Vec<String>, CloudError> {
     let mut ids = Vec::new();
-    let listed = backend
-        .send_pages(
-            OP_READ,
-            plan_id,
-            |token| list_selections_page(backend, plan_id, token),
-            |page| page.next_token(),
-            |page| {
-                ids.extend(
-                    page.backup_selections_list()
-                        .iter()
-                        .filter_map(|s| s.selection_id().map(str::to_owned)),
-                );
-                ControlFlow::Continue(())
-            },
-        )
-        .await
-        .none_if(is_plan_gone)?;
+    let listed = visit_selection_pages(backend, plan_id, plan_id, |page| {
+        ids.extend(
+            page.backup_selections_list()
+                .iter()
+                .filter_map(|s| s.selection_id().map(str::to_owned)),
+        );
+        ControlFlow::Continue(())
+    })
+    .await?;
     // A plan gone part-way through the listing has no selections left.
     Ok(listed.map_or_else(Vec::new, |()| ids))
 }
 
-/// One `ListBackupSelections` request, for [`AwsBackend::send_pages`].
-fn list_selections_page(
+/// `ListBackupSelections` pages of a plan handed to `visit` (errors name `name`); `Ok(None)` when
+/// the plan is gone.
+async fn visit_selection_pages(
     backend: &AwsBackend,
     plan_id: &str,
-    token: Option<String>,
-) -> impl Future<
-    Output = Result<ListBackupSelectionsOutput, SdkError<ListBackupSelectionsError, HttpResponse>>,
-> {
+    name: &str,
+    visit: impl FnMut(&ListBackupSelectionsOutput) -> ControlFlow<()>,
+) -> Result<Option<()>, CloudError> {
     backend
-        .client
-        .list_backup_selections()
-        .backup_plan_id(plan_id)
-        .set_next_token(token)
-        .send()
+        .send_pages(
+            OP_READ,
+            name,
+            |token| {
+                backend
+                    .client
+                    .list_backup_selections()
+                    .backup_plan_id(plan_id)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| page.next_token(),
+            visit,
+        )
+        .await
+        .none_if(is_plan_gone)
 }
 
 /// `DeleteBackupSelection` (1 call); a selection already gone, or whose plan is gone, is done.
@@ -220,7 +216,7 @@ pub(super) async fn delete_selection(
 
 /// The SDK's selection for a spec; `selection_tags` become `ListOfTags` STRINGEQUALS conditions
 /// (each one enough on its own, like `resources`).
-pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, String> {
+pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, IncompleteInput> {
     let tags = spec
         .selection_tags
         .iter()
@@ -230,7 +226,7 @@ pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, 
                 .condition_key(key)
                 .condition_value(value)
                 .build()
-                .map_err(|e| e.to_string())
+                .map_err(IncompleteInput::from)
         })
         .collect::<Result<Vec<_>, _>>()?;
     BackupSelection::builder()
@@ -239,7 +235,7 @@ pub(super) fn expand_selection(spec: &SelectionSpec) -> Result<BackupSelection, 
         .set_resources(Some(spec.resources.clone()).filter(|r| !r.is_empty()))
         .set_list_of_tags(Some(tags).filter(|t| !t.is_empty()))
         .build()
-        .map_err(|e| e.to_string())
+        .map_err(IncompleteInput::from)
 }
 
 /// The spec of an SDK selection. Only STRINGEQUALS tag conditions are ours; others (and the AND'ed
@@ -286,7 +282,7 @@ mod tests {
     #[test]
     fn iam_predicates_quote_aws() {
         let err = |msg: &str| {
-            CloudError::from_api(
+            crate::cloud::aws::errors::api_error(
                 OP_CREATE,
                 "s",
                 Some("InvalidParameterValueException".into()),

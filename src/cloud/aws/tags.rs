@@ -6,10 +6,9 @@
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
-use super::calls::GoneIsNone;
 use super::AwsBackend;
 use crate::cloud::backend::Tags;
-use crate::cloud::error::CloudError;
+use crate::cloud::error::{CloudError, GoneIsNone};
 
 /// The tags of the Backup resource `arn`; `Ok(None)` when it does not exist.
 pub(super) async fn find_tags_by_arn(

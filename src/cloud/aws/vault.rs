@@ -7,11 +7,10 @@ use std::time::SystemTime;
 use aws_sdk_backup::operation::describe_backup_vault::DescribeBackupVaultOutput;
 use serde_json::{json, Value};
 
-use super::calls::GoneIsNone;
 use super::tags::{expand_tags, find_tags_by_arn, update_tags};
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{BackupBackend, VaultLockSpec, VaultLockState, VaultSpec, VaultState};
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 
 pub(super) const OP_CREATE: &str = "creating Backup Vault";
 pub(super) const OP_READ: &str = "reading Backup Vault";

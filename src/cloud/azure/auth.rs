@@ -191,7 +191,7 @@ impl TokenSource {
                     let (code, description) = err
                         .map(|e| (e.error, e.error_description))
                         .unwrap_or_default();
-                    return Err(CloudError::from_api(
+                    return Err(super::errors::api_error(
                         "authenticating to Azure",
                         client_id.clone(),
                         code,

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::cloud::azure::translate::AzureRetentionSchedule;
 use async_trait::async_trait;
-use backup_policy::azure::AzureRetentionSchedule;
 
 use super::settings::Secret;
 use crate::cloud::error::{CloudError, ErrorKind};
@@ -214,7 +214,7 @@ pub struct PolicySpec {
     pub vault: VaultRef,
     /// The policy's name.
     pub name: String,
-    /// Schedule and retention, from `backup_policy::azure::translate_policy`.
+    /// Schedule and retention, from `crate::cloud::azure::translate::translate_policy`.
     pub schedule: AzureRetentionSchedule,
     /// Days instant-restore snapshots are kept (1–5 for daily schedules); `None`: Azure's default.
     pub instant_rp_retention_days: Option<i32>,
@@ -309,8 +309,8 @@ impl SiteBackupSchedule {
     /// schedule) at the policy's time of day, kept as long as the policy's longest tier so no
     /// backup is deleted before the policy says (weeks count 7 days, months 31, years 366).
     pub fn from_policy(policy: &AzureRetentionSchedule) -> SiteBackupSchedule {
-        use backup_policy::azure::{DurationType, ScheduleRunFrequency};
-        let days = |d: &backup_policy::azure::RetentionDuration| {
+        use crate::cloud::azure::translate::{DurationType, ScheduleRunFrequency};
+        let days = |d: &crate::cloud::azure::translate::RetentionDuration| {
             let unit = match d.duration_type {
                 DurationType::Days => 1,
                 DurationType::Weeks => 7,

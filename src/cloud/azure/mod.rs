@@ -1,6 +1,8 @@
 //! Azure Recovery Services and App Service backups behind [`AzureBackend`]: settings and
-//! credentials, a Resource Manager client (retries, long-running operations, error mapping) and
-//! one file per object (vault, policy, protected item, site backup).
+//! credentials, the policy translation ([`translate`]: effective rules to an IaaS VM schedule and
+//! retention), a Resource Manager client (`arm`, on the shared retry loop; `lro` for long-running
+//! operations; `errors` for Azure's error codes), typed ARM bodies (`bodies`) and one file per
+//! object (vault, policy, protected item, site backup).
 //!
 //! reqwest and JSON types stay inside this module; resources see plain Rust specs and states.
 //!
@@ -11,7 +13,7 @@
 //!   `Arc<dyn AzureBackend>`; [`ArmBackend::authenticate`] fails early on a bad credential.
 //! * Plan: ids are known without a call: [`AzureBackend::vault_id`], [`AzureBackend::policy_id`],
 //!   [`AzureBackend::protected_item_id`]; the schedule is
-//!   `backup_policy::azure::translate_policy(&doc)` (its diagnostics are plan-time errors).
+//!   [`translate::translate_policy`] (its diagnostics are plan-time errors).
 //! * `backup_app`: [`AzureBackend::ensure_vault`] then [`AzureBackend::ensure_policy`] (create and
 //!   update alike); Read: `find_vault` / `find_policy` (`None`: gone; a `schedule` that differs
 //!   from the translated one, or `None`, is drift); Delete: `delete_policy` then `delete_vault`.
@@ -26,10 +28,14 @@
 mod arm;
 mod auth;
 mod backend;
+mod bodies;
+mod errors;
+mod lro;
 mod policy;
 mod protected_item;
 mod settings;
 mod site_backup;
+pub mod translate;
 mod vault;
 
 use async_trait::async_trait;

@@ -7,10 +7,11 @@
 //! `vm;iaasvmcontainerv2;{resource group};{vm}` in fabric `Azure`.
 
 use reqwest::Method;
-use serde_json::{json, Value};
 
 use super::arm::{ArmClient, FinalState, Subject, BACKUP_API_VERSION, COMPUTE_API_VERSION};
 use super::backend::{ProtectedVmSpec, ProtectedVmState, StopProtectionOutcome, VaultRef};
+use super::bodies::protected_item::{ProtectedItem, ProtectedItemList, ProtectedItemProperties};
+use super::bodies::{from_json, to_json};
 use super::vault::vault_path;
 use crate::cloud::error::{CloudError, ErrorKind};
 
@@ -58,25 +59,21 @@ fn item_path(subscription: &str, vault: &VaultRef, names: &VmItemNames) -> Strin
     )
 }
 
-fn flatten(body: &Value) -> ProtectedVmState {
-    let p = body.get("properties").cloned().unwrap_or(Value::Null);
-    let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
+/// The `protectedItemType` of an Azure VM.
+const VM_ITEM_TYPE: &str = "Microsoft.Compute/virtualMachines";
+
+fn flatten(body: ProtectedItem) -> ProtectedVmState {
+    let p = body.properties.unwrap_or_default();
     ProtectedVmState {
-        id: body
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        vm_id: s("sourceResourceId")
-            .or_else(|| s("virtualMachineId"))
+        id: body.id.unwrap_or_default(),
+        vm_id: p
+            .source_resource_id
+            .or(p.virtual_machine_id)
             .unwrap_or_default(),
-        policy_id: s("policyId").filter(|p| !p.is_empty()),
-        protection_state: s("protectionState"),
-        soft_deleted: p
-            .get("isScheduledForDeferredDelete")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
-        purge_at: s("deferredDeleteTimeInUTC"),
+        policy_id: p.policy_id.filter(|p| !p.is_empty()),
+        protection_state: p.protection_state,
+        soft_deleted: p.is_scheduled_for_deferred_delete.unwrap_or(false),
+        purge_at: p.deferred_delete_time_in_utc,
     }
 }
 
@@ -110,62 +107,60 @@ pub(crate) async fn protect_vm(
             undelete(arm, &path, &spec.vm_id).await?;
         }
     }
-    let body = json!({
-        "properties": {
-            "protectedItemType": "Microsoft.Compute/virtualMachines",
-            "sourceResourceId": spec.vm_id,
-            "policyId": spec.policy_id,
-        }
-    });
-    let result = arm
-        .long_running(
+    let body = ProtectedItem {
+        properties: Some(ProtectedItemProperties {
+            protected_item_type: Some(VM_ITEM_TYPE.into()),
+            source_resource_id: Some(spec.vm_id.clone()),
+            policy_id: Some(spec.policy_id.clone()),
+            ..ProtectedItemProperties::default()
+        }),
+        ..ProtectedItem::default()
+    };
+    let written: ProtectedItem = arm
+        .write(
             Method::PUT,
             &path,
             BACKUP_API_VERSION,
-            Some(&body),
-            FinalState::Location,
+            &body,
             subject,
+            "the protected item is gone after it was created",
+            |i: &ProtectedItem| i.properties.is_some(),
         )
         .await?;
-    let result = match result {
-        Some(v) if v.get("properties").is_some() => v,
-        _ => arm
-            .get(&path, BACKUP_API_VERSION, subject)
-            .await?
-            .ok_or_else(|| {
-                CloudError::new(
-                    ErrorKind::NotFound,
-                    subject.operation,
-                    &spec.vm_id,
-                    "the protected item is gone after it was created",
-                )
-            })?,
-    };
-    Ok(flatten(&result))
+    Ok(flatten(written))
 }
 
 /// `isRehydrate` moves a soft-deleted item "into Pause state" (bms.json): kept, protection stopped.
-async fn undelete(arm: &ArmClient, path: &str, vm_id: &str) -> Result<Option<Value>, CloudError> {
-    let body = json!({
-        "properties": {
-            "protectedItemType": "Microsoft.Compute/virtualMachines",
-            "sourceResourceId": vm_id,
-            "isRehydrate": true,
-        }
-    });
+async fn undelete(
+    arm: &ArmClient,
+    path: &str,
+    vm_id: &str,
+) -> Result<Option<ProtectedItem>, CloudError> {
+    let body = ProtectedItem {
+        properties: Some(ProtectedItemProperties {
+            protected_item_type: Some(VM_ITEM_TYPE.into()),
+            source_resource_id: Some(vm_id.to_owned()),
+            is_rehydrate: Some(true),
+            ..ProtectedItemProperties::default()
+        }),
+        ..ProtectedItem::default()
+    };
     let subject = Subject {
         operation: "undeleting protected Virtual Machine",
         name: vm_id,
     };
-    arm.long_running(
-        Method::PUT,
-        path,
-        BACKUP_API_VERSION,
-        Some(&body),
-        FinalState::Location,
-        subject,
-    )
-    .await
+    let result = arm
+        .long_running(
+            Method::PUT,
+            path,
+            BACKUP_API_VERSION,
+            Some(&to_json(&body)),
+            FinalState::Location,
+            subject,
+        )
+        .await?;
+    // An answer that is not an item is read back below, as one without properties is.
+    Ok(result.and_then(|v| serde_json::from_value(v).ok()))
 }
 
 pub(crate) async fn undelete_protected_vm(
@@ -176,7 +171,7 @@ pub(crate) async fn undelete_protected_vm(
     let names = VmItemNames::from_vm_id(vm_id)?;
     let path = item_path(arm.subscription_id(), vault, &names);
     match undelete(arm, &path, vm_id).await? {
-        Some(v) if v.get("properties").is_some() => Ok(flatten(&v)),
+        Some(item) if item.properties.is_some() => Ok(flatten(item)),
         _ => find_protected_vm(arm, vault, vm_id).await?.ok_or_else(|| {
             CloudError::new(
                 ErrorKind::NotFound,
@@ -200,9 +195,9 @@ pub(crate) async fn find_protected_vm(
     };
     let path = item_path(arm.subscription_id(), vault, &names);
     Ok(arm
-        .get(&path, BACKUP_API_VERSION, subject)
+        .get_as::<ProtectedItem>(&path, BACKUP_API_VERSION, subject)
         .await?
-        .map(|b| flatten(&b)))
+        .map(flatten))
 }
 
 pub(crate) async fn list_protected_vms(
@@ -222,17 +217,13 @@ pub(crate) async fn list_protected_vms(
         let page = arm
             .send(Method::GET, &url, BACKUP_API_VERSION, None, subject)
             .await?;
-        let body = page.body.unwrap_or(Value::Null);
-        for item in body
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            items.push(flatten(item));
-        }
-        match body.get("nextLink").and_then(Value::as_str) {
-            Some(next) if !next.is_empty() => url = next.to_owned(),
+        let page: ProtectedItemList = match page.body {
+            Some(body) => from_json(body, subject)?,
+            None => ProtectedItemList::default(),
+        };
+        items.extend(page.value.into_iter().map(flatten));
+        match page.next_link {
+            Some(next) if !next.is_empty() => url = next,
             _ => return Ok(items),
         }
     }
@@ -249,20 +240,8 @@ pub(crate) async fn stop_protection(
         name: vm_id,
     };
     let path = item_path(arm.subscription_id(), vault, &names);
-    match arm
-        .long_running(
-            Method::DELETE,
-            &path,
-            BACKUP_API_VERSION,
-            None,
-            FinalState::None,
-            subject,
-        )
-        .await
-    {
-        Ok(_) => {}
-        Err(e) if e.is_not_found() => return Ok(StopProtectionOutcome::Removed),
-        Err(e) => return Err(e),
+    if !arm.delete(&path, BACKUP_API_VERSION, subject).await? {
+        return Ok(StopProtectionOutcome::Removed);
     }
     // With soft delete on, the item stays (soft-deleted) until Azure purges it: report it.
     match find_protected_vm(arm, vault, vm_id).await? {

@@ -6,12 +6,13 @@
 //! in the list answer, which is dropped, and an error message quoting it is redacted.
 
 use reqwest::Method;
-use serde_json::{json, Value};
 
 use super::arm::{ArmClient, Subject, WEB_API_VERSION};
-use super::backend::{SiteBackupSchedule, SiteBackupSpec, SiteBackupState};
+use super::backend::{FrequencyUnit, SiteBackupSchedule, SiteBackupSpec, SiteBackupState};
+use super::bodies::site_backup::{BackupRequest, BackupRequestProperties, BackupSchedule};
+use super::bodies::{from_json, to_json};
 use super::settings::Secret;
-use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 
 fn check_site_id(site_id: &str) -> Result<&str, CloudError> {
     let parts: Vec<&str> = site_id.trim_matches('/').split('/').collect();
@@ -36,58 +37,44 @@ fn config_path(site_id: &str) -> String {
     format!("{}/config/backup", site_id.trim_end_matches('/'))
 }
 
-fn expand(spec: &SiteBackupSpec, name: &str) -> Value {
+fn expand(spec: &SiteBackupSpec, name: &str) -> BackupRequest {
     let s = &spec.schedule;
-    let mut schedule = json!({
-        "frequencyInterval": s.frequency_interval,
-        "frequencyUnit": s.frequency_unit.as_str(),
-        "keepAtLeastOneBackup": s.keep_at_least_one_backup,
-        "retentionPeriodInDays": s.retention_period_in_days,
-    });
-    if let Some(start) = &s.start_time {
-        schedule["startTime"] = json!(start);
+    BackupRequest {
+        properties: Some(BackupRequestProperties {
+            backup_name: Some(name.to_owned()),
+            enabled: Some(spec.enabled),
+            storage_account_url: Some(spec.storage_account_url.expose().to_owned()),
+            backup_schedule: Some(BackupSchedule {
+                frequency_interval: Some(i64::from(s.frequency_interval)),
+                frequency_unit: Some(s.frequency_unit.as_str().to_owned()),
+                keep_at_least_one_backup: Some(s.keep_at_least_one_backup),
+                retention_period_in_days: Some(i64::from(s.retention_period_in_days)),
+                start_time: s.start_time.clone(),
+            }),
+        }),
     }
-    json!({
-        "properties": {
-            "backupName": name,
-            "enabled": spec.enabled,
-            "storageAccountUrl": spec.storage_account_url.expose(),
-            "backupSchedule": schedule,
-        }
-    })
 }
 
-fn flatten(site_id: &str, body: &Value) -> SiteBackupState {
-    let p = body.get("properties").cloned().unwrap_or(Value::Null);
-    let schedule = p.get("backupSchedule").filter(|s| !s.is_null()).map(|s| {
-        let int = |k: &str, default: i32| {
-            s.get(k)
-                .and_then(Value::as_i64)
-                .and_then(|v| i32::try_from(v).ok())
-                .unwrap_or(default)
-        };
+fn flatten(site_id: &str, body: BackupRequest) -> SiteBackupState {
+    let p = body.properties.unwrap_or_default();
+    let schedule = p.backup_schedule.map(|s| {
+        let int =
+            |v: Option<i64>, default: i32| v.and_then(|v| i32::try_from(v).ok()).unwrap_or(default);
         SiteBackupSchedule {
-            frequency_interval: int("frequencyInterval", 7),
+            frequency_interval: int(s.frequency_interval, 7),
             frequency_unit: s
-                .get("frequencyUnit")
-                .and_then(Value::as_str)
+                .frequency_unit
                 .and_then(|u| u.parse().ok())
-                .unwrap_or(super::backend::FrequencyUnit::Day),
-            retention_period_in_days: int("retentionPeriodInDays", 30),
-            keep_at_least_one_backup: s
-                .get("keepAtLeastOneBackup")
-                .and_then(Value::as_bool)
-                .unwrap_or(true),
-            start_time: s
-                .get("startTime")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+                .unwrap_or(FrequencyUnit::Day),
+            retention_period_in_days: int(s.retention_period_in_days, 30),
+            keep_at_least_one_backup: s.keep_at_least_one_backup.unwrap_or(true),
+            start_time: s.start_time,
         }
     });
     SiteBackupState {
         site_id: site_id.to_owned(),
         id: config_path(site_id),
-        enabled: p.get("enabled").and_then(Value::as_bool).unwrap_or(true),
+        enabled: p.enabled.unwrap_or(true),
         schedule,
     }
 }
@@ -110,6 +97,7 @@ fn redact(err: CloudError, secret: &Secret) -> CloudError {
         message = message.replace(q, "<redacted>");
     }
     CloudError::from_api(
+        err.kind(),
         err.operation().to_owned(),
         err.name(),
         err.code().map(str::to_owned),
@@ -133,12 +121,18 @@ pub(crate) async fn ensure_site_backup(
             Method::PUT,
             &config_path(&spec.site_id),
             WEB_API_VERSION,
-            Some(&body),
+            Some(&to_json(&body)),
             subject,
         )
         .await
         .map_err(|e| redact(e, &spec.storage_account_url))?;
-    Ok(flatten(&spec.site_id, &response.body.unwrap_or(body)))
+    let written = match response.body {
+        Some(answer) => {
+            from_json(answer, subject).map_err(|e| redact(e, &spec.storage_account_url))?
+        }
+        None => body,
+    };
+    Ok(flatten(&spec.site_id, written))
 }
 
 pub(crate) async fn find_site_backup(
@@ -151,14 +145,15 @@ pub(crate) async fn find_site_backup(
         name,
     };
     let path = format!("{}/list", config_path(site_id));
-    match arm
+    let Some(answer) = arm
         .send(Method::POST, &path, WEB_API_VERSION, None, subject)
         .await
-    {
-        Ok(r) => Ok(r.body.map(|b| flatten(site_id, &b))),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .none_if_not_found()?
+        .and_then(|r| r.body)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(flatten(site_id, from_json(answer, subject)?)))
 }
 
 pub(crate) async fn delete_site_backup(arm: &ArmClient, site_id: &str) -> Result<(), CloudError> {
@@ -167,20 +162,16 @@ pub(crate) async fn delete_site_backup(arm: &ArmClient, site_id: &str) -> Result
         operation: "removing App Service backup",
         name,
     };
-    match arm
-        .send(
-            Method::DELETE,
-            &config_path(site_id),
-            WEB_API_VERSION,
-            None,
-            subject,
-        )
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    arm.send(
+        Method::DELETE,
+        &config_path(site_id),
+        WEB_API_VERSION,
+        None,
+        subject,
+    )
+    .await
+    .none_if_not_found()
+    .map(drop)
 }
 
 #[cfg(test)]
@@ -190,7 +181,7 @@ mod tests {
     #[test]
     fn errors_never_quote_the_sas_url() {
         let secret = Secret::new("https://acct.blob.core.windows.net/c?sv=1&sig=abc");
-        let err = CloudError::from_api(
+        let err = super::super::errors::api_error(
             "configuring App Service backup",
             "shop",
             Some("BadRequest".into()),

@@ -2,11 +2,14 @@
 //! `Vaults_Update` (PATCH, LRO; only to turn soft delete off), `Vaults_Delete` (LRO).
 
 use reqwest::Method;
-use serde_json::{json, Map, Value};
 
-use super::arm::{ArmClient, FinalState, Subject, VAULTS_API_VERSION};
-use super::backend::{AzureTags, SoftDeleteState, VaultRef, VaultSpec, VaultState};
-use crate::cloud::error::{CloudError, ErrorKind};
+use super::arm::{ArmClient, Subject, VAULTS_API_VERSION};
+use super::backend::{SoftDeleteState, VaultRef, VaultSpec, VaultState};
+use super::bodies::vault::{
+    ImmutabilitySettings, RedundancySettings, SecuritySettings, Sku, SoftDeleteSettings, Vault,
+    VaultProperties,
+};
+use crate::cloud::error::CloudError;
 
 pub(crate) fn vault_path(subscription: &str, vault: &VaultRef) -> String {
     format!(
@@ -15,95 +18,70 @@ pub(crate) fn vault_path(subscription: &str, vault: &VaultRef) -> String {
     )
 }
 
-/// The PUT body of a vault.
-fn expand(spec: &VaultSpec) -> Value {
-    let mut properties = Map::new();
-    let mut redundancy = Map::new();
-    if let Some(r) = spec.storage_redundancy {
-        redundancy.insert("standardTierStorageRedundancy".into(), json!(r.as_str()));
+/// The PUT body of a vault: only the settings the spec sets.
+fn expand(spec: &VaultSpec) -> Vault {
+    let redundancy = RedundancySettings {
+        standard_tier_storage_redundancy: spec.storage_redundancy.map(|r| r.as_str().to_owned()),
+        cross_region_restore: spec
+            .cross_region_restore
+            .map(|crr| if crr { "Enabled" } else { "Disabled" }.to_owned()),
+    };
+    let soft_delete = (spec.soft_delete.is_some() || spec.soft_delete_retention_days.is_some())
+        .then(|| SoftDeleteSettings {
+            soft_delete_state: spec.soft_delete.map(|s| s.as_str().to_owned()),
+            soft_delete_retention_period_in_days: spec.soft_delete_retention_days.map(i64::from),
+        });
+    let immutability = spec.immutability.map(|i| ImmutabilitySettings {
+        state: Some(i.as_str().to_owned()),
+    });
+    let has_redundancy = redundancy.standard_tier_storage_redundancy.is_some()
+        || redundancy.cross_region_restore.is_some();
+    let has_security = soft_delete.is_some() || immutability.is_some();
+    Vault {
+        location: Some(spec.location.clone()),
+        tags: Some(spec.tags.clone()),
+        sku: Some(Sku {
+            name: Some(spec.sku.clone()),
+        }),
+        properties: Some(VaultProperties {
+            redundancy_settings: has_redundancy.then_some(redundancy),
+            security_settings: has_security.then_some(SecuritySettings {
+                soft_delete_settings: soft_delete,
+                immutability_settings: immutability,
+            }),
+            provisioning_state: None,
+        }),
+        ..Vault::default()
     }
-    if let Some(crr) = spec.cross_region_restore {
-        redundancy.insert(
-            "crossRegionRestore".into(),
-            json!(if crr { "Enabled" } else { "Disabled" }),
-        );
-    }
-    if !redundancy.is_empty() {
-        properties.insert("redundancySettings".into(), Value::Object(redundancy));
-    }
-    let mut security = Map::new();
-    if spec.soft_delete.is_some() || spec.soft_delete_retention_days.is_some() {
-        let mut soft = Map::new();
-        if let Some(s) = spec.soft_delete {
-            soft.insert("softDeleteState".into(), json!(s.as_str()));
-        }
-        if let Some(days) = spec.soft_delete_retention_days {
-            soft.insert("softDeleteRetentionPeriodInDays".into(), json!(days));
-        }
-        security.insert("softDeleteSettings".into(), Value::Object(soft));
-    }
-    if let Some(i) = spec.immutability {
-        security.insert(
-            "immutabilitySettings".into(),
-            json!({ "state": i.as_str() }),
-        );
-    }
-    if !security.is_empty() {
-        properties.insert("securitySettings".into(), Value::Object(security));
-    }
-    json!({
-        "location": spec.location,
-        "tags": spec.tags,
-        "sku": { "name": spec.sku },
-        "properties": properties,
-    })
 }
 
-fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
-}
-
-fn flatten(vault: &VaultRef, body: &Value) -> VaultState {
-    let tags: AzureTags = body
-        .get("tags")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
+fn flatten(vault: &VaultRef, body: Vault) -> VaultState {
+    let properties = body.properties.unwrap_or_default();
+    let redundancy = properties.redundancy_settings.unwrap_or_default();
+    let security = properties.security_settings.unwrap_or_default();
+    let soft_delete = security.soft_delete_settings.unwrap_or_default();
     VaultState {
-        id: str_at(body, "/id").unwrap_or_default().to_owned(),
+        id: body.id.unwrap_or_default(),
         resource_group: vault.resource_group.clone(),
-        name: str_at(body, "/name").unwrap_or(&vault.name).to_owned(),
-        location: str_at(body, "/location").unwrap_or_default().to_owned(),
-        sku: str_at(body, "/sku/name").unwrap_or_default().to_owned(),
-        storage_redundancy: str_at(
-            body,
-            "/properties/redundancySettings/standardTierStorageRedundancy",
-        )
-        .and_then(|s| s.parse().ok()),
-        cross_region_restore: str_at(body, "/properties/redundancySettings/crossRegionRestore")
+        name: body.name.unwrap_or_else(|| vault.name.clone()),
+        location: body.location.unwrap_or_default(),
+        sku: body.sku.and_then(|s| s.name).unwrap_or_default(),
+        storage_redundancy: redundancy
+            .standard_tier_storage_redundancy
+            .and_then(|s| s.parse().ok()),
+        cross_region_restore: redundancy
+            .cross_region_restore
             .map(|s| s.eq_ignore_ascii_case("Enabled")),
-        soft_delete: str_at(
-            body,
-            "/properties/securitySettings/softDeleteSettings/softDeleteState",
-        )
-        .and_then(|s| s.parse().ok()),
-        soft_delete_retention_days: body
-            .pointer(
-                "/properties/securitySettings/softDeleteSettings/softDeleteRetentionPeriodInDays",
-            )
-            .and_then(Value::as_i64)
+        soft_delete: soft_delete.soft_delete_state.and_then(|s| s.parse().ok()),
+        soft_delete_retention_days: soft_delete
+            .soft_delete_retention_period_in_days
             .and_then(|d| i32::try_from(d).ok()),
-        immutability: str_at(
-            body,
-            "/properties/securitySettings/immutabilitySettings/state",
-        )
-        .and_then(|s| s.parse().ok()),
-        tags,
-        provisioning_state: str_at(body, "/properties/provisioningState").map(str::to_owned),
+        immutability: security
+            .immutability_settings
+            .and_then(|i| i.state)
+            .and_then(|s| s.parse().ok()),
+        tags: body.tags.unwrap_or_default(),
+        provisioning_state: properties.provisioning_state,
     }
 }
 
@@ -134,31 +112,23 @@ async fn write_vault(
     arm: &ArmClient,
     vault: &VaultRef,
     method: Method,
-    body: &Value,
+    body: &Vault,
     subject: Subject<'_>,
     gone: &str,
 ) -> Result<VaultState, CloudError> {
     let path = vault_path(arm.subscription_id(), vault);
-    let result = arm
-        .long_running(
+    let written: Vault = arm
+        .write(
             method,
             &path,
             VAULTS_API_VERSION,
-            Some(body),
-            FinalState::Location,
+            body,
             subject,
+            gone,
+            |v: &Vault| v.id.is_some(),
         )
         .await?;
-    let result = match result {
-        Some(v) if v.get("id").is_some() => v,
-        _ => arm
-            .get(&path, VAULTS_API_VERSION, subject)
-            .await?
-            .ok_or_else(|| {
-                CloudError::new(ErrorKind::NotFound, subject.operation, &vault.name, gone)
-            })?,
-    };
-    Ok(flatten(vault, &result))
+    Ok(flatten(vault, written))
 }
 
 pub(crate) async fn find_vault(
@@ -171,9 +141,9 @@ pub(crate) async fn find_vault(
         name: &vault.name,
     };
     Ok(arm
-        .get(&path, VAULTS_API_VERSION, subject)
+        .get_as::<Vault>(&path, VAULTS_API_VERSION, subject)
         .await?
-        .map(|body| flatten(vault, &body)))
+        .map(|body| flatten(vault, body)))
 }
 
 pub(crate) async fn disable_soft_delete(
@@ -185,13 +155,19 @@ pub(crate) async fn disable_soft_delete(
         name: &vault.name,
     };
     // A PATCH changes only this setting; a PUT would have to restate the whole vault.
-    let body = json!({
-        "properties": {
-            "securitySettings": {
-                "softDeleteSettings": { "softDeleteState": SoftDeleteState::Disabled.as_str() }
-            }
-        }
-    });
+    let body = Vault {
+        properties: Some(VaultProperties {
+            security_settings: Some(SecuritySettings {
+                soft_delete_settings: Some(SoftDeleteSettings {
+                    soft_delete_state: Some(SoftDeleteState::Disabled.as_str().to_owned()),
+                    ..SoftDeleteSettings::default()
+                }),
+                ..SecuritySettings::default()
+            }),
+            ..VaultProperties::default()
+        }),
+        ..Vault::default()
+    };
     write_vault(
         arm,
         vault,
@@ -209,26 +185,15 @@ pub(crate) async fn delete_vault(arm: &ArmClient, vault: &VaultRef) -> Result<()
         operation: "deleting Recovery Services Vault",
         name: &vault.name,
     };
-    match arm
-        .long_running(
-            Method::DELETE,
-            &path,
-            VAULTS_API_VERSION,
-            None,
-            FinalState::None,
-            subject,
-        )
+    arm.delete(&path, VAULTS_API_VERSION, subject)
         .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+        .map(drop)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::backend::{ImmutabilityState, StorageRedundancy};
+    use super::super::bodies::to_json;
     use super::*;
 
     #[test]
@@ -238,13 +203,16 @@ mod tests {
         spec.cross_region_restore = Some(true);
         spec.soft_delete = Some(SoftDeleteState::AlwaysOn);
         spec.immutability = Some(ImmutabilityState::Unlocked);
-        let mut body = expand(&spec);
+        let mut body = to_json(&expand(&spec));
         assert_eq!(
             body["properties"]["securitySettings"]["softDeleteSettings"]["softDeleteState"],
             "AlwaysON"
         );
-        body["id"] = json!("/x");
-        let state = flatten(&VaultRef::new("rg", "v"), &body);
+        body["id"] = serde_json::json!("/x");
+        let state = flatten(
+            &VaultRef::new("rg", "v"),
+            serde_json::from_value(body).unwrap(),
+        );
         assert_eq!(state.storage_redundancy, spec.storage_redundancy);
         assert_eq!(state.cross_region_restore, Some(true));
         assert_eq!(state.soft_delete, spec.soft_delete);

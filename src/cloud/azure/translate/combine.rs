@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::{paths, PolicyDiagnostic};
+use backup_policy::{paths, PolicyDiagnostic};
 
 use super::classify::{months_covering, Shape, Shaped};
 use super::shapes::*;

@@ -1,8 +1,8 @@
 //! What each rule is for Azure: a daily or weekly schedule, or a monthly or yearly tier.
 
-use crate::cron::{self, CronSchedule, DaysOfMonth, DaysOfWeek, Schedule, ValueSet};
-use crate::diagnostic::{paths, PolicyDiagnostic};
-use crate::model::EffectiveRule;
+use backup_policy::cron::{self, CronSchedule, DaysOfMonth, DaysOfWeek, Schedule, ValueSet};
+use backup_policy::EffectiveRule;
+use backup_policy::{paths, PolicyDiagnostic};
 
 use super::shapes::{DayOfWeek, MonthDay, MonthOfYear, RetentionFormat, TimeOfDay, WeekOfMonth};
 
@@ -31,30 +31,8 @@ fn unsupported(name: &str, schedule: &str, reason: &str) -> PolicyDiagnostic {
     )
 }
 
-const DAYS: [DayOfWeek; 7] = [
-    DayOfWeek::Sunday,
-    DayOfWeek::Monday,
-    DayOfWeek::Tuesday,
-    DayOfWeek::Wednesday,
-    DayOfWeek::Thursday,
-    DayOfWeek::Friday,
-    DayOfWeek::Saturday,
-];
-const MONTHS: [MonthOfYear; 12] = [
-    MonthOfYear::January,
-    MonthOfYear::February,
-    MonthOfYear::March,
-    MonthOfYear::April,
-    MonthOfYear::May,
-    MonthOfYear::June,
-    MonthOfYear::July,
-    MonthOfYear::August,
-    MonthOfYear::September,
-    MonthOfYear::October,
-    MonthOfYear::November,
-    MonthOfYear::December,
-];
-const WEEKS: [WeekOfMonth; 4] = [
+/// The weeks an n-th weekday (`MON#n`) can fall in: Azure has no fifth.
+const NTH_WEEKS: [WeekOfMonth; 4] = [
     WeekOfMonth::First,
     WeekOfMonth::Second,
     WeekOfMonth::Third,
@@ -106,7 +84,7 @@ pub(super) fn classify(name: &str, rule: &EffectiveRule) -> Result<Shaped, Polic
         Ok(days.iter().map(|d| MonthDay::Date(d as u8)).collect())
     };
     let weekly_format = |day: u8, week: WeekOfMonth| RetentionFormat::Weekly {
-        days: vec![DAYS[usize::from(day - 1)]],
+        days: vec![DayOfWeek::ALL[usize::from(day - 1)]],
         weeks: vec![week],
     };
     let format = match (days_of_month, days_of_week) {
@@ -121,7 +99,7 @@ pub(super) fn classify(name: &str, rule: &EffectiveRule) -> Result<Shaped, Polic
         (DaysOfMonth::LastWeekday | DaysOfMonth::NearestWeekday(_), _) => {
             return Err(fail("W (nearest weekday) has no Azure equivalent"))
         }
-        (_, DaysOfWeek::Nth { day, nth }) => match WEEKS.get(usize::from(*nth) - 1) {
+        (_, DaysOfWeek::Nth { day, nth }) => match NTH_WEEKS.get(usize::from(*nth) - 1) {
             Some(week) => Some(weekly_format(*day, *week)),
             None => return Err(fail(
                 "the fifth weekday of a month has no Azure equivalent (First to Fourth, or Last)",
@@ -129,7 +107,10 @@ pub(super) fn classify(name: &str, rule: &EffectiveRule) -> Result<Shaped, Polic
         },
         (_, DaysOfWeek::Last(day)) => Some(weekly_format(*day, WeekOfMonth::Last)),
         (_, DaysOfWeek::Days(days)) if cron.is_every_month() => {
-            let days = days.iter().map(|d| DAYS[usize::from(d - 1)]).collect();
+            let days = days
+                .iter()
+                .map(|d| DayOfWeek::ALL[usize::from(d - 1)])
+                .collect();
             return Ok(Shaped {
                 name: name.into(),
                 time,
@@ -143,7 +124,10 @@ pub(super) fn classify(name: &str, rule: &EffectiveRule) -> Result<Shaped, Polic
         None => Shape::Daily,
         Some(format) if cron.is_every_month() => Shape::Monthly(format),
         Some(format) => Shape::Yearly(
-            months.iter().map(|m| MONTHS[usize::from(m - 1)]).collect(),
+            months
+                .iter()
+                .map(|m| MonthOfYear::ALL[usize::from(m - 1)])
+                .collect(),
             format,
         ),
     };

@@ -1,19 +1,85 @@
-//! Translation of effective rules to Azure IaaS VM policy shapes.
-
-mod common;
+//! Translation of effective rules to Azure IaaS VM policy shapes (moved from the policy crate's
+//! integration tests, same assertions).
 
 use std::collections::BTreeMap;
 
-use backup_policy::azure::{
-    translate_policy, translate_rule, translate_rules, DayOfWeek, DurationType, MonthDay,
-    MonthOfYear, RetentionFormat, ScheduleRunFrequency, TimeOfDay, WeekOfMonth,
-};
 use backup_policy::{
-    EffectiveRule, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES,
+    evaluate, AppInput, CopyPatch, EffectiveRule, GuardrailsPatch, PolicyDocument, RulePatch,
+    DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES,
 };
 use serde_json::json;
 
-fn rule(schedule: &str, retention_days: i64) -> EffectiveRule {
+use super::{
+    translate_policy, translate_rule, translate_rules, DayOfWeek, DurationType, MonthDay,
+    MonthOfYear, RetentionFormat, ScheduleRunFrequency, TimeOfDay, WeekOfMonth,
+};
+
+/// The builders of the policy crate's `tests/common` this suite needs: `org-root` from
+/// `docs/guides/inheritance.md`.
+mod common {
+    use super::*;
+
+    pub(super) const DR: &str = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr";
+
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    pub(super) fn copy(arn: &str, retention: Option<i64>) -> CopyPatch {
+        CopyPatch {
+            vault_arn: arn.into(),
+            retention_days: retention,
+            cold_storage_after_days: None,
+        }
+    }
+
+    pub(super) fn rule(schedule: &str, retention: i64) -> RulePatch {
+        RulePatch {
+            schedule: Some(schedule.into()),
+            retention_days: Some(retention),
+            ..Default::default()
+        }
+    }
+
+    pub(super) fn root_input() -> AppInput {
+        let mut root = AppInput {
+            name: "org-root".into(),
+            ..Default::default()
+        };
+        root.policy.rules.insert(
+            "daily".into(),
+            RulePatch {
+                start_window_minutes: Some(60),
+                completion_window_minutes: Some(180),
+                copy_to: Some(vec![copy(DR, Some(90))]),
+                recovery_point_tags: Some(map(&[("commit", "abc123")])),
+                ..rule("cron(0 5 ? * * *)", 35)
+            },
+        );
+        root.policy
+            .rules
+            .insert("monthly".into(), rule("cron(0 6 1 * ? *)", 365));
+        root.policy.tags = map(&[("owner", "platform")]);
+        root.guardrails = GuardrailsPatch {
+            min_retention_days: Some(30),
+            max_retention_days: Some(3650),
+            require_copy: Some(true),
+            locked: Some(vec!["rules.daily.schedule".into(), "tags.owner".into()]),
+            allow_new_rules: Some(true),
+        };
+        root
+    }
+
+    pub(super) fn root() -> PolicyDocument {
+        evaluate(None, &root_input()).expect("the guide's root is valid")
+    }
+}
+
+/// An effective rule with the default windows and nothing else set.
+pub(crate) fn rule(schedule: &str, retention_days: i64) -> EffectiveRule {
     EffectiveRule {
         schedule: schedule.into(),
         start_window_minutes: DEFAULT_START_WINDOW_MINUTES,
@@ -220,12 +286,12 @@ fn translate_policy_names_the_app() {
     let mut root = common::root_input();
     root.policy.rules.insert(
         "hourly".into(),
-        backup_policy::RulePatch {
+        RulePatch {
             copy_to: Some(vec![common::copy(common::DR, None)]),
             ..common::rule("cron(0 * ? * * *)", 35)
         },
     );
-    let doc = backup_policy::evaluate(None, &root).unwrap();
+    let doc = evaluate(None, &root).unwrap();
     let errors = translate_policy(&doc).unwrap_err();
     assert_eq!(errors.len(), 1);
     assert!(

@@ -1,9 +1,35 @@
-//! The Azure policy shapes rules translate to, and their ARM JSON.
+//! The Azure policy shapes rules translate to (their ARM JSON bodies are in `azure::bodies`).
 
 use std::fmt;
 
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// `ALL` (every value, in order) and a case-insensitive `Deserialize` (ARM compares enum values
+/// without case) for enums whose serde spelling is their variant name.
+macro_rules! azure_enum {
+    ($name:ident [$($variant:ident),+ $(,)?]) => {
+        impl $name {
+            /// Every value, in the API's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| format!("{v:?}").eq_ignore_ascii_case(&text))
+                    .ok_or_else(|| {
+                        serde::de::Error::custom(format!(
+                            concat!("unknown ", stringify!($name), " {:?}"),
+                            text
+                        ))
+                    })
+            }
+        }
+    };
+}
 
 /// A time of day (UTC) on the hour or half hour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,6 +67,8 @@ pub enum DayOfWeek {
     Saturday,
 }
 
+azure_enum!(DayOfWeek[Sunday, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday]);
+
 /// Azure's `WeekOfMonth`.
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -51,6 +79,8 @@ pub enum WeekOfMonth {
     Fourth,
     Last,
 }
+
+azure_enum!(WeekOfMonth[First, Second, Third, Fourth, Last]);
 
 /// Azure's `MonthOfYear`.
 #[allow(missing_docs)]
@@ -70,6 +100,11 @@ pub enum MonthOfYear {
     December,
 }
 
+azure_enum!(MonthOfYear[
+    January, February, March, April, May, June, July, August, September, October, November,
+    December,
+]);
+
 /// Azure's `RetentionDurationType`.
 #[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -79,6 +114,8 @@ pub enum DurationType {
     Months,
     Years,
 }
+
+azure_enum!(DurationType[Days, Weeks, Months, Years]);
 
 /// Azure's `ScheduleRunType` (the two an IaaS VM standard policy uses).
 #[allow(missing_docs)]
@@ -189,66 +226,4 @@ pub struct AzureRetentionSchedule {
     pub retention: AzureLongTermRetention,
 }
 
-impl AzureRetentionSchedule {
-    /// The `schedulePolicy` object of an `AzureIaasVM` protection policy.
-    pub fn schedule_policy_json(&self) -> Value {
-        let mut v = json!({
-            "schedulePolicyType": "SimpleSchedulePolicy",
-            "scheduleRunFrequency": self.schedule.frequency,
-            "scheduleRunTimes": [self.schedule.run_time.to_azure()],
-        });
-        if self.schedule.frequency == ScheduleRunFrequency::Weekly {
-            v["scheduleRunDays"] = json!(self.schedule.run_days);
-        }
-        v
-    }
-
-    /// The `retentionPolicy` object of an `AzureIaasVM` protection policy.
-    pub fn retention_policy_json(&self) -> Value {
-        let times = json!([self.schedule.run_time.to_azure()]);
-        let duration =
-            |d: &RetentionDuration| json!({ "count": d.count, "durationType": d.duration_type });
-        let mut v = json!({ "retentionPolicyType": "LongTermRetentionPolicy" });
-        let r = &self.retention;
-        if let Some(d) = &r.daily {
-            v["dailySchedule"] =
-                json!({ "retentionTimes": times, "retentionDuration": duration(&d.duration) });
-        }
-        if let Some(w) = &r.weekly {
-            v["weeklySchedule"] = json!({ "daysOfTheWeek": w.days, "retentionTimes": times, "retentionDuration": duration(&w.duration) });
-        }
-        if let Some(m) = &r.monthly {
-            let mut tier = format_json(&m.format);
-            tier["retentionTimes"] = times.clone();
-            tier["retentionDuration"] = duration(&m.duration);
-            v["monthlySchedule"] = tier;
-        }
-        if let Some(y) = &r.yearly {
-            let mut tier = format_json(&y.format);
-            tier["monthsOfYear"] = json!(y.months);
-            tier["retentionTimes"] = times.clone();
-            tier["retentionDuration"] = duration(&y.duration);
-            v["yearlySchedule"] = tier;
-        }
-        v
-    }
-}
-
-fn format_json(format: &RetentionFormat) -> Value {
-    match format {
-        RetentionFormat::Daily(days) => {
-            let days: Vec<Value> = days
-                .iter()
-                .map(|d| match d {
-                    MonthDay::Date(n) => json!({ "date": n, "isLast": false }),
-                    MonthDay::Last => json!({ "date": 0, "isLast": true }),
-                })
-                .collect();
-            json!({ "retentionScheduleFormatType": "Daily", "retentionScheduleDaily": { "daysOfTheMonth": days } })
-        }
-        RetentionFormat::Weekly { days, weeks } => json!({
-            "retentionScheduleFormatType": "Weekly",
-            "retentionScheduleWeekly": { "daysOfTheWeek": days, "weeksOfTheMonth": weeks },
-        }),
-    }
-}
+azure_enum!(ScheduleRunFrequency[Daily, Weekly]);

@@ -11,12 +11,13 @@
 mod classify;
 mod combine;
 mod shapes;
+#[cfg(test)]
+pub(crate) mod tests;
 
 pub use shapes::*;
 
-use crate::diagnostic::PolicyDiagnostic;
-use crate::document::PolicyDocument;
-use crate::model::EffectiveRule;
+use backup_policy::{EffectiveRule, PolicyDiagnostic, PolicyDocument};
+
 use classify::classify;
 use combine::combine;
 
