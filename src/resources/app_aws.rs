@@ -6,8 +6,9 @@ use serde::Deserialize;
 use tfplugin::framework::{null_object, Attribute, Diagnostic, Diagnostics};
 use tfvalue::{AttributePath, Value};
 
-use super::aws::{plan_spec, str_attr, vault_tags};
+use super::aws::str_attr;
 use super::state::{set_attr, set_nested_attr};
+use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::aws::{AwsBackend, AwsContext};
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultSpec};
 

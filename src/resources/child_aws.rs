@@ -6,8 +6,9 @@ use serde::Deserialize;
 use tfplugin::framework::{Diagnostic, Diagnostics};
 use tfvalue::{AttributePath, Value};
 
-use super::aws::{plan_spec, state_document, str_attr, vault_tags};
+use super::aws::{state_document, str_attr};
 use super::state::{set_attr, set_nested_attr};
+use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::aws::{AwsBackend, AwsContext};
 use crate::cloud::{BackupBackend, CloudError, ErrorKind, SelectionSpec, Tags, VaultSpec};
 
@@ -401,7 +402,6 @@ mod tests {
 
     use super::*;
     use crate::resources::app_aws::AwsAnchorFor;
-    use crate::resources::aws::plan_spec;
 
     const CENTRAL: &str = "111111111111";
     const MEMBER: &str = "222222222222";
