@@ -16,7 +16,7 @@ use super::app_aws::{self, anchor, AppAwsModel, ReadOutcome};
 use super::app_azure::{self, AppAzureModel};
 use super::aws::{aws_context, backend, cloud_diagnostic, str_attr};
 use super::azure::{azure_backend, azure_diagnostic, translate};
-use super::cloud_schema::{app_aws_attribute, app_azure_attribute};
+use super::cloud_schema::{app_aws_attribute, app_azure_attribute, object_name};
 use super::effective_policy::{evaluate, Evaluation};
 use super::node::{
     converge_policy_node, has_block, null_unknowns, plan_policy_node, settle_policy_document,
@@ -475,6 +475,7 @@ fn app_schema() -> &'static Schema {
                     .required()
                     .requires_replace()
                     .validator(validators::string_length(1, 50))
+                    .validator(object_name())
                     .description("Unique name of the app; names its cloud objects. Changing it replaces the app."),
                 Attribute::string("parent").optional().description(
                     "The parent app's `policy_document`, or null for a root app. With a parent, `policy` holds only \

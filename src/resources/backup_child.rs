@@ -14,7 +14,7 @@ use super::aws::{aws_context, backend, cloud_diagnostic, state_document, str_att
 use super::azure::{azure_backend, azure_diagnostic};
 use super::child_aws::{self, ChildAwsModel, Desired, Placement, Recorded};
 use super::child_azure::{self, ChildAzureModel};
-use super::cloud_schema::{child_aws_attribute, child_azure_attribute};
+use super::cloud_schema::{child_aws_attribute, child_azure_attribute, object_name};
 use super::effective_policy::Evaluation;
 use super::node::{
     converge_policy_node, has_block, null_unknowns, plan_policy_node, settle_policy_document,
@@ -375,6 +375,7 @@ fn child_schema() -> &'static Schema {
                     .required()
                     .requires_replace()
                     .validator(validators::string_length(1, 50))
+                    .validator(object_name())
                     .description("Unique name of the child; names its selection, plan and vault. Changing it replaces the child."),
                 Attribute::string("parent")
                     .required()

@@ -77,6 +77,26 @@ fn vault_name() -> impl Validator {
     )
 }
 
+/// Whether `s` uses only the characters every cloud object named after an app accepts.
+fn is_object_name(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The `name` of an app or child: it names AWS backup plans, selections and (for a child, by
+/// default) vaults, and Azure backup policies, which share these characters (AWS vault names allow
+/// no `.`; Azure policy names are a segment of the policy's ARM path).
+pub(crate) fn object_name() -> impl Validator {
+    validators::check(
+        "Only letters, digits, `-` and `_`, as the AWS plans, selections and vaults and the Azure backup policies \
+         named after it require.",
+        |v| match v.as_str() {
+            Some(s) if !is_object_name(s) => Err(format!("{s:?} is not a valid name")),
+            _ => Ok(()),
+        },
+    )
+}
+
 /// `backup_app.aws`: where the app's own vault and plan live.
 pub(crate) fn app_aws_attribute() -> Attribute {
     Attribute::single_nested(
@@ -234,7 +254,37 @@ pub(crate) fn child_azure_attribute() -> Attribute {
 
 #[cfg(test)]
 mod tests {
-    use super::is_arn;
+    use super::{is_arn, is_object_name, object_name};
+    use tfplugin::framework::{Diagnostics, Validator};
+    use tfvalue::{AttributePath, Value};
+
+    #[test]
+    fn names_allow_letters_digits_dash_and_underscore() {
+        for ok in ["org-root", "payments_prod", "A1", "x"] {
+            assert!(is_object_name(ok), "{ok}");
+        }
+        for bad in [
+            "no spaces/allowed",
+            "dotted.name",
+            "slash/",
+            "ümlaut",
+            "a b",
+        ] {
+            assert!(!is_object_name(bad), "{bad}");
+        }
+        let path = AttributePath::attr("name");
+        let mut diagnostics = Diagnostics::default();
+        object_name().validate(&path, &Value::from("no spaces/allowed"), &mut diagnostics);
+        object_name().validate(&path, &Value::from("org-root"), &mut diagnostics);
+        object_name().validate(&path, &Value::unknown(), &mut diagnostics);
+        let all = diagnostics.into_vec();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].path.as_ref(), Some(&path));
+        assert!(all[0]
+            .detail
+            .contains("\"no spaces/allowed\" is not a valid name"));
+        assert!(all[0].detail.contains("Only letters, digits, `-` and `_`"));
+    }
 
     #[test]
     fn arns() {
