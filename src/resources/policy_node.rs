@@ -1,9 +1,7 @@
 //! Plan and apply steps shared by `backup_app` and `backup_child` as policy nodes.
 
 use backup_policy::{CloudAnchorsPatch, PolicyDocument};
-use tfplugin::framework::{
-    ApplyRequest, ApplyResponse, Diagnostics, PlanRequest, PlanResponse, Schema,
-};
+use tfplugin::framework::{Diagnostics, PlanRequest, PlanResponse, Schema};
 use tfvalue::Value;
 
 use super::effective_policy::{evaluate, Evaluation};
@@ -77,30 +75,6 @@ pub(crate) fn settle_policy_document(
         }
         _ => None,
     }
-}
-
-/// Creates or updates a policy node: the planned state, with what was unknown at plan time filled in.
-pub(crate) fn converge_policy_node(
-    schema: &Schema,
-    request: &ApplyRequest,
-    response: &mut ApplyResponse,
-    cloud_computed: &[&str],
-) {
-    let mut state = request.planned_state.clone();
-    if settle_policy_document(
-        schema,
-        &request.config,
-        &mut state,
-        CloudAnchorsPatch::default(),
-        &mut response.diagnostics,
-    )
-    .is_none()
-    {
-        response.new_state = request.prior_state.clone();
-        return;
-    }
-    null_unknowns(&mut state, cloud_computed);
-    response.new_state = state;
 }
 
 /// Sets the listed attributes that are still unknown to null: what apply did not produce.

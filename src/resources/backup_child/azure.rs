@@ -2,56 +2,127 @@
 //! app's policy, or a derived policy named after the child when its effective policy differs) and
 //! the App Service backup configuration with the write-only storage URL.
 
-use backup_policy::{AzureAnchor, PolicyDocument};
-use serde::Deserialize;
-use tfplugin::framework::{Diagnostic, Diagnostics};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use backup_policy::{AzureAnchor, CloudAnchorsPatch, PolicyDocument};
+use tfplugin::framework::{Diagnostic, Diagnostics, PlanRequest};
 use tfvalue::{AttributePath, Value};
 
-use super::azure::{azure_diagnostic, translate};
-use super::state::set_attr;
+use super::super::diagnostics::{azure_diagnostic, translate};
+use super::super::model::decode_block;
+use super::super::state::{set_attr, state_document, str_attr};
+use super::model::ChildAzureModel;
+use super::RESOURCE;
 use crate::cloud::azure::{
     AzureBackend, PolicySpec, ProtectedVmSpec, Secret, SiteBackupSchedule, SiteBackupSpec,
     StopProtectionOutcome, VaultRef,
 };
+use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::CloudError;
 
-const RESOURCE: &str = "backup_child";
-
-/// `backup_child.azure.app_service`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub(crate) struct AppServiceModel {
-    pub(crate) site_id: String,
-    /// Write-only: present in the configuration only.
-    pub(crate) storage_account_url: Option<String>,
+/// `backup_child`'s Azure part: its VMs' protection in the nearest Azure-backed ancestor's
+/// vault, its derived policy there, and its App Service backup.
+pub(crate) struct ChildAzurePart {
+    backend: Arc<dyn AzureBackend>,
+    /// The child's name (empty while unknown).
+    child: String,
+    /// The `azure` block, when decoded by the caller (apply); plan decodes it itself.
+    model: Option<ChildAzureModel>,
 }
 
-/// `backup_child.azure` as configured (or stored, without the storage URL).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-pub(crate) struct ChildAzureModel {
-    pub(crate) vm_ids: Option<Vec<String>>,
-    pub(crate) app_service: Option<AppServiceModel>,
+impl ChildAzurePart {
+    /// The part of the child that `value` (configuration, plan or state) describes, with its
+    /// `azure` block as decoded by the caller.
+    pub(crate) fn new(
+        backend: Arc<dyn AzureBackend>,
+        value: &Value,
+        model: Option<ChildAzureModel>,
+    ) -> ChildAzurePart {
+        ChildAzurePart {
+            backend,
+            child: str_attr(value, "name").unwrap_or_default().to_string(),
+            model,
+        }
+    }
 }
 
-impl ChildAzureModel {
-    /// The block of a configuration or state; `None` when null or not wholly known.
-    pub(crate) fn of(value: &Value, diagnostics: &mut Diagnostics) -> Option<ChildAzureModel> {
-        let block = value
-            .get("azure")
-            .filter(|v| !v.is_null() && v.is_wholly_known())?;
-        match tfvalue::from_value(block) {
-            Ok(model) => Some(model),
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::error("Invalid attribute value", e.to_string())
-                        .at(AttributePath::attr("azure").join(e.path())),
-                );
-                None
+#[async_trait]
+impl CloudPart for ChildAzurePart {
+    fn anchor(&self, _anchors: &mut CloudAnchorsPatch) -> bool {
+        true
+    }
+
+    fn plan(
+        &self,
+        request: &PlanRequest,
+        document: Option<&PolicyDocument>,
+        planned: &mut Value,
+        diagnostics: &mut Diagnostics,
+    ) {
+        match document {
+            Some(document) => plan(
+                &*self.backend,
+                &self.child,
+                document,
+                &request.config,
+                planned,
+                diagnostics,
+            ),
+            None => {
+                for attribute in ["azure_policy_id", "azure_protected_item_ids"] {
+                    set_attr(planned, attribute, Value::unknown());
+                }
             }
         }
     }
 
-    fn vm_ids(&self) -> &[String] {
-        self.vm_ids.as_deref().unwrap_or_default()
+    async fn converge(
+        &self,
+        document: &PolicyDocument,
+        prior_state: &Value,
+        state: &mut Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        let backend = &*self.backend;
+        let prior = Recorded::of(backend, &self.child, prior_state);
+        converge(
+            backend,
+            &self.child,
+            document,
+            model,
+            &prior,
+            state,
+            diagnostics,
+        )
+        .await
+    }
+
+    async fn read(
+        &self,
+        state: &mut Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Presence, PartFailed> {
+        match read(&*self.backend, &self.child, state).await {
+            Ok(()) => Ok(Presence::Present),
+            Err(e) => {
+                diagnostics.push(azure_diagnostic(RESOURCE, &self.child, &e));
+                Err(PartFailed)
+            }
+        }
+    }
+
+    async fn destroy(
+        &self,
+        prior_state: &Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let backend = &*self.backend;
+        let prior = Recorded::of(backend, &self.child, prior_state);
+        destroy(backend, &self.child, &prior, diagnostics).await
     }
 }
 
@@ -130,7 +201,7 @@ impl Placement {
 
 /// Plans `azure_policy_id` and `azure_protected_item_ids`; translation problems of a derived
 /// policy are plan-time errors.
-pub(crate) fn plan(
+fn plan(
     backend: &dyn AzureBackend,
     child: &str,
     document: &PolicyDocument,
@@ -151,7 +222,7 @@ pub(crate) fn plan(
         "azure_policy_id",
         Value::from(placement.policy_id(backend)),
     );
-    let Some(model) = ChildAzureModel::of(config, diagnostics) else {
+    let Some(model) = decode_block::<ChildAzureModel>(config, "azure", diagnostics) else {
         set_attr(planned, "azure_protected_item_ids", Value::unknown());
         return;
     };
@@ -175,20 +246,21 @@ pub(crate) struct Recorded {
 }
 
 impl Recorded {
+    /// Reads the record from a state value.
     pub(crate) fn of(backend: &dyn AzureBackend, child: &str, state: &Value) -> Recorded {
         let quiet = &mut Diagnostics::default();
-        let placement = super::aws::state_document(state)
-            .and_then(|doc| Placement::decide(&doc, backend, child).ok());
+        let placement =
+            state_document(state).and_then(|doc| Placement::decide(&doc, backend, child).ok());
         Recorded {
             placement,
-            model: ChildAzureModel::of(state, quiet).unwrap_or_default(),
+            model: decode_block(state, "azure", quiet).unwrap_or_default(),
         }
     }
 }
 
 /// Creates or updates the child's Azure objects: its derived policy, its VMs' protection, its App
 /// Service backup; then removes what the prior state had and the configuration no longer has.
-pub(crate) async fn converge(
+async fn converge(
     backend: &dyn AzureBackend,
     child: &str,
     document: &PolicyDocument,
@@ -196,9 +268,12 @@ pub(crate) async fn converge(
     prior: &Recorded,
     state: &mut Value,
     diagnostics: &mut Diagnostics,
-) -> Result<(), ()> {
-    let placement = Placement::decide(document, backend, child).map_err(|d| diagnostics.push(d))?;
-    let schedule = translate(document, diagnostics).ok_or(())?;
+) -> Result<(), PartFailed> {
+    let placement = Placement::decide(document, backend, child).map_err(|d| {
+        diagnostics.push(d);
+        PartFailed
+    })?;
+    let schedule = translate(document, diagnostics).ok_or(PartFailed)?;
     let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
     if placement.derived {
         backend
@@ -209,7 +284,10 @@ pub(crate) async fn converge(
                 instant_rp_retention_days: None,
             })
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(|e| {
+                diagnostics.push(cloud(e));
+                PartFailed
+            })?;
     }
     let policy_id = placement.policy_id(backend);
     set_attr(state, "azure_policy_id", Value::from(policy_id.clone()));
@@ -222,7 +300,10 @@ pub(crate) async fn converge(
                 policy_id: policy_id.clone(),
             })
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(|e| {
+                diagnostics.push(cloud(e));
+                PartFailed
+            })?;
         ids.push(Value::from(item.id));
     }
     set_attr(state, "azure_protected_item_ids", Value::List(ids));
@@ -245,7 +326,7 @@ pub(crate) async fn converge(
                     .join(&AttributePath::attr("app_service"))
                     .join(&AttributePath::attr("storage_account_url"))),
             );
-            return Err(());
+            return Err(PartFailed);
         };
         backend
             .ensure_site_backup(&SiteBackupSpec {
@@ -255,14 +336,20 @@ pub(crate) async fn converge(
                 enabled: true,
             })
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(|e| {
+                diagnostics.push(cloud(e));
+                PartFailed
+            })?;
     }
     if let Some(old) = &prior.model.app_service {
         if model.app_service.as_ref().map(|a| &a.site_id) != Some(&old.site_id) {
             backend
                 .delete_site_backup(&old.site_id)
                 .await
-                .map_err(|e| diagnostics.push(cloud(e)))?;
+                .map_err(|e| {
+                    diagnostics.push(cloud(e));
+                    PartFailed
+                })?;
         }
     }
     if let Some(old) = &prior.placement {
@@ -270,7 +357,10 @@ pub(crate) async fn converge(
             backend
                 .delete_policy(&old.vault, child)
                 .await
-                .map_err(|e| diagnostics.push(cloud(e)))?;
+                .map_err(|e| {
+                    diagnostics.push(cloud(e));
+                    PartFailed
+                })?;
         }
     }
     Ok(())
@@ -282,7 +372,7 @@ async fn stop(
     vault: &VaultRef,
     vm: &str,
     diagnostics: &mut Diagnostics,
-) -> Result<(), ()> {
+) -> Result<(), PartFailed> {
     match backend.stop_protection(vault, vm).await {
         Ok(StopProtectionOutcome::Removed) => Ok(()),
         Ok(StopProtectionOutcome::SoftDeleted(item)) => {
@@ -301,18 +391,18 @@ async fn stop(
         }
         Err(e) => {
             diagnostics.push(azure_diagnostic(RESOURCE, child, &e));
-            Err(())
+            Err(PartFailed)
         }
     }
 }
 
 /// Removes everything the child made, as recorded in its state.
-pub(crate) async fn destroy(
+async fn destroy(
     backend: &dyn AzureBackend,
     child: &str,
     prior: &Recorded,
     diagnostics: &mut Diagnostics,
-) -> Result<(), ()> {
+) -> Result<(), PartFailed> {
     let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
     if let Some(placement) = &prior.placement {
         for vm in prior.model.vm_ids() {
@@ -323,20 +413,26 @@ pub(crate) async fn destroy(
         backend
             .delete_site_backup(&app.site_id)
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(|e| {
+                diagnostics.push(cloud(e));
+                PartFailed
+            })?;
     }
     if let Some(placement) = prior.placement.as_ref().filter(|p| p.derived) {
         backend
             .delete_policy(&placement.vault, child)
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(|e| {
+                diagnostics.push(cloud(e));
+                PartFailed
+            })?;
     }
     Ok(())
 }
 
 /// Reads the child's objects back: anything missing or changed out of band nulls
 /// `policy_document`, so the next plan shows the update that restores it.
-pub(crate) async fn read(
+async fn read(
     backend: &dyn AzureBackend,
     child: &str,
     state: &mut Value,
@@ -345,7 +441,7 @@ pub(crate) async fn read(
     let Some(placement) = &prior.placement else {
         return Ok(());
     };
-    let Some(document) = super::aws::state_document(state) else {
+    let Some(document) = state_document(state) else {
         return Ok(());
     };
     let mut drifted = false;

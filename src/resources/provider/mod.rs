@@ -12,30 +12,10 @@ use crate::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, AzureSettings};
 
 use super::backup_app::BackupApp;
 use super::backup_child::BackupChild;
+use super::provider_data::ProviderData;
 
 /// The provider.
 pub struct BackupProvider;
-
-/// What resources get from a configured provider.
-#[derive(Debug, Default)]
-pub struct ProviderData {
-    /// The AWS account and region of this provider configuration (alias), connected once in
-    /// `configure`; `None` without an `aws` block.
-    pub aws: Option<Arc<AwsContext>>,
-    /// The Azure subscription and credential of this provider configuration (alias); `None`
-    /// without an `azure` block.
-    pub azure: Option<Arc<dyn AzureBackend>>,
-}
-
-impl std::fmt::Debug for dyn AzureBackend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "AzureBackend {{ subscription_id: {:?} }}",
-            self.subscription_id()
-        )
-    }
-}
 
 fn aws_attribute() -> Attribute {
     Attribute::single_nested(

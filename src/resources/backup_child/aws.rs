@@ -1,64 +1,173 @@
 //! `backup_child` on AWS: where the child's selection lives (`joined`: the nearest AWS-backed
 //! ancestor's plan; `derived`: its own plan and vault) and the objects that realise it.
 
-use backup_policy::PolicyDocument;
-use serde::Deserialize;
-use tfplugin::framework::{Diagnostic, Diagnostics};
-use tfvalue::{AttributePath, Value};
+use std::sync::Arc;
 
-use super::aws::{state_document, str_attr};
-use super::state::{set_attr, set_nested_attr};
+use async_trait::async_trait;
+use backup_policy::{CloudAnchorsPatch, PolicyDocument};
+use tfplugin::framework::{Diagnostics, PlanRequest};
+use tfvalue::Value;
+
+use super::super::diagnostics::cloud_diagnostic;
+use super::super::model::decode_block;
+use super::super::state::{set_attr, set_nested_attr, state_document, str_attr};
+use super::model::ChildAwsModel;
+use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
-use crate::cloud::aws::{AwsBackend, AwsContext};
-use crate::cloud::{BackupBackend, CloudError, ErrorKind, SelectionSpec, Tags, VaultSpec};
+use crate::cloud::part::{CloudPart, PartFailed, Presence};
+use crate::cloud::{BackupBackend, CloudError, ErrorKind, VaultSpec};
+
+/// `backup_child`'s AWS part: its selection, in its ancestor's plan (joined) or in a plan and
+/// vault of its own (derived).
+pub(crate) struct ChildAwsPart {
+    backend: Arc<dyn BackupBackend>,
+    /// The child's name (empty while unknown).
+    child: String,
+    /// The `aws` block, when wholly known.
+    model: Option<ChildAwsModel>,
+    /// `force_destroy` of the value the part was built from.
+    force_destroy: bool,
+}
+
+impl ChildAwsPart {
+    /// The part of the child that `value` (configuration, plan or state) describes, with its
+    /// `aws` block as decoded by the caller.
+    pub(crate) fn new(
+        backend: Arc<dyn BackupBackend>,
+        value: &Value,
+        model: Option<ChildAwsModel>,
+    ) -> ChildAwsPart {
+        ChildAwsPart {
+            backend,
+            child: str_attr(value, "name").unwrap_or_default().to_string(),
+            model,
+            force_destroy: matches!(value.get("force_destroy"), Some(Value::Bool(true))),
+        }
+    }
+
+    fn failed(&self, diagnostics: &mut Diagnostics, error: &CloudError) -> PartFailed {
+        diagnostics.push(cloud_diagnostic(RESOURCE, &self.child, error));
+        PartFailed
+    }
+}
+
+#[async_trait]
+impl CloudPart for ChildAwsPart {
+    fn anchor(&self, _anchors: &mut CloudAnchorsPatch) -> bool {
+        true
+    }
+
+    fn plan(
+        &self,
+        request: &PlanRequest,
+        document: Option<&PolicyDocument>,
+        planned: &mut Value,
+        _diagnostics: &mut Diagnostics,
+    ) {
+        let backend = &*self.backend;
+        let name = self.child.as_str();
+        let (Some(document), Some(model)) = (document, &self.model) else {
+            for attribute in ["mode", "aws_plan_id", "aws_selection_id"] {
+                set_attr(planned, attribute, Value::unknown());
+            }
+            return;
+        };
+        // The mode is known at plan time; ids stay as they are unless the placement moves.
+        let placement = Placement::decide(document, backend, name, model);
+        set_attr(planned, "mode", Value::from(placement.mode()));
+        let prior_model: Option<ChildAwsModel> =
+            decode_block(&request.prior_state, "aws", &mut Diagnostics::default());
+        let prior_placement = state_document(&request.prior_state)
+            .zip(prior_model)
+            .map(|(doc, prior_model)| Placement::decide(&doc, backend, name, &prior_model));
+        let same_plan = match (&placement, &prior_placement) {
+            (Placement::Derived { .. }, Some(Placement::Derived { .. })) => true,
+            (a @ Placement::Joined { .. }, Some(b)) => a == b,
+            _ => false,
+        };
+        let plan_id = request
+            .prior_state
+            .get("aws_plan_id")
+            .filter(|v| matches!(v, Value::String(_)));
+        let plan_id = plan_id.filter(|_| same_plan).cloned();
+        let same_selection = plan_id.is_some()
+            && request.prior_state.get("aws").is_some_and(|p| {
+                request.config.get("aws").is_some_and(|c| {
+                    let pick = |v: &Value| {
+                        ["resources", "selection_tags", "iam_role_arn"].map(|n| v.get(n).cloned())
+                    };
+                    pick(p) == pick(c)
+                })
+            });
+        let selection_id = request
+            .prior_state
+            .get("aws_selection_id")
+            .filter(|v| matches!(v, Value::String(_)) && same_selection)
+            .cloned();
+        set_attr(
+            planned,
+            "aws_plan_id",
+            plan_id.unwrap_or_else(Value::unknown),
+        );
+        set_attr(
+            planned,
+            "aws_selection_id",
+            selection_id.unwrap_or_else(Value::unknown),
+        );
+    }
+
+    async fn converge(
+        &self,
+        document: &PolicyDocument,
+        prior_state: &Value,
+        state: &mut Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        let backend = &*self.backend;
+        let placement = Placement::decide(document, backend, &self.child, model);
+        let desired = Desired {
+            child: &self.child,
+            model,
+            placement: &placement,
+            document,
+        };
+        let prior = Recorded::of(prior_state);
+        converge(backend, &desired, &prior, self.force_destroy, state)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
+    }
+
+    async fn read(
+        &self,
+        state: &mut Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Presence, PartFailed> {
+        match read(&*self.backend, &self.child, state).await {
+            Ok(true) => Ok(Presence::Present),
+            Ok(false) => Ok(Presence::Gone),
+            Err(e) => Err(self.failed(diagnostics, &e)),
+        }
+    }
+
+    async fn destroy(
+        &self,
+        prior_state: &Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let prior = Recorded::of(prior_state);
+        destroy(&*self.backend, &self.child, &prior, self.force_destroy)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
+    }
+}
 
 /// `mode` of a child whose selection is in its ancestor's plan.
 pub(crate) const JOINED: &str = "joined";
 /// `mode` of a child with its own plan and vault.
 pub(crate) const DERIVED: &str = "derived";
-
-/// `backup_child.aws` as configured.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub(crate) struct ChildAwsModel {
-    resources: Option<Vec<String>>,
-    selection_tags: Option<Tags>,
-    iam_role_arn: String,
-    vault_name: Option<String>,
-}
-
-impl ChildAwsModel {
-    /// The block of a configuration or state; `None` when null or not wholly known.
-    pub(crate) fn of(value: &Value, diagnostics: &mut Diagnostics) -> Option<ChildAwsModel> {
-        let block = value
-            .get("aws")
-            .filter(|v| !v.is_null() && v.is_wholly_known())?;
-        match tfvalue::from_value(block) {
-            Ok(model) => Some(model),
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::error("Invalid attribute value", e.to_string())
-                        .at(AttributePath::attr("aws").join(e.path())),
-                );
-                None
-            }
-        }
-    }
-
-    /// The selection this block asks for, named after the child.
-    pub(crate) fn selection(&self, child: &str) -> SelectionSpec {
-        SelectionSpec {
-            name: child.to_string(),
-            iam_role_arn: self.iam_role_arn.clone(),
-            resources: self.resources.clone().unwrap_or_default(),
-            selection_tags: self.selection_tags.clone().unwrap_or_default(),
-        }
-    }
-
-    /// The child's own vault (derived mode).
-    pub(crate) fn vault_name(&self, child: &str) -> String {
-        self.vault_name.clone().unwrap_or_else(|| child.to_string())
-    }
-}
 
 /// Where a child's selection lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,21 +195,21 @@ impl Placement {
     /// account and region and its effective rules and tags equal the ancestor's.
     pub(crate) fn decide(
         document: &PolicyDocument,
-        context: &AwsContext,
+        backend: &dyn BackupBackend,
         child: &str,
         model: &ChildAwsModel,
     ) -> Placement {
         Placement::decide_in(
             document,
-            context.account_id(),
-            context.region(),
+            backend.account_id(),
+            backend.region(),
             child,
             model,
         )
     }
 
     /// [`Placement::decide`] for a child acting in `account_id` and `region`.
-    fn decide_in(
+    pub(crate) fn decide_in(
         document: &PolicyDocument,
         account_id: &str,
         region: &str,
@@ -159,7 +268,7 @@ impl Recorded {
             mode: str_attr(state, "mode").map(str::to_string),
             plan_id: str_attr(state, "aws_plan_id").map(str::to_string),
             selection_id: str_attr(state, "aws_selection_id").map(str::to_string),
-            model: ChildAwsModel::of(state, &mut Diagnostics::default()),
+            model: decode_block(state, "aws", &mut Diagnostics::default()),
         }
     }
 }
@@ -179,8 +288,8 @@ pub(crate) struct Desired<'a> {
 
 /// Creates or updates the child's objects for `placement`, recording ids in `state` as soon as
 /// each exists. A changed selection is swapped: the new one is created before the old is deleted.
-pub(crate) async fn converge(
-    backend: &AwsBackend,
+async fn converge(
+    backend: &dyn BackupBackend,
     desired: &Desired<'_>,
     prior: &Recorded,
     force_destroy: bool,
@@ -298,8 +407,8 @@ pub(crate) async fn converge(
 
 /// Deletes the child's selection and, when derived, its plan and vault (the vault only when
 /// empty, unless `force`).
-pub(crate) async fn destroy(
-    backend: &AwsBackend,
+async fn destroy(
+    backend: &dyn BackupBackend,
     child: &str,
     prior: &Recorded,
     force: bool,
@@ -324,9 +433,8 @@ pub(crate) async fn destroy(
 /// dropped from state and re-created by the next plan. Rules or tags of a derived plan that differ
 /// from the state's `policy_document` null it (the next plan restores them in place); a changed
 /// selection shows as a change of the `aws` attributes it came from.
-pub(crate) async fn read(
-    backend: &AwsBackend,
-    context: &AwsContext,
+async fn read(
+    backend: &dyn BackupBackend,
     child: &str,
     state: &mut Value,
 ) -> Result<bool, CloudError> {
@@ -381,7 +489,7 @@ pub(crate) async fn read(
         return Ok(false);
     };
     if let Some(document) = state_document(state) {
-        let placement = Placement::decide(&document, context, child, model);
+        let placement = Placement::decide(&document, backend, child, model);
         let central = match &placement {
             Placement::Derived {
                 central_vault_arn, ..
@@ -394,143 +502,4 @@ pub(crate) async fn read(
         }
     }
     Ok(true)
-}
-
-#[cfg(test)]
-mod tests {
-    use backup_policy::{AppInput, CloudAnchorsPatch, PolicyPatch, RulePatch};
-
-    use super::*;
-    use crate::resources::app_aws::AwsAnchorFor;
-
-    const CENTRAL: &str = "111111111111";
-    const MEMBER: &str = "222222222222";
-
-    fn root() -> PolicyDocument {
-        let rule = RulePatch {
-            schedule: Some("cron(0 5 ? * * *)".into()),
-            retention_days: Some(35),
-            ..RulePatch::default()
-        };
-        let input = AppInput {
-            name: "root".into(),
-            policy: PolicyPatch {
-                rules: [("daily".to_string(), rule)].into(),
-                tags: [("owner".to_string(), "platform".to_string())].into(),
-            },
-            guardrails: Default::default(),
-            anchors: CloudAnchorsPatch {
-                aws: Some(AwsAnchorFor::test(
-                    CENTRAL,
-                    "eu-west-1",
-                    "root",
-                    "root-vault",
-                )),
-                azure: None,
-            },
-        };
-        backup_policy::evaluate(None, &input).unwrap()
-    }
-
-    fn child(retention: Option<i64>) -> PolicyDocument {
-        let mut policy = PolicyPatch::default();
-        if let Some(days) = retention {
-            let rule = RulePatch {
-                retention_days: Some(days),
-                ..RulePatch::default()
-            };
-            policy.rules.insert("daily".into(), rule);
-        }
-        let input = AppInput {
-            name: "child".into(),
-            policy,
-            guardrails: Default::default(),
-            anchors: CloudAnchorsPatch::default(),
-        };
-        backup_policy::evaluate(Some(&root().to_json()), &input).unwrap()
-    }
-
-    fn model() -> ChildAwsModel {
-        ChildAwsModel {
-            resources: Some(vec![
-                "arn:aws:dynamodb:eu-west-1:111111111111:table/t".into()
-            ]),
-            selection_tags: None,
-            iam_role_arn: "arn:aws:iam::111111111111:role/backup".into(),
-            vault_name: None,
-        }
-    }
-
-    #[test]
-    fn placement_table() {
-        let central_vault = "arn:aws:backup:eu-west-1:111111111111:backup-vault:root-vault";
-        let cases = [
-            // (what, child's retention change, account, region, expected)
-            (
-                "same account, region, policy",
-                None,
-                CENTRAL,
-                "eu-west-1",
-                Placement::Joined {
-                    plan_name: "root".into(),
-                    anchor_app: "root".into(),
-                },
-            ),
-            (
-                "changed policy",
-                Some(90),
-                CENTRAL,
-                "eu-west-1",
-                Placement::Derived {
-                    plan_name: "child".into(),
-                    vault_name: "child".into(),
-                    central_vault_arn: None,
-                },
-            ),
-            (
-                "other region",
-                None,
-                CENTRAL,
-                "us-east-1",
-                Placement::Derived {
-                    plan_name: "child".into(),
-                    vault_name: "child".into(),
-                    central_vault_arn: None,
-                },
-            ),
-            (
-                "other account",
-                None,
-                MEMBER,
-                "eu-west-1",
-                Placement::Derived {
-                    plan_name: "child".into(),
-                    vault_name: "child".into(),
-                    central_vault_arn: Some(central_vault.into()),
-                },
-            ),
-        ];
-        for (what, retention, account, region, expected) in cases {
-            let placement =
-                Placement::decide_in(&child(retention), account, region, "child", &model());
-            assert_eq!(placement, expected, "{what}");
-        }
-    }
-
-    #[test]
-    fn derived_plan_in_another_account_copies_to_the_central_vault_with_the_rule_retention() {
-        let central_vault = "arn:aws:backup:eu-west-1:111111111111:backup-vault:root-vault";
-        let spec = plan_spec(&child(Some(90)), "child", "child", Some(central_vault));
-        assert_eq!(spec.name, "child");
-        assert_eq!(spec.tags.get("owner").map(String::as_str), Some("platform"));
-        let rule = &spec.rules[0];
-        assert_eq!(
-            (rule.name.as_str(), rule.target_vault.as_str()),
-            ("daily", "child")
-        );
-        assert_eq!(rule.lifecycle.delete_after_days, 90);
-        assert_eq!(rule.copy_actions.len(), 1);
-        assert_eq!(rule.copy_actions[0].destination_vault_arn, central_vault);
-        assert_eq!(rule.copy_actions[0].lifecycle.delete_after_days, 90);
-    }
 }

@@ -1,0 +1,1 @@
+//! Unit tests of `backup_app` against in-memory backends.

@@ -1,0 +1,1 @@
+//! In-memory fakes of the backend traits, for unit tests of the resources.

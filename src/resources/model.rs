@@ -1,0 +1,148 @@
+//! The one decoder from Terraform values to the resources' typed models: every block and
+//! attribute is read through here, so decode errors point at the attribute path the same way.
+
+use serde::de::DeserializeOwned;
+use tfplugin::framework::{Diagnostic, Diagnostics};
+use tfvalue::{AttributePath, Value};
+
+/// The object attribute `name` (a cloud block) of a configuration, plan or state as `T`; `None`
+/// when it is null or not wholly known yet (plan time), or invalid (an error at its path).
+pub(crate) fn decode_block<T: DeserializeOwned>(
+    value: &Value,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    let block = value
+        .get(name)
+        .filter(|v| !v.is_null() && v.is_wholly_known())?;
+    decode_at(block, name, diagnostics)
+}
+
+/// The wholly known attribute `name` as `T`; `T::default()` when null. Null members of an object
+/// are left out first, so a patch type's `#[serde(default)]` fills them (Terraform sends every
+/// unset attribute as null, where the patch types expect it absent).
+pub(crate) fn decode_attribute<T: DeserializeOwned + Default>(
+    value: &Value,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    let attribute = value.get(name).unwrap_or(&Value::Null);
+    if attribute.is_null() {
+        return Some(T::default());
+    }
+    let attribute = match attribute {
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    decode_at(&attribute, name, diagnostics)
+}
+
+/// Decodes `value` (the attribute `name`), reporting an error at `name` joined with the place
+/// inside it.
+fn decode_at<T: DeserializeOwned>(
+    value: &Value,
+    name: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    match tfvalue::from_value(value) {
+        Ok(model) => Some(model),
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error("Invalid attribute value", e.to_string())
+                    .at(AttributePath::attr(name).join(e.path())),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use backup_policy::{GuardrailsPatch, PolicyPatch};
+    use tfvalue::AttributePath;
+
+    use super::*;
+
+    fn object(members: &[(&str, Value)]) -> Value {
+        Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    }
+
+    #[test]
+    fn policy_and_guardrails_decode_into_the_patch_types() {
+        let rule = object(&[
+            ("schedule", Value::from("cron(0 5 ? * * *)")),
+            ("retention_days", Value::from(35)),
+            ("copy_to", Value::Null),
+        ]);
+        let config = object(&[
+            (
+                "policy",
+                object(&[
+                    ("rules", Value::Map([("daily".to_string(), rule)].into())),
+                    ("tags", Value::Null),
+                ]),
+            ),
+            (
+                "guardrails",
+                object(&[
+                    ("min_retention_days", Value::from(7)),
+                    ("locked", Value::Null),
+                ]),
+            ),
+        ]);
+        let mut diagnostics = Diagnostics::default();
+        let policy: PolicyPatch = decode_attribute(&config, "policy", &mut diagnostics).unwrap();
+        assert_eq!(policy.rules["daily"].retention_days, Some(35));
+        assert!(policy.tags.is_empty());
+        let guardrails: GuardrailsPatch =
+            decode_attribute(&config, "guardrails", &mut diagnostics).unwrap();
+        assert_eq!(guardrails.min_retention_days, Some(7));
+        let absent: GuardrailsPatch = decode_attribute(&config, "none", &mut diagnostics).unwrap();
+        assert_eq!(absent, GuardrailsPatch::default());
+        assert!(diagnostics.into_vec().is_empty());
+    }
+
+    #[test]
+    fn errors_point_at_the_attribute_path() {
+        let rule = object(&[("retention_days", Value::from("many"))]);
+        let config = object(&[(
+            "policy",
+            object(&[("rules", Value::Map([("daily".to_string(), rule)].into()))]),
+        )]);
+        let mut diagnostics = Diagnostics::default();
+        assert!(decode_attribute::<PolicyPatch>(&config, "policy", &mut diagnostics).is_none());
+        let all = diagnostics.into_vec();
+        assert_eq!(all.len(), 1);
+        let want = AttributePath::attr("policy")
+            .join(&AttributePath::attr("rules"))
+            .join(&AttributePath::root().step(tfvalue::PathStep::Key("daily".into())))
+            .join(&AttributePath::attr("retention_days"));
+        assert_eq!(all[0].path.as_ref(), Some(&want));
+    }
+
+    #[test]
+    fn blocks_not_known_yet_decode_to_none_quietly() {
+        let config = object(&[("aws", object(&[("vault_name", Value::unknown())]))]);
+        let mut diagnostics = Diagnostics::default();
+        let block: Option<BTreeMap<String, String>> =
+            decode_block(&config, "aws", &mut diagnostics);
+        assert!(block.is_none());
+        assert!(
+            decode_block::<BTreeMap<String, String>>(&config, "azure", &mut diagnostics).is_none()
+        );
+        assert!(diagnostics.into_vec().is_empty());
+    }
+}
