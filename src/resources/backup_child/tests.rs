@@ -9,6 +9,23 @@ use super::model::ChildAwsModel;
 use crate::cloud::aws::translate::plan_spec;
 use crate::resources::backup_app::AwsAnchorFor;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use backup_policy::AzureAnchor;
+use tfplugin::framework::{null_object, Diagnostics};
+use tfvalue::Value;
+
+use super::model::ChildAzureModel;
+use super::schema::child_schema;
+use super::{ChildAwsPart, ChildAzurePart};
+use crate::cloud::azure::VaultRef;
+use crate::cloud::part::{CloudPart, Presence};
+use crate::cloud::BackupBackend;
+use crate::resources::fakes::{FakeAws, FakeAzure};
+use crate::resources::model::decode_block;
+use crate::resources::state::{set_attr, str_attr};
+
 const CENTRAL: &str = "111111111111";
 const MEMBER: &str = "222222222222";
 
@@ -137,4 +154,223 @@ fn derived_plan_in_another_account_copies_to_the_central_vault_with_the_rule_ret
     assert_eq!(rule.copy_actions.len(), 1);
     assert_eq!(rule.copy_actions[0].destination_vault_arn, central_vault);
     assert_eq!(rule.copy_actions[0].lifecycle.delete_after_days, 90);
+}
+
+const TABLE: &str = "arn:aws:dynamodb:eu-west-1:111111111111:table/t";
+const VM: &str =
+    "/subscriptions/sub-1/resourceGroups/rg-vm/providers/Microsoft.Compute/virtualMachines/vm1";
+
+fn object(members: &[(&str, Value)]) -> Value {
+    Value::Object(
+        members
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+/// Child `child`'s configuration (and state shape) with an `aws` and an `azure` block.
+fn child_config() -> Value {
+    let mut config = null_object(&child_schema().attributes);
+    set_attr(&mut config, "name", Value::from("child"));
+    set_attr(&mut config, "force_destroy", Value::Bool(false));
+    let aws = object(&[
+        ("resources", Value::List(vec![Value::from(TABLE)])),
+        ("selection_tags", Value::Null),
+        (
+            "iam_role_arn",
+            Value::from("arn:aws:iam::111111111111:role/backup"),
+        ),
+        ("vault_name", Value::Null),
+    ]);
+    set_attr(&mut config, "aws", aws);
+    let azure = object(&[
+        ("vm_ids", Value::List(vec![Value::from(VM)])),
+        ("app_service", Value::Null),
+    ]);
+    set_attr(&mut config, "azure", azure);
+    config
+}
+
+fn aws_part(aws: &Arc<FakeAws>, value: &Value) -> ChildAwsPart {
+    let model: Option<ChildAwsModel> = decode_block(value, "aws", &mut Diagnostics::default());
+    ChildAwsPart::new(aws.clone(), value, model)
+}
+
+#[tokio::test]
+async fn a_child_like_its_ancestor_joins_the_ancestors_plan() {
+    let aws = FakeAws::new(CENTRAL, "eu-west-1");
+    let root_plan = aws
+        .create_plan(&plan_spec(&root(), "root", "root-vault", None))
+        .await
+        .unwrap();
+    aws.world().calls.log.clear();
+    let config = child_config();
+    let part = aws_part(&aws, &config);
+    let mut state = config.clone();
+    let quiet = &mut Diagnostics::default();
+    part.converge(&child(None), &Value::Null, &mut state, quiet)
+        .await
+        .unwrap();
+    assert_eq!(str_attr(&state, "mode"), Some("joined"));
+    assert_eq!(
+        str_attr(&state, "aws_plan_id"),
+        Some(root_plan.plan_id.as_str())
+    );
+    assert_eq!(
+        aws.world().calls.operations(),
+        ["find_plan_by_name", "create_selection"]
+    );
+    let selection_id = str_attr(&state, "aws_selection_id").unwrap().to_string();
+    assert_eq!(
+        aws.world().selections[&(root_plan.plan_id.clone(), selection_id)]
+            .spec
+            .resources,
+        [TABLE]
+    );
+
+    set_attr(
+        &mut state,
+        "policy_document",
+        Value::from(child(None).to_json()),
+    );
+    let part = aws_part(&aws, &state);
+    let mut read = state.clone();
+    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(read, state);
+    aws.world().selections.clear();
+    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Gone));
+}
+
+#[tokio::test]
+async fn a_child_in_another_account_derives_a_plan_copying_to_the_central_vault() {
+    let aws = FakeAws::new(MEMBER, "eu-west-1");
+    let config = child_config();
+    let part = aws_part(&aws, &config);
+    let mut state = config.clone();
+    let quiet = &mut Diagnostics::default();
+    let document = child(None);
+    part.converge(&document, &Value::Null, &mut state, quiet)
+        .await
+        .unwrap();
+    assert_eq!(str_attr(&state, "mode"), Some("derived"));
+    assert_eq!(
+        aws.world().calls.operations(),
+        ["ensure_vault", "create_plan", "create_selection"]
+    );
+    let plan_id = str_attr(&state, "aws_plan_id").unwrap().to_string();
+    let copies = aws.world().plans[&plan_id].spec.rules[0]
+        .copy_actions
+        .clone();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(
+        copies[0].destination_vault_arn,
+        "arn:aws:backup:eu-west-1:111111111111:backup-vault:root-vault"
+    );
+
+    aws.world().calls.log.clear();
+    let part = aws_part(&aws, &state);
+    assert_eq!(part.destroy(&state, quiet).await, Ok(()));
+    assert_eq!(
+        aws.world().calls.operations(),
+        ["delete_selection", "delete_plan", "delete_vault"]
+    );
+    let world = aws.world();
+    assert!(world.vaults.is_empty() && world.plans.is_empty() && world.selections.is_empty());
+}
+
+/// The root's document with an Azure anchor in subscription `sub-1`, and a child changing the
+/// retention (so it derives a policy of its own).
+fn azure_child() -> PolicyDocument {
+    let rule = RulePatch {
+        schedule: Some("cron(0 5 ? * * *)".into()),
+        retention_days: Some(35),
+        ..RulePatch::default()
+    };
+    let anchor = AzureAnchor {
+        app: "root".into(),
+        subscription_id: "sub-1".into(),
+        resource_group: "rg-backup".into(),
+        vault_name: "rsv".into(),
+        vault_id: "/subscriptions/sub-1/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv".into(),
+        policy_name: "root".into(),
+    };
+    let root = AppInput {
+        name: "root".into(),
+        policy: PolicyPatch {
+            rules: [("daily".to_string(), rule)].into(),
+            tags: Default::default(),
+        },
+        guardrails: Default::default(),
+        anchors: CloudAnchorsPatch {
+            aws: None,
+            azure: Some(anchor),
+        },
+    };
+    let root = backup_policy::evaluate(None, &root).unwrap();
+    let mut policy = PolicyPatch::default();
+    let change = RulePatch {
+        retention_days: Some(90),
+        ..RulePatch::default()
+    };
+    policy.rules.insert("daily".into(), change);
+    let input = AppInput {
+        name: "child".into(),
+        policy,
+        guardrails: Default::default(),
+        anchors: CloudAnchorsPatch::default(),
+    };
+    backup_policy::evaluate(Some(&root.to_json()), &input).unwrap()
+}
+
+#[tokio::test]
+async fn azure_part_protects_vms_with_a_derived_policy_and_removes_them() {
+    let azure = FakeAzure::new("sub-1");
+    let config = child_config();
+    let quiet = &mut Diagnostics::default();
+    let model: Option<ChildAzureModel> = decode_block(&config, "azure", quiet);
+    let part = ChildAzurePart::new(azure.clone(), &config, model);
+    let document = azure_child();
+    let mut state = config.clone();
+    part.converge(&document, &Value::Null, &mut state, quiet)
+        .await
+        .unwrap();
+    assert_eq!(
+        azure.world().calls.operations(),
+        ["ensure_policy", "protect_vm"]
+    );
+    let vault = VaultRef::new("rg-backup", "rsv");
+    assert!(
+        str_attr(&state, "azure_policy_id").is_some_and(|id| id.ends_with("/backupPolicies/child"))
+    );
+    assert!(azure
+        .world()
+        .policies
+        .contains_key(&(vault.clone(), "child".to_string())));
+
+    set_attr(
+        &mut state,
+        "policy_document",
+        Value::from(document.to_json()),
+    );
+    let part = ChildAzurePart::new(azure.clone(), &state, None);
+    let mut read = state.clone();
+    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(read, state);
+    // A VM no longer protected is drift: the next plan restores it.
+    azure.world().vms.clear();
+    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(read.get("policy_document"), Some(&Value::Null));
+
+    part.converge(&document, &state, &mut read, quiet)
+        .await
+        .unwrap();
+    azure.world().calls.log.clear();
+    assert_eq!(part.destroy(&state, quiet).await, Ok(()));
+    assert_eq!(
+        azure.world().calls.operations(),
+        ["stop_protection", "delete_policy"]
+    );
+    let world = azure.world();
+    assert!(world.vms.is_empty() && world.policies.is_empty());
 }

@@ -1,1 +1,54 @@
-//! In-memory fakes of the backend traits, for unit tests of the resources.
+//! In-memory fakes of the backend traits ([`BackupBackend`](crate::cloud::BackupBackend),
+//! [`AzureBackend`](crate::cloud::azure::AzureBackend)), for unit tests of the resources below
+//! the end-to-end ones. Each records its calls, so tests can assert call counts, and can be told
+//! to fail one call.
+
+mod aws;
+mod azure;
+
+pub(crate) use aws::FakeAws;
+pub(crate) use azure::FakeAzure;
+
+use crate::cloud::{CloudError, ErrorKind};
+
+/// A call log with an optional injected failure.
+#[derive(Debug, Default)]
+pub(crate) struct Calls {
+    /// Every call made, as `operation subject`.
+    pub(crate) log: Vec<String>,
+    /// The operation that fails (once it is called), if any.
+    pub(crate) fail_on: Option<&'static str>,
+}
+
+impl Calls {
+    /// Records a call; the injected failure when `operation` is the one set to fail.
+    pub(crate) fn record(
+        &mut self,
+        operation: &'static str,
+        subject: &str,
+    ) -> Result<(), CloudError> {
+        self.log.push(format!("{operation} {subject}"));
+        if self.fail_on == Some(operation) {
+            return Err(CloudError::new(
+                ErrorKind::AccessDenied,
+                operation,
+                subject,
+                "injected failure",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The operations called, without their subjects.
+    pub(crate) fn operations(&self) -> Vec<&str> {
+        self.log
+            .iter()
+            .map(|c| c.split(' ').next().unwrap_or_default())
+            .collect()
+    }
+}
+
+/// A not-found error, as the real backends report one.
+fn not_found(operation: &'static str, subject: &str) -> CloudError {
+    CloudError::new(ErrorKind::NotFound, operation, subject, "not found")
+}
