@@ -1,9 +1,71 @@
 //! The one decoder from Terraform values to the resources' typed models: every block and
 //! attribute is read through here, so decode errors point at the attribute path the same way.
 
-use serde::de::DeserializeOwned;
+use backup_policy::PolicyDocument;
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::Deserialize;
 use tfplugin::framework::{Diagnostic, Diagnostics};
 use tfvalue::{AttributePath, Value};
+
+/// The attributes of an app's or child's value (configuration, plan or state) that resource
+/// logic reads outside its blocks, decoded once. Each is `None` when null, not known yet, or not
+/// an attribute of the resource (`mode` and `aws_selection_id` are the child's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub(crate) struct NodeRecord {
+    /// The app's or child's name.
+    #[serde(deserialize_with = "known")]
+    pub(crate) name: Option<String>,
+    /// Whether destroy may delete recovery points.
+    #[serde(deserialize_with = "known")]
+    pub(crate) force_destroy: Option<bool>,
+    /// The effective policy as JSON.
+    #[serde(deserialize_with = "known")]
+    pub(crate) policy_document: Option<String>,
+    /// A child's AWS placement, `joined` or `derived`.
+    #[serde(deserialize_with = "known")]
+    pub(crate) mode: Option<String>,
+    /// The AWS plan's id.
+    #[serde(deserialize_with = "known")]
+    pub(crate) aws_plan_id: Option<String>,
+    /// A child's AWS selection's id.
+    #[serde(deserialize_with = "known")]
+    pub(crate) aws_selection_id: Option<String>,
+}
+
+impl NodeRecord {
+    /// The record of `value`; all `None` for a null value (no prior state).
+    pub(crate) fn of(value: &Value) -> NodeRecord {
+        tfvalue::from_value(value).unwrap_or_default()
+    }
+
+    /// The name, empty while unknown (for messages and object names at apply time).
+    pub(crate) fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+
+    /// Whether `force_destroy = true`.
+    pub(crate) fn force_destroy(&self) -> bool {
+        self.force_destroy == Some(true)
+    }
+
+    /// The recorded `policy_document`, parsed; `None` when null, unknown or unreadable.
+    pub(crate) fn document(&self) -> Option<PolicyDocument> {
+        PolicyDocument::parse(self.policy_document.as_deref()?).ok()
+    }
+}
+
+/// Reads an attribute that may be null or not known yet as `None`, the way resource logic treats
+/// both (a value of another type, impossible once Terraform conformed it, reads as `None` too).
+fn known<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    if value.is_null() || !value.is_wholly_known() {
+        return Ok(None);
+    }
+    Ok(tfvalue::from_value(&value).ok())
+}
 
 /// The object attribute `name` (a cloud block) of a configuration, plan or state as `T`; `None`
 /// when it is null or not wholly known yet (plan time), or invalid (an error at its path).
@@ -131,6 +193,24 @@ mod tests {
             .join(&AttributePath::root().step(tfvalue::PathStep::Key("daily".into())))
             .join(&AttributePath::attr("retention_days"));
         assert_eq!(all[0].path.as_ref(), Some(&want));
+    }
+
+    #[test]
+    fn node_records_read_unknown_and_null_as_none() {
+        let state = object(&[
+            ("name", Value::from("org-root")),
+            ("force_destroy", Value::Bool(true)),
+            ("policy_document", Value::unknown()),
+            ("aws_plan_id", Value::Null),
+            ("aws_vault_arn", Value::unknown()),
+        ]);
+        let record = NodeRecord::of(&state);
+        assert_eq!(record.name(), "org-root");
+        assert!(record.force_destroy());
+        assert_eq!(record.policy_document, None);
+        assert_eq!(record.aws_plan_id, None);
+        assert_eq!(record.mode, None);
+        assert_eq!(NodeRecord::of(&Value::Null), NodeRecord::default());
     }
 
     #[test]

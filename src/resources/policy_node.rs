@@ -5,6 +5,7 @@ use tfplugin::framework::{Diagnostics, PlanRequest, PlanResponse, Schema};
 use tfvalue::Value;
 
 use super::effective_policy::{evaluate, Evaluation};
+use super::model::NodeRecord;
 use super::state::set_attr;
 
 /// Plans `id` and `policy_document` (with the app's own cloud anchors), and nulls the computed
@@ -63,10 +64,8 @@ pub(crate) fn settle_policy_document(
     anchors: CloudAnchorsPatch,
     diagnostics: &mut Diagnostics,
 ) -> Option<PolicyDocument> {
-    if let Some(Value::String(json)) = state.get("policy_document") {
-        if let Ok(document) = PolicyDocument::parse(json) {
-            return Some(document);
-        }
+    if let Some(document) = NodeRecord::of(state).document() {
+        return Some(document);
     }
     match evaluate(schema, config, anchors, diagnostics) {
         Evaluation::Known(document) => {

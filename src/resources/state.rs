@@ -1,6 +1,5 @@
 //! Small helpers for building and editing resource state values.
 
-use backup_policy::PolicyDocument;
 use tfplugin::framework::{null_object, Diagnostic, ImportRequest, Schema};
 use tfvalue::Value;
 
@@ -47,14 +46,4 @@ pub(crate) fn set_nested_attr(state: &mut Value, block: &str, name: &str, value:
             set_attr(inner, name, value);
         }
     }
-}
-
-/// A string attribute of a (possibly null) object value.
-pub(crate) fn str_attr<'a>(value: &'a Value, name: &str) -> Option<&'a str> {
-    value.get(name).and_then(Value::as_str)
-}
-
-/// The state's `policy_document`, parsed; `None` when null, unknown or unreadable.
-pub(crate) fn state_document(state: &Value) -> Option<PolicyDocument> {
-    PolicyDocument::parse(str_attr(state, "policy_document")?).ok()
 }

@@ -9,10 +9,10 @@ use tfplugin::framework::{null_object, Attribute, Diagnostics, PlanRequest};
 use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
-use super::super::model::decode_block;
-use super::super::state::{set_attr, set_nested_attr, state_document, str_attr};
+use super::super::model::{decode_block, NodeRecord};
+use super::super::state::{set_attr, set_nested_attr};
 use super::model::AppAwsModel;
-use super::{force_destroy, RESOURCE};
+use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultSpec};
@@ -44,7 +44,7 @@ impl AppAwsPart {
             .map(str::to_string);
         AppAwsPart {
             backend,
-            app: str_attr(value, "name").map(str::to_string),
+            app: NodeRecord::of(value).name,
             vault_name,
             model,
         }
@@ -84,10 +84,9 @@ impl CloudPart for AppAwsPart {
             _ => Value::unknown(),
         };
         set_attr(planned, "aws_vault_arn", vault_arn);
-        let plan_id = match request.prior_state.get("aws_plan_id") {
-            Some(id @ Value::String(_)) => id.clone(),
-            _ => Value::unknown(),
-        };
+        let plan_id = NodeRecord::of(&request.prior_state)
+            .aws_plan_id
+            .map_or_else(Value::unknown, Value::from);
         set_attr(planned, "aws_plan_id", plan_id);
     }
 
@@ -103,13 +102,13 @@ impl CloudPart for AppAwsPart {
         };
         let prior: Option<AppAwsModel> =
             decode_block(prior_state, "aws", &mut Diagnostics::default());
-        let prior_plan_id = str_attr(prior_state, "aws_plan_id");
+        let prior_record = NodeRecord::of(prior_state);
         converge(
             &*self.backend,
             self.name(),
             model,
             prior.as_ref(),
-            prior_plan_id,
+            prior_record.aws_plan_id.as_deref(),
             document,
             state,
         )
@@ -138,10 +137,15 @@ impl CloudPart for AppAwsPart {
         let Some(model) = &self.model else {
             return Ok(());
         };
-        let plan_id = str_attr(prior_state, "aws_plan_id");
-        destroy(&*self.backend, model, plan_id, force_destroy(prior_state))
-            .await
-            .map_err(|e| self.failed(diagnostics, &e))
+        let prior = NodeRecord::of(prior_state);
+        destroy(
+            &*self.backend,
+            model,
+            prior.aws_plan_id.as_deref(),
+            prior.force_destroy(),
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))
     }
 }
 
@@ -278,13 +282,14 @@ async fn read(
         return Ok(Presence::Gone);
     };
     set_attr(state, "aws_vault_arn", Value::from(vault.arn.clone()));
-    let Some(plan_id) = str_attr(state, "aws_plan_id").map(str::to_string) else {
+    let record = NodeRecord::of(state);
+    let Some(plan_id) = record.aws_plan_id.clone() else {
         return Ok(Presence::Gone);
     };
     let Some(plan) = backend.find_plan_by_id(&plan_id).await? else {
         return Ok(Presence::Gone);
     };
-    if let Some(document) = state_document(state) {
+    if let Some(document) = record.document() {
         let expected = plan_spec(&document, app, &model.vault_name, None);
         if plan.spec != expected || vault.tags != vault_tags(&document) {
             set_attr(state, "policy_document", Value::Null);

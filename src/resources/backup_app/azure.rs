@@ -9,9 +9,10 @@ use tfplugin::framework::{Diagnostic, Diagnostics, PlanRequest};
 use tfvalue::Value;
 
 use super::super::diagnostics::{azure_diagnostic, translate};
-use super::super::state::{set_attr, state_document, str_attr};
+use super::super::model::NodeRecord;
+use super::super::state::set_attr;
 use super::model::AppAzureModel;
-use super::{force_destroy, RESOURCE};
+use super::RESOURCE;
 use crate::cloud::azure::{
     AzureBackend, PolicySpec, ProtectedVmState, SoftDeleteState, StopProtectionOutcome, VaultRef,
     VaultState,
@@ -48,7 +49,7 @@ impl AppAzurePart {
         };
         AppAzurePart {
             backend,
-            app: str_attr(value, "name").map(str::to_string),
+            app: NodeRecord::of(value).name,
             vault,
             model,
         }
@@ -142,7 +143,7 @@ impl CloudPart for AppAzurePart {
             &*self.backend,
             self.name(),
             model,
-            force_destroy(prior_state),
+            NodeRecord::of(prior_state).force_destroy(),
         )
         .await
         .map_err(|e| self.failed(diagnostics, &e))
@@ -331,7 +332,7 @@ async fn read(
         return Ok(false);
     };
     set_attr(state, "azure_policy_id", Value::from(policy.id));
-    if let Some(document) = state_document(state) {
+    if let Some(document) = NodeRecord::of(state).document() {
         let expected = translate(&document, &mut Diagnostics::default());
         if expected.is_none() || policy.schedule != expected || vault.tags != *document.tags() {
             set_attr(state, "policy_document", Value::Null);

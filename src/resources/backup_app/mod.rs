@@ -21,11 +21,11 @@ use tfvalue::Value;
 
 use super::diagnostics::cloud_diagnostic;
 use super::effective_policy::{evaluate, Evaluation};
-use super::model::decode_block;
+use super::model::{decode_block, NodeRecord};
 use super::parts::{self, destroy_part, read_part, Part};
 use super::policy_node::{has_block, plan_policy_node};
 use super::provider_data::{aws_backend, aws_context, azure_backend, ProviderData};
-use super::state::{import_state, set_attr, str_attr};
+use super::state::{import_state, set_attr};
 pub(crate) use aws::AppAwsPart;
 #[cfg(test)]
 pub(crate) use aws::AwsAnchorFor;
@@ -125,7 +125,8 @@ impl BackupApp {
     /// A pure policy node has nothing remote to read: its state is its configuration. An
     /// imported app (no `policy_document` yet) adopts the AWS plan named after it, if any.
     async fn adopt_aws(&self, ctx: &Context, mut state: Value, response: &mut ReadResponse) {
-        let imported = state.get("policy_document").is_some_and(Value::is_null);
+        let record = NodeRecord::of(&state);
+        let imported = record.policy_document.is_none();
         let context = ctx
             .provider_data::<ProviderData>()
             .and_then(|d| d.aws.clone());
@@ -135,7 +136,7 @@ impl BackupApp {
         let Some(aws_attribute) = app_schema().attribute("aws") else {
             return;
         };
-        let name = str_attr(&state, "name").unwrap_or_default().to_string();
+        let name = record.name().to_string();
         let backend = aws_backend(ctx, &context);
         match aws::adopt(&*backend, &name, aws_attribute, &mut state).await {
             Ok(_) => response.new_state = state,
@@ -315,9 +316,4 @@ impl Resource for BackupApp {
         }
         response.state = state;
     }
-}
-
-/// Whether the app's state allows destroy to delete recovery points (`force_destroy = true`).
-fn force_destroy(state: &Value) -> bool {
-    matches!(state.get("force_destroy"), Some(Value::Bool(true)))
 }

@@ -14,7 +14,7 @@ use crate::cloud::part::Presence;
 use crate::resources::fakes::{FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
 use crate::resources::parts::{self, Part};
-use crate::resources::state::{set_attr, set_nested_attr, str_attr};
+use crate::resources::state::{set_attr, set_nested_attr};
 
 const ACCOUNT: &str = "111111111111";
 const REGION: &str = "eu-west-1";
@@ -283,4 +283,9 @@ fn plan_knows_ids_only_once_their_inputs_are_known() {
     assert!(str_attr(&planned, "azure_policy_id")
         .is_some_and(|id| id.ends_with("/vaults/rsv-org-root/backupPolicies/org-root")));
     assert!(errors(&diagnostics).is_empty());
+}
+
+/// A string attribute of a state, for assertions.
+fn str_attr<'a>(value: &'a Value, name: &str) -> Option<&'a str> {
+    value.get(name).and_then(Value::as_str)
 }

@@ -9,8 +9,8 @@ use tfplugin::framework::{Diagnostics, PlanRequest};
 use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
-use super::super::model::decode_block;
-use super::super::state::{set_attr, set_nested_attr, state_document, str_attr};
+use super::super::model::{decode_block, NodeRecord};
+use super::super::state::{set_attr, set_nested_attr};
 use super::model::ChildAwsModel;
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
@@ -37,11 +37,12 @@ impl ChildAwsPart {
         value: &Value,
         model: Option<ChildAwsModel>,
     ) -> ChildAwsPart {
+        let record = NodeRecord::of(value);
         ChildAwsPart {
             backend,
-            child: str_attr(value, "name").unwrap_or_default().to_string(),
+            child: record.name().to_string(),
             model,
-            force_destroy: matches!(value.get("force_destroy"), Some(Value::Bool(true))),
+            force_destroy: record.force_destroy(),
         }
     }
 
@@ -77,7 +78,9 @@ impl CloudPart for ChildAwsPart {
         set_attr(planned, "mode", Value::from(placement.mode()));
         let prior_model: Option<ChildAwsModel> =
             decode_block(&request.prior_state, "aws", &mut Diagnostics::default());
-        let prior_placement = state_document(&request.prior_state)
+        let prior = NodeRecord::of(&request.prior_state);
+        let prior_placement = prior
+            .document()
             .zip(prior_model)
             .map(|(doc, prior_model)| Placement::decide(&doc, backend, name, &prior_model));
         let same_plan = match (&placement, &prior_placement) {
@@ -85,11 +88,7 @@ impl CloudPart for ChildAwsPart {
             (a @ Placement::Joined { .. }, Some(b)) => a == b,
             _ => false,
         };
-        let plan_id = request
-            .prior_state
-            .get("aws_plan_id")
-            .filter(|v| matches!(v, Value::String(_)));
-        let plan_id = plan_id.filter(|_| same_plan).cloned();
+        let plan_id = prior.aws_plan_id.filter(|_| same_plan);
         let same_selection = plan_id.is_some()
             && request.prior_state.get("aws").is_some_and(|p| {
                 request.config.get("aws").is_some_and(|c| {
@@ -99,20 +98,16 @@ impl CloudPart for ChildAwsPart {
                     pick(p) == pick(c)
                 })
             });
-        let selection_id = request
-            .prior_state
-            .get("aws_selection_id")
-            .filter(|v| matches!(v, Value::String(_)) && same_selection)
-            .cloned();
+        let selection_id = prior.aws_selection_id.filter(|_| same_selection);
         set_attr(
             planned,
             "aws_plan_id",
-            plan_id.unwrap_or_else(Value::unknown),
+            plan_id.map_or_else(Value::unknown, Value::from),
         );
         set_attr(
             planned,
             "aws_selection_id",
-            selection_id.unwrap_or_else(Value::unknown),
+            selection_id.map_or_else(Value::unknown, Value::from),
         );
     }
 
@@ -263,11 +258,12 @@ impl Recorded {
 
     /// Reads the record from a state value.
     pub(crate) fn of(state: &Value) -> Recorded {
+        let record = NodeRecord::of(state);
         Recorded {
             exists: !state.is_null(),
-            mode: str_attr(state, "mode").map(str::to_string),
-            plan_id: str_attr(state, "aws_plan_id").map(str::to_string),
-            selection_id: str_attr(state, "aws_selection_id").map(str::to_string),
+            mode: record.mode,
+            plan_id: record.aws_plan_id,
+            selection_id: record.aws_selection_id,
             model: decode_block(state, "aws", &mut Diagnostics::default()),
         }
     }
@@ -488,7 +484,7 @@ async fn read(
     let Some(vault) = backend.find_vault_by_name(&vault_name).await? else {
         return Ok(false);
     };
-    if let Some(document) = state_document(state) {
+    if let Some(document) = NodeRecord::of(state).document() {
         let placement = Placement::decide(&document, backend, child, model);
         let central = match &placement {
             Placement::Derived {

@@ -10,8 +10,8 @@ use tfplugin::framework::{Diagnostic, Diagnostics, PlanRequest};
 use tfvalue::{AttributePath, Value};
 
 use super::super::diagnostics::{azure_diagnostic, translate};
-use super::super::model::decode_block;
-use super::super::state::{set_attr, state_document, str_attr};
+use super::super::model::{decode_block, NodeRecord};
+use super::super::state::set_attr;
 use super::model::ChildAzureModel;
 use super::RESOURCE;
 use crate::cloud::azure::{
@@ -41,7 +41,7 @@ impl ChildAzurePart {
     ) -> ChildAzurePart {
         ChildAzurePart {
             backend,
-            child: str_attr(value, "name").unwrap_or_default().to_string(),
+            child: NodeRecord::of(value).name().to_string(),
             model,
         }
     }
@@ -249,8 +249,9 @@ impl Recorded {
     /// Reads the record from a state value.
     pub(crate) fn of(backend: &dyn AzureBackend, child: &str, state: &Value) -> Recorded {
         let quiet = &mut Diagnostics::default();
-        let placement =
-            state_document(state).and_then(|doc| Placement::decide(&doc, backend, child).ok());
+        let placement = NodeRecord::of(state)
+            .document()
+            .and_then(|doc| Placement::decide(&doc, backend, child).ok());
         Recorded {
             placement,
             model: decode_block(state, "azure", quiet).unwrap_or_default(),
@@ -441,7 +442,7 @@ async fn read(
     let Some(placement) = &prior.placement else {
         return Ok(());
     };
-    let Some(document) = state_document(state) else {
+    let Some(document) = NodeRecord::of(state).document() else {
         return Ok(());
     };
     let mut drifted = false;

@@ -24,7 +24,7 @@ use crate::cloud::part::{CloudPart, Presence};
 use crate::cloud::BackupBackend;
 use crate::resources::fakes::{FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
-use crate::resources::state::{set_attr, str_attr};
+use crate::resources::state::set_attr;
 
 const CENTRAL: &str = "111111111111";
 const MEMBER: &str = "222222222222";
@@ -373,4 +373,9 @@ async fn azure_part_protects_vms_with_a_derived_policy_and_removes_them() {
     );
     let world = azure.world();
     assert!(world.vms.is_empty() && world.policies.is_empty());
+}
+
+/// A string attribute of a state, for assertions.
+fn str_attr<'a>(value: &'a Value, name: &str) -> Option<&'a str> {
+    value.get(name).and_then(Value::as_str)
 }
