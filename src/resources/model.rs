@@ -132,15 +132,7 @@ mod tests {
     use tfvalue::AttributePath;
 
     use super::*;
-
-    fn object(members: &[(&str, Value)]) -> Value {
-        Value::Object(
-            members
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-        )
-    }
+    use crate::resources::fakes::object;
 
     #[test]
     fn policy_and_guardrails_decode_into_the_patch_types() {

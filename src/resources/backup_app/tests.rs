@@ -1,6 +1,5 @@
 //! Unit tests of `backup_app`'s cloud parts and the converge skeleton, against in-memory backends.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use backup_policy::{AppInput, CloudAnchorsPatch, PolicyDocument, PolicyPatch, RulePatch};
@@ -11,22 +10,13 @@ use super::model::{AppAwsModel, AppAzureModel};
 use super::schema::app_schema;
 use super::{AppAwsPart, AppAzurePart, CLOUD_COMPUTED};
 use crate::cloud::part::Presence;
-use crate::resources::fakes::{FakeAws, FakeAzure};
+use crate::resources::fakes::{object, str_attr, FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
 use crate::resources::parts::{self, Part};
 use crate::resources::state::{set_attr, set_nested_attr};
 
 const ACCOUNT: &str = "111111111111";
 const REGION: &str = "eu-west-1";
-
-fn object(members: &[(&str, Value)]) -> Value {
-    Value::Object(
-        members
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect::<BTreeMap<_, _>>(),
-    )
-}
 
 /// App `org-root`'s configuration with the cloud blocks asked for.
 fn config(aws: bool, azure: bool) -> Value {
@@ -283,9 +273,4 @@ fn plan_knows_ids_only_once_their_inputs_are_known() {
     assert!(str_attr(&planned, "azure_policy_id")
         .is_some_and(|id| id.ends_with("/vaults/rsv-org-root/backupPolicies/org-root")));
     assert!(errors(&diagnostics).is_empty());
-}
-
-/// A string attribute of a state, for assertions.
-fn str_attr<'a>(value: &'a Value, name: &str) -> Option<&'a str> {
-    value.get(name).and_then(Value::as_str)
 }

@@ -275,7 +275,6 @@ async fn converge(
         PartFailed
     })?;
     let schedule = translate(document, diagnostics).ok_or(PartFailed)?;
-    let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
     if placement.derived {
         backend
             .ensure_policy(&PolicySpec {
@@ -285,10 +284,7 @@ async fn converge(
                 instant_rp_retention_days: None,
             })
             .await
-            .map_err(|e| {
-                diagnostics.push(cloud(e));
-                PartFailed
-            })?;
+            .map_err(report(diagnostics, child))?;
     }
     let policy_id = placement.policy_id(backend);
     set_attr(state, "azure_policy_id", Value::from(policy_id.clone()));
@@ -301,10 +297,7 @@ async fn converge(
                 policy_id: policy_id.clone(),
             })
             .await
-            .map_err(|e| {
-                diagnostics.push(cloud(e));
-                PartFailed
-            })?;
+            .map_err(report(diagnostics, child))?;
         ids.push(Value::from(item.id));
     }
     set_attr(state, "azure_protected_item_ids", Value::List(ids));
@@ -337,20 +330,14 @@ async fn converge(
                 enabled: true,
             })
             .await
-            .map_err(|e| {
-                diagnostics.push(cloud(e));
-                PartFailed
-            })?;
+            .map_err(report(diagnostics, child))?;
     }
     if let Some(old) = &prior.model.app_service {
         if model.app_service.as_ref().map(|a| &a.site_id) != Some(&old.site_id) {
             backend
                 .delete_site_backup(&old.site_id)
                 .await
-                .map_err(|e| {
-                    diagnostics.push(cloud(e));
-                    PartFailed
-                })?;
+                .map_err(report(diagnostics, child))?;
         }
     }
     if let Some(old) = &prior.placement {
@@ -358,13 +345,21 @@ async fn converge(
             backend
                 .delete_policy(&old.vault, child)
                 .await
-                .map_err(|e| {
-                    diagnostics.push(cloud(e));
-                    PartFailed
-                })?;
+                .map_err(report(diagnostics, child))?;
         }
     }
     Ok(())
+}
+
+/// Reports an Azure error as the child's diagnostic: the step failed.
+fn report<'a>(
+    diagnostics: &'a mut Diagnostics,
+    child: &'a str,
+) -> impl FnOnce(CloudError) -> PartFailed + 'a {
+    move |e| {
+        diagnostics.push(azure_diagnostic(RESOURCE, child, &e));
+        PartFailed
+    }
 }
 
 async fn stop(
@@ -404,7 +399,6 @@ async fn destroy(
     prior: &Recorded,
     diagnostics: &mut Diagnostics,
 ) -> Result<(), PartFailed> {
-    let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
     if let Some(placement) = &prior.placement {
         for vm in prior.model.vm_ids() {
             stop(backend, child, &placement.vault, vm, diagnostics).await?;
@@ -414,19 +408,13 @@ async fn destroy(
         backend
             .delete_site_backup(&app.site_id)
             .await
-            .map_err(|e| {
-                diagnostics.push(cloud(e));
-                PartFailed
-            })?;
+            .map_err(report(diagnostics, child))?;
     }
     if let Some(placement) = prior.placement.as_ref().filter(|p| p.derived) {
         backend
             .delete_policy(&placement.vault, child)
             .await
-            .map_err(|e| {
-                diagnostics.push(cloud(e));
-                PartFailed
-            })?;
+            .map_err(report(diagnostics, child))?;
     }
     Ok(())
 }

@@ -9,7 +9,6 @@ use super::model::ChildAwsModel;
 use crate::cloud::aws::translate::plan_spec;
 use crate::resources::backup_app::AwsAnchorFor;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use backup_policy::AzureAnchor;
@@ -22,7 +21,7 @@ use super::{ChildAwsPart, ChildAzurePart};
 use crate::cloud::azure::VaultRef;
 use crate::cloud::part::{CloudPart, Presence};
 use crate::cloud::BackupBackend;
-use crate::resources::fakes::{FakeAws, FakeAzure};
+use crate::resources::fakes::{object, str_attr, FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
 use crate::resources::state::set_attr;
 
@@ -159,15 +158,6 @@ fn derived_plan_in_another_account_copies_to_the_central_vault_with_the_rule_ret
 const TABLE: &str = "arn:aws:dynamodb:eu-west-1:111111111111:table/t";
 const VM: &str =
     "/subscriptions/sub-1/resourceGroups/rg-vm/providers/Microsoft.Compute/virtualMachines/vm1";
-
-fn object(members: &[(&str, Value)]) -> Value {
-    Value::Object(
-        members
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect::<BTreeMap<_, _>>(),
-    )
-}
 
 /// Child `child`'s configuration (and state shape) with an `aws` and an `azure` block.
 fn child_config() -> Value {
@@ -373,9 +363,4 @@ async fn azure_part_protects_vms_with_a_derived_policy_and_removes_them() {
     );
     let world = azure.world();
     assert!(world.vms.is_empty() && world.policies.is_empty());
-}
-
-/// A string attribute of a state, for assertions.
-fn str_attr<'a>(value: &'a Value, name: &str) -> Option<&'a str> {
-    value.get(name).and_then(Value::as_str)
 }

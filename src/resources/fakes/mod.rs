@@ -9,7 +9,26 @@ mod azure;
 pub(crate) use aws::FakeAws;
 pub(crate) use azure::FakeAzure;
 
+use std::collections::BTreeMap;
+
+use tfvalue::Value;
+
 use crate::cloud::{CloudError, ErrorKind};
+
+/// An object value of the given members, for building configurations and states in tests.
+pub(crate) fn object(members: &[(&str, Value)]) -> Value {
+    Value::Object(
+        members
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+/// A string attribute of a state, for assertions.
+pub(crate) fn str_attr<'a>(value: &'a Value, name: &str) -> Option<&'a str> {
+    value.get(name).and_then(Value::as_str)
+}
 
 /// A call log with an optional injected failure.
 #[derive(Debug, Default)]
