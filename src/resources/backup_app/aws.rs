@@ -20,6 +20,7 @@ use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultSpec};
 /// `backup_app`'s AWS part: its vault and the plan named after it, in the account and region of
 /// its provider configuration.
 pub(crate) struct AppAwsPart {
+    /// AWS Backup in the provider configuration's account and region.
     backend: Arc<dyn BackupBackend>,
     /// The app's name; `None` while unknown (plan time).
     app: Option<String>,
@@ -55,6 +56,7 @@ impl AppAwsPart {
         self.app.as_deref().unwrap_or_default()
     }
 
+    /// Reports a cloud error as the resource's diagnostic: the step failed.
     fn failed(&self, diagnostics: &mut Diagnostics, error: &CloudError) -> PartFailed {
         diagnostics.push(cloud_diagnostic(RESOURCE, self.name(), error));
         PartFailed

@@ -22,6 +22,7 @@ use crate::cloud::{CloudError, ErrorKind};
 
 /// `backup_app`'s Azure part: its Recovery Services vault and the backup policy named after it.
 pub(crate) struct AppAzurePart {
+    /// Azure in the provider configuration's subscription.
     backend: Arc<dyn AzureBackend>,
     /// The app's name; `None` while unknown (plan time).
     app: Option<String>,
@@ -60,6 +61,7 @@ impl AppAzurePart {
         self.app.as_deref().unwrap_or_default()
     }
 
+    /// Reports a cloud error as the resource's diagnostic: the step failed.
     fn failed(&self, diagnostics: &mut Diagnostics, error: &CloudError) -> PartFailed {
         diagnostics.push(azure_diagnostic(RESOURCE, self.name(), error));
         PartFailed

@@ -14,9 +14,13 @@ use crate::cloud::CloudError;
 /// (the policy is named after the app). Segment names are matched without regard to case, as ARM does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PolicyImportId {
+    /// The policy's subscription.
     pub(crate) subscription_id: String,
+    /// The vault's resource group.
     pub(crate) resource_group: String,
+    /// The vault holding the policy.
     pub(crate) vault_name: String,
+    /// The app (the policy's name).
     pub(crate) app: String,
 }
 

@@ -9,11 +9,17 @@ use crate::cloud::{CloudError, ErrorKind};
 /// `backup_app.aws` as configured.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct AppAwsModel {
+    /// The app's vault.
     pub(crate) vault_name: String,
+    /// The KMS key encrypting the vault.
     pub(crate) kms_key_arn: Option<String>,
-    #[allow(dead_code)] // Documented for the app's own selections; the app selects nothing yet.
+    /// Reserved for the app's own selections.
+    #[allow(dead_code)]
+    // Documented for the app's own selections; the app selects nothing yet.
     pub(crate) iam_role_arn: Option<String>,
+    /// Vault Lock.
     pub(crate) vault_lock: Option<VaultLockModel>,
+    /// Accounts the vault access policy lets copy in.
     pub(crate) allow_copy_from_accounts: Option<Vec<String>>,
 }
 
@@ -41,12 +47,19 @@ impl AppAwsModel {
 /// `backup_app.azure` as configured (or stored).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub(crate) struct AppAzureModel {
+    /// The vault's resource group.
     pub(crate) resource_group: String,
+    /// The vault's region.
     pub(crate) location: String,
+    /// The vault's name.
     pub(crate) vault_name: String,
+    /// `LocallyRedundant`, `GeoRedundant` or `ZoneRedundant`.
     pub(crate) storage_redundancy: Option<String>,
+    /// Restores to the paired region.
     pub(crate) cross_region_restore: Option<bool>,
+    /// `Enabled`, `Disabled` or `AlwaysON`.
     pub(crate) soft_delete: Option<String>,
+    /// `Disabled`, `Unlocked` or `Locked`.
     pub(crate) immutability: Option<String>,
 }
 

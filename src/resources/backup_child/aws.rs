@@ -20,6 +20,7 @@ use crate::cloud::{BackupBackend, CloudError, ErrorKind, VaultSpec};
 /// `backup_child`'s AWS part: its selection, in its ancestor's plan (joined) or in a plan and
 /// vault of its own (derived).
 pub(crate) struct ChildAwsPart {
+    /// AWS Backup in the provider configuration's account and region.
     backend: Arc<dyn BackupBackend>,
     /// The child's name (empty while unknown).
     child: String,
@@ -46,6 +47,7 @@ impl ChildAwsPart {
         }
     }
 
+    /// Reports a cloud error as the resource's diagnostic: the step failed.
     fn failed(&self, diagnostics: &mut Diagnostics, error: &CloudError) -> PartFailed {
         diagnostics.push(cloud_diagnostic(RESOURCE, &self.child, error));
         PartFailed

@@ -24,6 +24,7 @@ use crate::cloud::CloudError;
 /// `backup_child`'s Azure part: its VMs' protection in the nearest Azure-backed ancestor's
 /// vault, its derived policy there, and its App Service backup.
 pub(crate) struct ChildAzurePart {
+    /// Azure in the provider configuration's subscription.
     backend: Arc<dyn AzureBackend>,
     /// The child's name (empty while unknown).
     child: String,

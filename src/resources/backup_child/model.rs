@@ -37,6 +37,7 @@ impl ChildAwsModel {
 /// `backup_child.azure.app_service`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub(crate) struct AppServiceModel {
+    /// The App Service's resource id.
     pub(crate) site_id: String,
     /// Write-only: present in the configuration only.
     pub(crate) storage_account_url: Option<String>,
@@ -45,7 +46,9 @@ pub(crate) struct AppServiceModel {
 /// `backup_child.azure` as configured (or stored, without the storage URL).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 pub(crate) struct ChildAzureModel {
+    /// The VMs to protect.
     pub(crate) vm_ids: Option<Vec<String>>,
+    /// The App Service to back up.
     pub(crate) app_service: Option<AppServiceModel>,
 }
 
