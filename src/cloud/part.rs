@@ -27,6 +27,10 @@ pub enum Presence {
 /// part-way leaves a state the next apply converges from.
 #[async_trait]
 pub trait CloudPart: Send + Sync {
+    /// What the part sets in the resource's state (computed ids, drift): the resource's typed
+    /// update, written back once at the end of each step.
+    type Update;
+
     /// Adds where this part keeps the resource's objects to the anchors its `policy_document`
     /// publishes; false when that is not known yet (plan time). Parts that publish nothing
     /// (children) answer true.
@@ -37,23 +41,25 @@ pub trait CloudPart: Send + Sync {
         &self,
         request: &PlanRequest,
         document: Option<&PolicyDocument>,
-        planned: &mut Value,
+        planned: &mut Self::Update,
         diagnostics: &mut Diagnostics,
     );
 
-    /// Creates or updates the part's objects for `document`, recording their ids in `state`.
+    /// Creates or updates the part's objects for `document`, recording their ids in `update`.
     async fn converge(
         &self,
         document: &PolicyDocument,
         prior_state: &Value,
-        state: &mut Value,
+        update: &mut Self::Update,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), PartFailed>;
 
-    /// Reads the part's objects back into `state`: drift nulls what it affects.
+    /// Reads the part's objects back: what differs from `state` goes into `update` (drift nulls
+    /// what it affects).
     async fn read(
         &self,
-        state: &mut Value,
+        state: &Value,
+        update: &mut Self::Update,
         diagnostics: &mut Diagnostics,
     ) -> Result<Presence, PartFailed>;
 

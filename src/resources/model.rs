@@ -7,6 +7,8 @@ use serde::Deserialize;
 use tfplugin::framework::{Diagnostic, Diagnostics};
 use tfvalue::{AttributePath, Value};
 
+use super::state::{set_attr, set_nested_attr};
+
 /// The attributes of an app's or child's value (configuration, plan or state) that resource
 /// logic reads outside its blocks, decoded once. Each is `None` when null, not known yet, or not
 /// an attribute of the resource (`mode` and `aws_selection_id` are the child's).
@@ -52,6 +54,74 @@ impl NodeRecord {
     /// The recorded `policy_document`, parsed; `None` when null, unknown or unreadable.
     pub(crate) fn document(&self) -> Option<PolicyDocument> {
         PolicyDocument::parse(self.policy_document.as_deref()?).ok()
+    }
+}
+
+/// What a step of resource logic sets in a state (plan, converge or read), written back once at
+/// its end: each `Some` replaces that attribute, `None` leaves it as it was.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct NodeUpdate {
+    /// `policy_document`; null when the cloud drifted from it, so the next plan converges again.
+    pub(crate) policy_document: Option<Value>,
+    /// A child's `mode`.
+    pub(crate) mode: Option<Value>,
+    /// An app's vault ARN.
+    pub(crate) aws_vault_arn: Option<Value>,
+    /// The AWS plan's id.
+    pub(crate) aws_plan_id: Option<Value>,
+    /// A child's AWS selection's id.
+    pub(crate) aws_selection_id: Option<Value>,
+    /// An app's Recovery Services vault id.
+    pub(crate) azure_vault_id: Option<Value>,
+    /// The Azure policy's id.
+    pub(crate) azure_policy_id: Option<Value>,
+    /// A child's protected item ids.
+    pub(crate) azure_protected_item_ids: Option<Value>,
+    /// `aws.allow_copy_from_accounts` as the vault's access policy has it.
+    pub(crate) aws_allow_copy_from_accounts: Option<Value>,
+    /// `aws.vault_lock`, null once the vault has none.
+    pub(crate) aws_vault_lock: Option<Value>,
+    /// `aws.resources` as the child's selection has them.
+    pub(crate) aws_resources: Option<Value>,
+    /// `aws.selection_tags` as the child's selection has them.
+    pub(crate) aws_selection_tags: Option<Value>,
+    /// `aws.iam_role_arn` as the child's selection has it.
+    pub(crate) aws_iam_role_arn: Option<Value>,
+}
+
+impl NodeUpdate {
+    /// Writes what was set into `state` (block members only where the block is not null).
+    pub(crate) fn write(self, state: &mut Value) {
+        let attributes = [
+            ("policy_document", self.policy_document),
+            ("mode", self.mode),
+            ("aws_vault_arn", self.aws_vault_arn),
+            ("aws_plan_id", self.aws_plan_id),
+            ("aws_selection_id", self.aws_selection_id),
+            ("azure_vault_id", self.azure_vault_id),
+            ("azure_policy_id", self.azure_policy_id),
+            ("azure_protected_item_ids", self.azure_protected_item_ids),
+        ];
+        for (name, value) in attributes {
+            if let Some(value) = value {
+                set_attr(state, name, value);
+            }
+        }
+        let aws_members = [
+            (
+                "allow_copy_from_accounts",
+                self.aws_allow_copy_from_accounts,
+            ),
+            ("vault_lock", self.aws_vault_lock),
+            ("resources", self.aws_resources),
+            ("selection_tags", self.aws_selection_tags),
+            ("iam_role_arn", self.aws_iam_role_arn),
+        ];
+        for (name, value) in aws_members {
+            if let Some(value) = value {
+                set_nested_attr(state, "aws", name, value);
+            }
+        }
     }
 }
 

@@ -4,12 +4,13 @@ use backup_policy::CloudAnchorsPatch;
 use tfplugin::framework::{ApplyRequest, ApplyResponse, ReadResponse, Schema};
 use tfvalue::Value;
 
+use super::model::NodeUpdate;
 use super::policy_node::{null_unknowns, settle_policy_document};
 use super::state::set_attr;
 use crate::cloud::part::{CloudPart, Presence};
 
 /// A resource's part in one cloud, for one request.
-pub(crate) type Part = Box<dyn CloudPart>;
+pub(crate) type Part = Box<dyn CloudPart<Update = NodeUpdate>>;
 
 /// Creates or updates a resource: settles its `policy_document` (with the parts' anchors), then
 /// converges each part in order, stopping at the first that fails. A failure part-way saves what
@@ -37,16 +38,19 @@ pub(crate) async fn converge(
         response.new_state = request.prior_state.clone();
         return;
     };
+    let mut update = NodeUpdate::default();
     let mut failed = false;
     for part in parts {
         let converged = part
-            .converge(&document, &request.prior_state, &mut state, diagnostics)
+            .converge(&document, &request.prior_state, &mut update, diagnostics)
             .await;
         if converged.is_err() {
             failed = true;
             break;
         }
     }
+    // What exists is recorded even when a step failed part-way.
+    update.write(&mut state);
     null_unknowns(&mut state, cloud_computed);
     if failed && !request.prior_state.is_null() {
         set_attr(&mut state, "policy_document", Value::Null);
@@ -58,12 +62,17 @@ pub(crate) async fn converge(
 /// object is gone (the new state is null, so the next plan re-creates the resource) or the read
 /// failed.
 pub(crate) async fn read_part(
-    part: &dyn CloudPart,
+    part: &dyn CloudPart<Update = NodeUpdate>,
     state: &mut Value,
     response: &mut ReadResponse,
 ) -> bool {
-    match part.read(state, &mut response.diagnostics).await {
+    let mut update = NodeUpdate::default();
+    match part
+        .read(state, &mut update, &mut response.diagnostics)
+        .await
+    {
         Ok(Presence::Present) => {
+            update.write(state);
             response.new_state = state.clone();
             true
         }
@@ -78,7 +87,7 @@ pub(crate) async fn read_part(
 /// Deletes one part's objects as the prior state records them; false (with the prior state kept)
 /// when that failed.
 pub(crate) async fn destroy_part(
-    part: &dyn CloudPart,
+    part: &dyn CloudPart<Update = NodeUpdate>,
     request: &ApplyRequest,
     response: &mut ApplyResponse,
 ) -> bool {

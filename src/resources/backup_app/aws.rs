@@ -9,8 +9,8 @@ use tfplugin::framework::{null_object, Attribute, Diagnostics, PlanRequest};
 use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
-use super::super::model::{decode_block, NodeRecord};
-use super::super::state::{set_attr, set_nested_attr};
+use super::super::model::{decode_block, NodeRecord, NodeUpdate};
+use super::super::state::set_attr;
 use super::model::AppAwsModel;
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
@@ -65,6 +65,8 @@ impl AppAwsPart {
 
 #[async_trait]
 impl CloudPart for AppAwsPart {
+    type Update = NodeUpdate;
+
     fn anchor(&self, anchors: &mut CloudAnchorsPatch) -> bool {
         let (Some(vault_name), Some(app)) = (&self.vault_name, &self.app) else {
             return false;
@@ -77,7 +79,7 @@ impl CloudPart for AppAwsPart {
         &self,
         request: &PlanRequest,
         _document: Option<&PolicyDocument>,
-        planned: &mut Value,
+        update: &mut NodeUpdate,
         _diagnostics: &mut Diagnostics,
     ) {
         // The vault ARN is known at plan time: account and region come from the provider.
@@ -85,18 +87,18 @@ impl CloudPart for AppAwsPart {
             (Some(vault_name), Some(_)) => Value::from(self.backend.vault_arn(vault_name)),
             _ => Value::unknown(),
         };
-        set_attr(planned, "aws_vault_arn", vault_arn);
+        update.aws_vault_arn = Some(vault_arn);
         let plan_id = NodeRecord::of(&request.prior_state)
             .aws_plan_id
             .map_or_else(Value::unknown, Value::from);
-        set_attr(planned, "aws_plan_id", plan_id);
+        update.aws_plan_id = Some(plan_id);
     }
 
     async fn converge(
         &self,
         document: &PolicyDocument,
         prior_state: &Value,
-        state: &mut Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), PartFailed> {
         let Some(model) = &self.model else {
@@ -112,7 +114,7 @@ impl CloudPart for AppAwsPart {
             prior.as_ref(),
             prior_record.aws_plan_id.as_deref(),
             document,
-            state,
+            update,
         )
         .await
         .map_err(|e| self.failed(diagnostics, &e))
@@ -120,13 +122,14 @@ impl CloudPart for AppAwsPart {
 
     async fn read(
         &self,
-        state: &mut Value,
+        state: &Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<Presence, PartFailed> {
         let Some(model) = &self.model else {
             return Ok(Presence::Present);
         };
-        read(&*self.backend, self.name(), model, state)
+        read(&*self.backend, self.name(), model, state, update)
             .await
             .map_err(|e| self.failed(diagnostics, &e))
     }
@@ -192,7 +195,7 @@ async fn converge(
     prior: Option<&AppAwsModel>,
     prior_plan_id: Option<&str>,
     document: &PolicyDocument,
-    state: &mut Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), CloudError> {
     let vault = backend
         .ensure_vault(&VaultSpec {
@@ -201,7 +204,7 @@ async fn converge(
             tags: vault_tags(document),
         })
         .await?;
-    set_attr(state, "aws_vault_arn", Value::from(vault.arn));
+    update.aws_vault_arn = Some(Value::from(vault.arn));
 
     match &model.vault_lock {
         Some(lock) => {
@@ -244,7 +247,7 @@ async fn converge(
         },
         None => backend.create_plan(&spec).await?,
     };
-    set_attr(state, "aws_plan_id", Value::from(plan.plan_id));
+    update.aws_plan_id = Some(Value::from(plan.plan_id));
     Ok(())
 }
 
@@ -278,12 +281,13 @@ async fn read(
     backend: &dyn BackupBackend,
     app: &str,
     model: &AppAwsModel,
-    state: &mut Value,
+    state: &Value,
+    update: &mut NodeUpdate,
 ) -> Result<Presence, CloudError> {
     let Some(vault) = backend.find_vault_by_name(&model.vault_name).await? else {
         return Ok(Presence::Gone);
     };
-    set_attr(state, "aws_vault_arn", Value::from(vault.arn.clone()));
+    update.aws_vault_arn = Some(Value::from(vault.arn.clone()));
     let record = NodeRecord::of(state);
     let Some(plan_id) = record.aws_plan_id.clone() else {
         return Ok(Presence::Gone);
@@ -294,7 +298,7 @@ async fn read(
     if let Some(document) = record.document() {
         let expected = plan_spec(&document, app, &model.vault_name, None);
         if plan.spec != expected || vault.tags != vault_tags(&document) {
-            set_attr(state, "policy_document", Value::Null);
+            update.policy_document = Some(Value::Null);
         }
     }
     let remote = backend
@@ -307,10 +311,10 @@ async fn read(
         } else {
             Value::List(remote.into_iter().map(Value::from).collect())
         };
-        set_nested_attr(state, "aws", "allow_copy_from_accounts", value);
+        update.aws_allow_copy_from_accounts = Some(value);
     }
     if vault.lock.is_none() && model.vault_lock.is_some() {
-        set_nested_attr(state, "aws", "vault_lock", Value::Null);
+        update.aws_vault_lock = Some(Value::Null);
     }
     Ok(Presence::Present)
 }

@@ -9,8 +9,7 @@ use tfplugin::framework::{Diagnostic, Diagnostics, PlanRequest};
 use tfvalue::Value;
 
 use super::super::diagnostics::{azure_diagnostic, translate};
-use super::super::model::NodeRecord;
-use super::super::state::set_attr;
+use super::super::model::{NodeRecord, NodeUpdate};
 use super::model::AppAzureModel;
 use super::RESOURCE;
 use crate::cloud::azure::{
@@ -70,6 +69,8 @@ impl AppAzurePart {
 
 #[async_trait]
 impl CloudPart for AppAzurePart {
+    type Update = NodeUpdate;
+
     fn anchor(&self, anchors: &mut CloudAnchorsPatch) -> bool {
         let (Some(vault), Some(app)) = (&self.vault, &self.app) else {
             return false;
@@ -82,7 +83,7 @@ impl CloudPart for AppAzurePart {
         &self,
         _request: &PlanRequest,
         document: Option<&PolicyDocument>,
-        planned: &mut Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) {
         // What Azure cannot express fails the plan, at the rule's path.
@@ -96,21 +97,21 @@ impl CloudPart for AppAzurePart {
             ),
             _ => (Value::unknown(), Value::unknown()),
         };
-        set_attr(planned, "azure_vault_id", vault_id);
-        set_attr(planned, "azure_policy_id", policy_id);
+        update.azure_vault_id = Some(vault_id);
+        update.azure_policy_id = Some(policy_id);
     }
 
     async fn converge(
         &self,
         document: &PolicyDocument,
         _prior_state: &Value,
-        state: &mut Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), PartFailed> {
         let Some(model) = &self.model else {
             return Ok(());
         };
-        converge(&*self.backend, self.name(), model, document, state)
+        converge(&*self.backend, self.name(), model, document, update)
             .await
             .map_err(|problems| {
                 diagnostics.extend(problems);
@@ -120,13 +121,14 @@ impl CloudPart for AppAzurePart {
 
     async fn read(
         &self,
-        state: &mut Value,
+        state: &Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<Presence, PartFailed> {
         let Some(model) = &self.model else {
             return Ok(Presence::Present);
         };
-        match read(&*self.backend, self.name(), model, state).await {
+        match read(&*self.backend, self.name(), model, state, update).await {
             Ok(true) => Ok(Presence::Present),
             Ok(false) => Ok(Presence::Gone),
             Err(e) => Err(self.failed(diagnostics, &e)),
@@ -171,7 +173,7 @@ async fn converge(
     app: &str,
     model: &AppAzureModel,
     document: &PolicyDocument,
-    state: &mut Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::default();
     let Some(schedule) = translate(document, &mut diagnostics) else {
@@ -182,7 +184,7 @@ async fn converge(
         .ensure_vault(&model.vault_spec(document).map_err(cloud)?)
         .await
         .map_err(cloud)?;
-    set_attr(state, "azure_vault_id", Value::from(vault.id));
+    update.azure_vault_id = Some(Value::from(vault.id));
     let policy = backend
         .ensure_policy(&PolicySpec {
             vault: model.vault(),
@@ -192,7 +194,7 @@ async fn converge(
         })
         .await
         .map_err(cloud)?;
-    set_attr(state, "azure_policy_id", Value::from(policy.id));
+    update.azure_policy_id = Some(Value::from(policy.id));
     Ok(())
 }
 
@@ -324,20 +326,21 @@ async fn read(
     backend: &dyn AzureBackend,
     app: &str,
     model: &AppAzureModel,
-    state: &mut Value,
+    state: &Value,
+    update: &mut NodeUpdate,
 ) -> Result<bool, CloudError> {
     let Some(vault) = backend.find_vault(&model.vault()).await? else {
         return Ok(false);
     };
-    set_attr(state, "azure_vault_id", Value::from(vault.id));
+    update.azure_vault_id = Some(Value::from(vault.id));
     let Some(policy) = backend.find_policy(&model.vault(), app).await? else {
         return Ok(false);
     };
-    set_attr(state, "azure_policy_id", Value::from(policy.id));
+    update.azure_policy_id = Some(Value::from(policy.id));
     if let Some(document) = NodeRecord::of(state).document() {
         let expected = translate(&document, &mut Diagnostics::default());
         if expected.is_none() || policy.schedule != expected || vault.tags != *document.tags() {
-            set_attr(state, "policy_document", Value::Null);
+            update.policy_document = Some(Value::Null);
         }
     }
     Ok(true)

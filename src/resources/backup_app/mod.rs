@@ -21,7 +21,7 @@ use tfvalue::Value;
 
 use super::diagnostics::cloud_diagnostic;
 use super::effective_policy::{evaluate, Evaluation};
-use super::model::{decode_block, NodeRecord};
+use super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::parts::{self, destroy_part, read_part, Part};
 use super::policy_node::{has_block, plan_policy_node};
 use super::provider_data::{aws_backend, aws_context, azure_backend, ProviderData};
@@ -211,14 +211,11 @@ impl Resource for BackupApp {
             Evaluation::Known(document) => Some(&**document),
             _ => None,
         };
+        let mut update = NodeUpdate::default();
         for part in &parts {
-            part.plan(
-                request,
-                document,
-                &mut response.planned_state,
-                &mut response.diagnostics,
-            );
+            part.plan(request, document, &mut update, &mut response.diagnostics);
         }
+        update.write(&mut response.planned_state);
         if !anchored {
             set_attr(
                 &mut response.planned_state,

@@ -10,8 +10,9 @@ use super::model::{AppAwsModel, AppAzureModel};
 use super::schema::app_schema;
 use super::{AppAwsPart, AppAzurePart, CLOUD_COMPUTED};
 use crate::cloud::part::Presence;
-use crate::resources::fakes::{object, str_attr, FakeAws, FakeAzure};
+use crate::resources::fakes::{object, read_into, str_attr, FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
+use crate::resources::model::NodeUpdate;
 use crate::resources::parts::{self, Part};
 use crate::resources::state::{set_attr, set_nested_attr};
 
@@ -144,12 +145,18 @@ async fn aws_part_creates_reads_back_and_destroys_the_vault_and_plan() {
     let quiet = &mut Diagnostics::default();
     let mut read = state.clone();
     let part = aws_part(&aws, &state);
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
     assert_eq!(read, state);
     aws.world().plans.get_mut(&plan_id).unwrap().spec.rules[0]
         .lifecycle
         .delete_after_days = 7;
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
     assert_eq!(read.get("policy_document"), Some(&Value::Null));
 
     // A vault holding recovery points is kept unless force_destroy.
@@ -175,7 +182,10 @@ async fn aws_part_creates_reads_back_and_destroys_the_vault_and_plan() {
     }
 
     // Gone out of band: read says so.
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Gone));
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Gone)
+    );
 }
 
 #[tokio::test]
@@ -226,7 +236,10 @@ async fn azure_part_creates_reads_back_and_destroys_the_vault_and_policy() {
     let quiet = &mut Diagnostics::default();
     let part = azure_part(&azure, &state);
     let mut read = state.clone();
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
     assert_eq!(read, state);
 
     azure.world().calls.log.clear();
@@ -240,7 +253,10 @@ async fn azure_part_creates_reads_back_and_destroys_the_vault_and_policy() {
             "delete_vault"
         ]
     );
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Gone));
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Gone)
+    );
 }
 
 #[test]
@@ -266,8 +282,10 @@ fn plan_knows_ids_only_once_their_inputs_are_known() {
     );
     let mut planned = config.clone();
     let mut diagnostics = Diagnostics::default();
-    aws.plan(&request, None, &mut planned, &mut diagnostics);
-    azure.plan(&request, None, &mut planned, &mut diagnostics);
+    let mut update = NodeUpdate::default();
+    aws.plan(&request, None, &mut update, &mut diagnostics);
+    azure.plan(&request, None, &mut update, &mut diagnostics);
+    update.write(&mut planned);
     assert!(planned.get("aws_vault_arn").is_some_and(Value::is_unknown));
     assert!(planned.get("aws_plan_id").is_some_and(Value::is_unknown));
     assert!(str_attr(&planned, "azure_policy_id")

@@ -9,8 +9,7 @@ use tfplugin::framework::{Diagnostics, PlanRequest};
 use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
-use super::super::model::{decode_block, NodeRecord};
-use super::super::state::{set_attr, set_nested_attr};
+use super::super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::model::ChildAwsModel;
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
@@ -56,6 +55,8 @@ impl ChildAwsPart {
 
 #[async_trait]
 impl CloudPart for ChildAwsPart {
+    type Update = NodeUpdate;
+
     fn anchor(&self, _anchors: &mut CloudAnchorsPatch) -> bool {
         true
     }
@@ -64,20 +65,20 @@ impl CloudPart for ChildAwsPart {
         &self,
         request: &PlanRequest,
         document: Option<&PolicyDocument>,
-        planned: &mut Value,
+        update: &mut NodeUpdate,
         _diagnostics: &mut Diagnostics,
     ) {
         let backend = &*self.backend;
         let name = self.child.as_str();
         let (Some(document), Some(model)) = (document, &self.model) else {
-            for attribute in ["mode", "aws_plan_id", "aws_selection_id"] {
-                set_attr(planned, attribute, Value::unknown());
-            }
+            update.mode = Some(Value::unknown());
+            update.aws_plan_id = Some(Value::unknown());
+            update.aws_selection_id = Some(Value::unknown());
             return;
         };
         // The mode is known at plan time; ids stay as they are unless the placement moves.
         let placement = Placement::decide(document, backend, name, model);
-        set_attr(planned, "mode", Value::from(placement.mode()));
+        update.mode = Some(Value::from(placement.mode()));
         let prior_model: Option<ChildAwsModel> =
             decode_block(&request.prior_state, "aws", &mut Diagnostics::default());
         let prior = NodeRecord::of(&request.prior_state);
@@ -101,23 +102,15 @@ impl CloudPart for ChildAwsPart {
                 })
             });
         let selection_id = prior.aws_selection_id.filter(|_| same_selection);
-        set_attr(
-            planned,
-            "aws_plan_id",
-            plan_id.map_or_else(Value::unknown, Value::from),
-        );
-        set_attr(
-            planned,
-            "aws_selection_id",
-            selection_id.map_or_else(Value::unknown, Value::from),
-        );
+        update.aws_plan_id = Some(plan_id.map_or_else(Value::unknown, Value::from));
+        update.aws_selection_id = Some(selection_id.map_or_else(Value::unknown, Value::from));
     }
 
     async fn converge(
         &self,
         document: &PolicyDocument,
         prior_state: &Value,
-        state: &mut Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), PartFailed> {
         let Some(model) = &self.model else {
@@ -132,17 +125,18 @@ impl CloudPart for ChildAwsPart {
             document,
         };
         let prior = Recorded::of(prior_state);
-        converge(backend, &desired, &prior, self.force_destroy, state)
+        converge(backend, &desired, &prior, self.force_destroy, update)
             .await
             .map_err(|e| self.failed(diagnostics, &e))
     }
 
     async fn read(
         &self,
-        state: &mut Value,
+        state: &Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<Presence, PartFailed> {
-        match read(&*self.backend, &self.child, state).await {
+        match read(&*self.backend, &self.child, state, update).await {
             Ok(true) => Ok(Presence::Present),
             Ok(false) => Ok(Presence::Gone),
             Err(e) => Err(self.failed(diagnostics, &e)),
@@ -291,7 +285,7 @@ async fn converge(
     desired: &Desired<'_>,
     prior: &Recorded,
     force_destroy: bool,
-    state: &mut Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), CloudError> {
     let Desired {
         child,
@@ -299,7 +293,7 @@ async fn converge(
         placement,
         document,
     } = *desired;
-    set_attr(state, "mode", Value::from(placement.mode()));
+    update.mode = Some(Value::from(placement.mode()));
     let plan_id = match placement {
         Placement::Joined {
             plan_name,
@@ -354,7 +348,7 @@ async fn converge(
             plan.plan_id
         }
     };
-    set_attr(state, "aws_plan_id", Value::from(plan_id.clone()));
+    update.aws_plan_id = Some(Value::from(plan_id.clone()));
 
     let selection = model.selection(child);
     // The selection there is now: (plan, id, whether it is already the one wanted).
@@ -375,11 +369,11 @@ async fn converge(
             })
     };
     match existing {
-        Some((_, id, true)) => set_attr(state, "aws_selection_id", Value::from(id)),
+        Some((_, id, true)) => update.aws_selection_id = Some(Value::from(id)),
         other => {
             // No update API: create the new selection, then delete the old one.
             let id = backend.create_selection(&plan_id, &selection).await?;
-            set_attr(state, "aws_selection_id", Value::from(id));
+            update.aws_selection_id = Some(Value::from(id));
             if let Some((old_plan, old_id, _)) = other {
                 backend.delete_selection(&old_plan, &old_id).await?;
             }
@@ -434,7 +428,8 @@ async fn destroy(
 async fn read(
     backend: &dyn BackupBackend,
     child: &str,
-    state: &mut Value,
+    state: &Value,
+    update: &mut NodeUpdate,
 ) -> Result<bool, CloudError> {
     let recorded = Recorded::of(state);
     let (Some(plan_id), Some(selection_id), Some(model)) =
@@ -457,7 +452,7 @@ async fn read(
                 .map(Value::from)
                 .collect(),
         );
-        set_nested_attr(state, "aws", "resources", list);
+        update.aws_resources = Some(list);
     }
     if selection.spec.selection_tags != expected.selection_tags {
         let map = selection
@@ -466,15 +461,10 @@ async fn read(
             .iter()
             .map(|(k, v)| (k.clone(), Value::from(v.clone())))
             .collect();
-        set_nested_attr(state, "aws", "selection_tags", Value::Map(map));
+        update.aws_selection_tags = Some(Value::Map(map));
     }
     if selection.spec.iam_role_arn != expected.iam_role_arn {
-        set_nested_attr(
-            state,
-            "aws",
-            "iam_role_arn",
-            Value::from(selection.spec.iam_role_arn),
-        );
+        update.aws_iam_role_arn = Some(Value::from(selection.spec.iam_role_arn));
     }
     if recorded.mode.as_deref() != Some(DERIVED) {
         return Ok(true);
@@ -496,7 +486,7 @@ async fn read(
         };
         let expected = plan_spec(&document, child, &vault_name, central.as_deref());
         if plan.spec != expected || vault.tags != vault_tags(&document) {
-            set_attr(state, "policy_document", Value::Null);
+            update.policy_document = Some(Value::Null);
         }
     }
     Ok(true)

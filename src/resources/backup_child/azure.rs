@@ -10,8 +10,7 @@ use tfplugin::framework::{Diagnostic, Diagnostics, PlanRequest};
 use tfvalue::{AttributePath, Value};
 
 use super::super::diagnostics::{azure_diagnostic, translate};
-use super::super::model::{decode_block, NodeRecord};
-use super::super::state::set_attr;
+use super::super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::model::ChildAzureModel;
 use super::RESOURCE;
 use crate::cloud::azure::{
@@ -50,6 +49,8 @@ impl ChildAzurePart {
 
 #[async_trait]
 impl CloudPart for ChildAzurePart {
+    type Update = NodeUpdate;
+
     fn anchor(&self, _anchors: &mut CloudAnchorsPatch) -> bool {
         true
     }
@@ -58,7 +59,7 @@ impl CloudPart for ChildAzurePart {
         &self,
         request: &PlanRequest,
         document: Option<&PolicyDocument>,
-        planned: &mut Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) {
         match document {
@@ -67,13 +68,12 @@ impl CloudPart for ChildAzurePart {
                 &self.child,
                 document,
                 &request.config,
-                planned,
+                update,
                 diagnostics,
             ),
             None => {
-                for attribute in ["azure_policy_id", "azure_protected_item_ids"] {
-                    set_attr(planned, attribute, Value::unknown());
-                }
+                update.azure_policy_id = Some(Value::unknown());
+                update.azure_protected_item_ids = Some(Value::unknown());
             }
         }
     }
@@ -82,7 +82,7 @@ impl CloudPart for ChildAzurePart {
         &self,
         document: &PolicyDocument,
         prior_state: &Value,
-        state: &mut Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), PartFailed> {
         let Some(model) = &self.model else {
@@ -96,7 +96,7 @@ impl CloudPart for ChildAzurePart {
             document,
             model,
             &prior,
-            state,
+            update,
             diagnostics,
         )
         .await
@@ -104,10 +104,11 @@ impl CloudPart for ChildAzurePart {
 
     async fn read(
         &self,
-        state: &mut Value,
+        state: &Value,
+        update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<Presence, PartFailed> {
-        match read(&*self.backend, &self.child, state).await {
+        match read(&*self.backend, &self.child, state, update).await {
             Ok(()) => Ok(Presence::Present),
             Err(e) => {
                 diagnostics.push(azure_diagnostic(RESOURCE, &self.child, &e));
@@ -207,7 +208,7 @@ fn plan(
     child: &str,
     document: &PolicyDocument,
     config: &Value,
-    planned: &mut Value,
+    update: &mut NodeUpdate,
     diagnostics: &mut Diagnostics,
 ) {
     let placement = match Placement::decide(document, backend, child) {
@@ -218,21 +219,16 @@ fn plan(
         }
     };
     translate(document, diagnostics);
-    set_attr(
-        planned,
-        "azure_policy_id",
-        Value::from(placement.policy_id(backend)),
-    );
+    update.azure_policy_id = Some(Value::from(placement.policy_id(backend)));
     let Some(model) = decode_block::<ChildAzureModel>(config, "azure", diagnostics) else {
-        set_attr(planned, "azure_protected_item_ids", Value::unknown());
+        update.azure_protected_item_ids = Some(Value::unknown());
         return;
     };
     match placement.item_ids(backend, model.vm_ids()) {
-        Ok(ids) => set_attr(
-            planned,
-            "azure_protected_item_ids",
-            Value::List(ids.into_iter().map(Value::from).collect()),
-        ),
+        Ok(ids) => {
+            update.azure_protected_item_ids =
+                Some(Value::List(ids.into_iter().map(Value::from).collect()))
+        }
         Err(e) => diagnostics.push(
             Diagnostic::error("Invalid virtual machine id", e.to_string())
                 .at(AttributePath::attr("azure").join(&AttributePath::attr("vm_ids"))),
@@ -268,7 +264,7 @@ async fn converge(
     document: &PolicyDocument,
     model: &ChildAzureModel,
     prior: &Recorded,
-    state: &mut Value,
+    update: &mut NodeUpdate,
     diagnostics: &mut Diagnostics,
 ) -> Result<(), PartFailed> {
     let placement = Placement::decide(document, backend, child).map_err(|d| {
@@ -288,7 +284,7 @@ async fn converge(
             .map_err(report(diagnostics, child))?;
     }
     let policy_id = placement.policy_id(backend);
-    set_attr(state, "azure_policy_id", Value::from(policy_id.clone()));
+    update.azure_policy_id = Some(Value::from(policy_id.clone()));
     let mut ids = Vec::new();
     for vm in model.vm_ids() {
         let item = backend
@@ -301,7 +297,7 @@ async fn converge(
             .map_err(report(diagnostics, child))?;
         ids.push(Value::from(item.id));
     }
-    set_attr(state, "azure_protected_item_ids", Value::List(ids));
+    update.azure_protected_item_ids = Some(Value::List(ids));
     // VMs no longer listed (or left behind in another vault) stop being protected.
     if let Some(old) = &prior.placement {
         for vm in prior.model.vm_ids() {
@@ -425,7 +421,8 @@ async fn destroy(
 async fn read(
     backend: &dyn AzureBackend,
     child: &str,
-    state: &mut Value,
+    state: &Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), CloudError> {
     let prior = Recorded::of(backend, child, state);
     let Some(placement) = &prior.placement else {
@@ -460,7 +457,7 @@ async fn read(
         }
     }
     if drifted {
-        set_attr(state, "policy_document", Value::Null);
+        update.policy_document = Some(Value::Null);
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ use tfplugin::framework::{
 use tfvalue::Value;
 
 use super::effective_policy::Evaluation;
-use super::model::decode_block;
+use super::model::{decode_block, NodeUpdate};
 use super::parts::{self, destroy_part, read_part, Part};
 use super::policy_node::{has_block, plan_policy_node};
 use super::provider_data::{aws_backend, aws_context, azure_backend};
@@ -161,12 +161,9 @@ impl Resource for BackupChild {
                 return;
             };
             let part = ChildAzurePart::new(backend, &request.config, None);
-            part.plan(
-                request,
-                document,
-                &mut response.planned_state,
-                &mut response.diagnostics,
-            );
+            let mut update = NodeUpdate::default();
+            part.plan(request, document, &mut update, &mut response.diagnostics);
+            update.write(&mut response.planned_state);
         }
         if !has_block(&request.config, "aws") {
             return;
@@ -177,12 +174,9 @@ impl Resource for BackupChild {
         let model =
             decode_block::<ChildAwsModel>(&request.config, "aws", &mut response.diagnostics);
         let part = ChildAwsPart::new(aws_backend(ctx, &context), &request.config, model);
-        part.plan(
-            request,
-            document,
-            &mut response.planned_state,
-            &mut response.diagnostics,
-        );
+        let mut update = NodeUpdate::default();
+        part.plan(request, document, &mut update, &mut response.diagnostics);
+        update.write(&mut response.planned_state);
     }
 
     async fn create(&self, ctx: &Context, request: &ApplyRequest, response: &mut ApplyResponse) {

@@ -21,7 +21,7 @@ use super::{ChildAwsPart, ChildAzurePart};
 use crate::cloud::azure::VaultRef;
 use crate::cloud::part::{CloudPart, Presence};
 use crate::cloud::BackupBackend;
-use crate::resources::fakes::{object, str_attr, FakeAws, FakeAzure};
+use crate::resources::fakes::{converge_into, object, read_into, str_attr, FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
 use crate::resources::state::set_attr;
 
@@ -199,7 +199,7 @@ async fn a_child_like_its_ancestor_joins_the_ancestors_plan() {
     let part = aws_part(&aws, &config);
     let mut state = config.clone();
     let quiet = &mut Diagnostics::default();
-    part.converge(&child(None), &Value::Null, &mut state, quiet)
+    converge_into(&part, &child(None), &Value::Null, &mut state, quiet)
         .await
         .unwrap();
     assert_eq!(str_attr(&state, "mode"), Some("joined"));
@@ -226,10 +226,13 @@ async fn a_child_like_its_ancestor_joins_the_ancestors_plan() {
     );
     let part = aws_part(&aws, &state);
     let mut read = state.clone();
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(
+        read_into(&part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
     assert_eq!(read, state);
     aws.world().selections.clear();
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Gone));
+    assert_eq!(read_into(&part, &mut read, quiet).await, Ok(Presence::Gone));
 }
 
 #[tokio::test]
@@ -240,7 +243,7 @@ async fn a_child_in_another_account_derives_a_plan_copying_to_the_central_vault(
     let mut state = config.clone();
     let quiet = &mut Diagnostics::default();
     let document = child(None);
-    part.converge(&document, &Value::Null, &mut state, quiet)
+    converge_into(&part, &document, &Value::Null, &mut state, quiet)
         .await
         .unwrap();
     assert_eq!(str_attr(&state, "mode"), Some("derived"));
@@ -322,7 +325,7 @@ async fn azure_part_protects_vms_with_a_derived_policy_and_removes_them() {
     let part = ChildAzurePart::new(azure.clone(), &config, model);
     let document = azure_child();
     let mut state = config.clone();
-    part.converge(&document, &Value::Null, &mut state, quiet)
+    converge_into(&part, &document, &Value::Null, &mut state, quiet)
         .await
         .unwrap();
     assert_eq!(
@@ -345,14 +348,20 @@ async fn azure_part_protects_vms_with_a_derived_policy_and_removes_them() {
     );
     let part = ChildAzurePart::new(azure.clone(), &state, None);
     let mut read = state.clone();
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(
+        read_into(&part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
     assert_eq!(read, state);
     // A VM no longer protected is drift: the next plan restores it.
     azure.world().vms.clear();
-    assert_eq!(part.read(&mut read, quiet).await, Ok(Presence::Present));
+    assert_eq!(
+        read_into(&part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
     assert_eq!(read.get("policy_document"), Some(&Value::Null));
 
-    part.converge(&document, &state, &mut read, quiet)
+    converge_into(&part, &document, &state, &mut read, quiet)
         .await
         .unwrap();
     azure.world().calls.log.clear();

@@ -11,9 +11,44 @@ pub(crate) use azure::FakeAzure;
 
 use std::collections::BTreeMap;
 
+use backup_policy::PolicyDocument;
+use tfplugin::framework::Diagnostics;
 use tfvalue::Value;
 
+use super::model::NodeUpdate;
+use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{CloudError, ErrorKind};
+
+/// A resource's cloud part, as the tests drive it.
+pub(crate) type TestPart = dyn CloudPart<Update = NodeUpdate>;
+
+/// Reads `part` back into `state`, as the read skeleton does.
+pub(crate) async fn read_into(
+    part: &TestPart,
+    state: &mut Value,
+    diagnostics: &mut Diagnostics,
+) -> Result<Presence, PartFailed> {
+    let mut update = NodeUpdate::default();
+    let outcome = part.read(state, &mut update, diagnostics).await;
+    update.write(state);
+    outcome
+}
+
+/// Converges `part` for `document`, recording what it made in `state`.
+pub(crate) async fn converge_into(
+    part: &TestPart,
+    document: &PolicyDocument,
+    prior_state: &Value,
+    state: &mut Value,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), PartFailed> {
+    let mut update = NodeUpdate::default();
+    let outcome = part
+        .converge(document, prior_state, &mut update, diagnostics)
+        .await;
+    update.write(state);
+    outcome
+}
 
 /// An object value of the given members, for building configurations and states in tests.
 pub(crate) fn object(members: &[(&str, Value)]) -> Value {
