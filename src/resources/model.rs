@@ -276,6 +276,35 @@ mod tests {
     }
 
     #[test]
+    fn updates_write_only_what_was_set_and_block_members_only_into_a_block() {
+        let mut state = object(&[
+            ("aws_plan_id", Value::from("plan-1")),
+            ("aws_vault_arn", Value::unknown()),
+            ("aws", object(&[("vault_lock", Value::from("kept"))])),
+            ("azure", Value::Null),
+        ]);
+        let update = NodeUpdate {
+            aws_vault_arn: Some(Value::from("arn")),
+            aws_vault_lock: Some(Value::Null),
+            ..NodeUpdate::default()
+        };
+        update.write(&mut state);
+        assert_eq!(state.get("aws_plan_id"), Some(&Value::from("plan-1")));
+        assert_eq!(state.get("aws_vault_arn"), Some(&Value::from("arn")));
+        assert_eq!(
+            state.get("aws").and_then(|a| a.get("vault_lock")),
+            Some(&Value::Null)
+        );
+        let mut without_block = object(&[("aws", Value::Null)]);
+        NodeUpdate {
+            aws_resources: Some(Value::List(Vec::new())),
+            ..NodeUpdate::default()
+        }
+        .write(&mut without_block);
+        assert_eq!(without_block.get("aws"), Some(&Value::Null));
+    }
+
+    #[test]
     fn blocks_not_known_yet_decode_to_none_quietly() {
         let config = object(&[("aws", object(&[("vault_name", Value::unknown())]))]);
         let mut diagnostics = Diagnostics::default();
