@@ -292,3 +292,131 @@ fn plan_knows_ids_only_once_their_inputs_are_known() {
         .is_some_and(|id| id.ends_with("/vaults/rsv-org-root/backupPolicies/org-root")));
     assert!(errors(&diagnostics).is_empty());
 }
+
+/// The app's configuration as Terraform sends it: every attribute present, the policy's rule
+/// with all of its attributes.
+fn full_config(aws: bool, azure: bool) -> Value {
+    let mut config = config(aws, azure);
+    let rule = object(&[
+        ("schedule", Value::from("cron(0 5 ? * * *)")),
+        ("start_window_minutes", Value::Null),
+        ("completion_window_minutes", Value::Null),
+        ("retention_days", Value::from(35)),
+        ("cold_storage_after_days", Value::Null),
+        ("enable_continuous_backup", Value::Null),
+        ("copy_to", Value::Null),
+        ("recovery_point_tags", Value::Null),
+    ]);
+    let tags = Value::Map([("owner".to_string(), Value::from("platform"))].into());
+    let policy = object(&[
+        ("rules", Value::Map([("daily".to_string(), rule)].into())),
+        ("tags", tags),
+    ]);
+    set_attr(&mut config, "policy", policy);
+    config
+}
+
+#[tokio::test]
+async fn an_azure_app_plans_creates_reads_and_deletes_through_the_resource() {
+    use std::sync::Arc as Shared;
+
+    use tfplugin::framework::{Context, PlanResponse, ReadRequest, ReadResponse, Resource};
+
+    use crate::resources::{BackupApp, ProviderData};
+
+    let azure = FakeAzure::new("sub-1");
+    let data = ProviderData {
+        aws: None,
+        azure: Some(azure.clone()),
+    };
+    let ctx = Context {
+        provider_data: Some(Shared::new(data)),
+        ..Context::default()
+    };
+    let config = full_config(false, true);
+    let mut proposed = config.clone();
+    for name in ["id", "policy_document"].iter().chain(CLOUD_COMPUTED) {
+        set_attr(&mut proposed, name, Value::unknown());
+    }
+    let request = PlanRequest {
+        config: config.clone(),
+        prior_state: Value::Null,
+        proposed_state: proposed.clone(),
+        prior_private: Vec::new(),
+    };
+    let mut plan = PlanResponse {
+        planned_state: proposed,
+        ..PlanResponse::default()
+    };
+    BackupApp.modify_plan(&ctx, &request, &mut plan).await;
+    assert!(errors(&plan.diagnostics).is_empty());
+    let planned = plan.planned_state;
+    // Known at plan time: the document (with its Azure anchor) and both ids; no AWS at all.
+    let document = PolicyDocument::parse(str_attr(&planned, "policy_document").unwrap()).unwrap();
+    assert_eq!(
+        document
+            .anchors()
+            .azure
+            .as_ref()
+            .map(|a| a.location.vault_name.as_str()),
+        Some("rsv-org-root")
+    );
+    assert!(str_attr(&planned, "azure_policy_id").is_some());
+    assert_eq!(planned.get("aws_vault_arn"), Some(&Value::Null));
+    assert!(azure.world().calls.log.is_empty(), "plan calls nothing");
+
+    let create = ApplyRequest {
+        config: config.clone(),
+        prior_state: Value::Null,
+        planned_state: planned.clone(),
+        planned_private: Vec::new(),
+    };
+    let mut created = ApplyResponse {
+        new_state: planned.clone(),
+        ..ApplyResponse::default()
+    };
+    BackupApp.create(&ctx, &create, &mut created).await;
+    assert!(errors(&created.diagnostics).is_empty());
+    let state = created.new_state;
+    assert_eq!(state, planned, "apply makes what the plan showed");
+
+    let read = ReadRequest {
+        current_state: state.clone(),
+        private: Vec::new(),
+    };
+    let mut refreshed = ReadResponse {
+        new_state: state.clone(),
+        ..ReadResponse::default()
+    };
+    BackupApp.read(&ctx, &read, &mut refreshed).await;
+    assert!(errors(&refreshed.diagnostics).is_empty());
+    assert_eq!(refreshed.new_state, state);
+
+    let delete = ApplyRequest {
+        config: Value::Null,
+        prior_state: state.clone(),
+        planned_state: Value::Null,
+        planned_private: Vec::new(),
+    };
+    let mut deleted = ApplyResponse {
+        new_state: state,
+        ..ApplyResponse::default()
+    };
+    BackupApp.delete(&ctx, &delete, &mut deleted).await;
+    assert!(errors(&deleted.diagnostics).is_empty());
+    assert_eq!(
+        azure.world().calls.operations(),
+        [
+            "ensure_vault",
+            "ensure_policy",
+            "find_vault",
+            "find_policy",
+            "find_vault",
+            "list_protected_vms",
+            "delete_policy",
+            "delete_vault"
+        ]
+    );
+    let world = azure.world();
+    assert!(world.vaults.is_empty() && world.policies.is_empty());
+}
