@@ -272,9 +272,8 @@ async fn a_child_in_another_account_derives_a_plan_copying_to_the_central_vault(
     assert!(world.vaults.is_empty() && world.plans.is_empty() && world.selections.is_empty());
 }
 
-/// The root's document with an Azure anchor in subscription `sub-1`, and a child changing the
-/// retention (so it derives a policy of its own).
-fn azure_child() -> PolicyDocument {
+/// The root's document with an Azure anchor (vault `rsv`, policy `root`) in subscription `sub-1`.
+fn azure_child_parent() -> PolicyDocument {
     let rule = RulePatch {
         schedule: Some("cron(0 5 ? * * *)".into()),
         retention_days: Some(35),
@@ -300,7 +299,12 @@ fn azure_child() -> PolicyDocument {
             azure: Some(anchor),
         },
     };
-    let root = backup_policy::evaluate(None, &root).unwrap();
+    backup_policy::evaluate(None, &root).unwrap()
+}
+
+/// A child of [`azure_child_parent`] changing the retention (so it derives a policy of its own).
+fn azure_child() -> PolicyDocument {
+    let root = azure_child_parent();
     let mut policy = PolicyPatch::default();
     let change = RulePatch {
         retention_days: Some(90),
@@ -372,4 +376,99 @@ async fn azure_part_protects_vms_with_a_derived_policy_and_removes_them() {
     );
     let world = azure.world();
     assert!(world.vms.is_empty() && world.policies.is_empty());
+}
+
+#[tokio::test]
+async fn an_azure_child_plans_creates_reads_and_deletes_through_the_resource() {
+    use tfplugin::framework::{
+        ApplyRequest, ApplyResponse, Context, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
+        Resource,
+    };
+
+    use super::CLOUD_COMPUTED;
+    use crate::resources::{BackupChild, ProviderData};
+
+    let azure = FakeAzure::new("sub-1");
+    let ctx = Context {
+        provider_data: Some(Arc::new(ProviderData {
+            aws: None,
+            azure: Some(azure.clone()),
+        })),
+        ..Context::default()
+    };
+    // The child inherits the root's policy unchanged: its VM joins the root's own policy.
+    let root = azure_child_parent();
+    let mut config = child_config();
+    set_attr(&mut config, "aws", Value::Null);
+    set_attr(&mut config, "parent", Value::from(root.to_json()));
+    let mut proposed = config.clone();
+    for name in ["id", "policy_document"].iter().chain(CLOUD_COMPUTED) {
+        set_attr(&mut proposed, name, Value::unknown());
+    }
+    let request = PlanRequest {
+        config: config.clone(),
+        prior_state: Value::Null,
+        proposed_state: proposed.clone(),
+        prior_private: Vec::new(),
+    };
+    let mut plan = PlanResponse {
+        planned_state: proposed,
+        ..PlanResponse::default()
+    };
+    BackupChild.modify_plan(&ctx, &request, &mut plan).await;
+    assert!(plan.diagnostics.clone().into_vec().is_empty());
+    let planned = plan.planned_state;
+    assert!(str_attr(&planned, "azure_policy_id")
+        .is_some_and(|id| id.ends_with("/backupPolicies/root")));
+    assert!(
+        matches!(planned.get("azure_protected_item_ids"), Some(Value::List(ids)) if ids.len() == 1)
+    );
+    assert_eq!(planned.get("mode"), Some(&Value::Null));
+    assert!(azure.world().calls.log.is_empty(), "plan calls nothing");
+
+    let create = ApplyRequest {
+        config: config.clone(),
+        prior_state: Value::Null,
+        planned_state: planned.clone(),
+        planned_private: Vec::new(),
+    };
+    let mut created = ApplyResponse {
+        new_state: planned.clone(),
+        ..ApplyResponse::default()
+    };
+    BackupChild.create(&ctx, &create, &mut created).await;
+    assert!(created.diagnostics.clone().into_vec().is_empty());
+    let state = created.new_state;
+    assert_eq!(state, planned, "apply makes what the plan showed");
+    // Joined: no policy of its own.
+    assert!(azure.world().policies.is_empty());
+
+    let mut refreshed = ReadResponse {
+        new_state: state.clone(),
+        ..ReadResponse::default()
+    };
+    let read = ReadRequest {
+        current_state: state.clone(),
+        private: Vec::new(),
+    };
+    BackupChild.read(&ctx, &read, &mut refreshed).await;
+    assert_eq!(refreshed.new_state, state);
+
+    let delete = ApplyRequest {
+        config: Value::Null,
+        prior_state: state.clone(),
+        planned_state: Value::Null,
+        planned_private: Vec::new(),
+    };
+    let mut deleted = ApplyResponse {
+        new_state: state,
+        ..ApplyResponse::default()
+    };
+    BackupChild.delete(&ctx, &delete, &mut deleted).await;
+    assert!(deleted.diagnostics.clone().into_vec().is_empty());
+    assert_eq!(
+        azure.world().calls.operations(),
+        ["protect_vm", "find_protected_vm", "stop_protection"]
+    );
+    assert!(azure.world().vms.is_empty());
 }
