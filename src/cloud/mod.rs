@@ -8,6 +8,7 @@ pub mod aws;
 pub mod azure;
 mod backend;
 mod error;
+pub mod part;
 pub mod retry;
 
 pub use backend::{

@@ -1,33 +1,10 @@
 //! Computes an app's `policy_document` from its configuration at plan and apply time.
 
-use backup_policy::{AppInput, CloudAnchorsPatch, GuardrailsPatch, PolicyDocument};
-use serde::Deserialize;
+use backup_policy::{AppInput, CloudAnchorsPatch, GuardrailsPatch, PolicyDocument, PolicyPatch};
 use tfplugin::framework::{conform, Diagnostic, Diagnostics, Schema};
-use tfvalue::{AttributePath, Value};
+use tfvalue::Value;
 
-use super::policy_schema::PolicyModel;
-
-/// `guardrails` as configured.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct GuardrailsModel {
-    min_retention_days: Option<i64>,
-    max_retention_days: Option<i64>,
-    require_copy: Option<bool>,
-    locked: Option<Vec<String>>,
-    allow_new_rules: Option<bool>,
-}
-
-impl GuardrailsModel {
-    fn into_patch(self) -> GuardrailsPatch {
-        GuardrailsPatch {
-            min_retention_days: self.min_retention_days,
-            max_retention_days: self.max_retention_days,
-            require_copy: self.require_copy,
-            locked: self.locked,
-            allow_new_rules: self.allow_new_rules,
-        }
-    }
-}
+use super::model::decode_attribute;
 
 /// The result of evaluating an app's policy.
 #[derive(Debug)]
@@ -47,26 +24,6 @@ impl Evaluation {
             Evaluation::Unknown => Value::unknown(),
             Evaluation::Known(doc) => Value::String(doc.to_json()),
             Evaluation::Invalid => Value::Null,
-        }
-    }
-}
-
-/// Decodes one attribute of the configuration into `T`, reporting errors at its path.
-pub(crate) fn decode_attribute<T: serde::de::DeserializeOwned + Default>(
-    config: &Value,
-    name: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<T> {
-    let value = config.get(name).unwrap_or(&Value::Null);
-    if value.is_null() {
-        return Some(T::default());
-    }
-    match tfvalue::from_value::<T>(value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let path = AttributePath::attr(name).join(e.path());
-            diagnostics.push(Diagnostic::error("Invalid attribute value", e.to_string()).at(path));
-            None
         }
     }
 }
@@ -106,19 +63,15 @@ pub(crate) fn evaluate(
         .and_then(Value::as_str)
         .map(str::to_string);
     let before = diagnostics.has_errors();
-    let policy: Option<PolicyModel> = decode_attribute(config, "policy", diagnostics);
-    let guardrails: Option<GuardrailsModel> = if config.get("guardrails").is_some() {
-        decode_attribute(config, "guardrails", diagnostics)
-    } else {
-        Some(GuardrailsModel::default())
-    };
+    let policy: Option<PolicyPatch> = decode_attribute(config, "policy", diagnostics);
+    let guardrails: Option<GuardrailsPatch> = decode_attribute(config, "guardrails", diagnostics);
     let (Some(policy), Some(guardrails)) = (policy, guardrails) else {
         return Evaluation::Invalid;
     };
     let input = AppInput {
         name,
-        policy: policy.into_patch(),
-        guardrails: guardrails.into_patch(),
+        policy,
+        guardrails,
         anchors,
     };
     match backup_policy::evaluate(parent.as_deref(), &input) {

@@ -1,20 +1,25 @@
 //! The provider and its resources: schema, model, plan and CRUD.
+//!
+//! Each resource is a folder: `mod.rs` (the `Resource` impl), `model.rs` (its typed blocks),
+//! `schema.rs`, and one [`CloudPart`](crate::cloud::part::CloudPart) per cloud in `aws.rs` and
+//! `azure.rs`. [`ProviderData`] lives in its own module, so resources never import the provider.
 
-mod app_aws;
-mod app_azure;
-mod aws;
-mod azure;
 mod backup_app;
 mod backup_child;
-mod child_aws;
-mod child_azure;
-mod cloud_schema;
+mod diagnostics;
 mod effective_policy;
-mod node;
+#[cfg(test)]
+mod fakes;
+mod model;
+mod parts;
+mod policy_node;
 mod policy_schema;
 mod provider;
+mod provider_data;
+mod schema_validators;
 mod state;
 
 pub use backup_app::BackupApp;
 pub use backup_child::BackupChild;
-pub use provider::{BackupProvider, ProviderData};
+pub use provider::BackupProvider;
+pub use provider_data::ProviderData;

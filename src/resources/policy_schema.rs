@@ -1,9 +1,6 @@
-//! The `policy` attribute shared by `backup_app` and `backup_child`, and its typed model.
+//! The `policy` attribute shared by `backup_app` and `backup_child`; it decodes straight into
+//! the policy core's `PolicyPatch`.
 
-use std::collections::BTreeMap;
-
-use backup_policy::{CopyPatch, PolicyPatch, RulePatch};
-use serde::Deserialize;
 use tfplugin::framework::{validators, Attribute};
 use tfvalue::Type;
 
@@ -88,69 +85,4 @@ fn tags_attribute() -> Attribute {
     Attribute::typed("tags", Type::map(Type::String))
         .optional()
         .description("Tags put on the vaults and plans this app and its descendants create. Merged by key with inherited tags.")
-}
-
-/// `policy` as configured.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct PolicyModel {
-    rules: Option<BTreeMap<String, RuleModel>>,
-    tags: Option<BTreeMap<String, String>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RuleModel {
-    schedule: Option<String>,
-    start_window_minutes: Option<i64>,
-    completion_window_minutes: Option<i64>,
-    retention_days: Option<i64>,
-    cold_storage_after_days: Option<i64>,
-    enable_continuous_backup: Option<bool>,
-    copy_to: Option<Vec<CopyModel>>,
-    recovery_point_tags: Option<BTreeMap<String, String>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct CopyModel {
-    vault_arn: String,
-    retention_days: Option<i64>,
-    cold_storage_after_days: Option<i64>,
-}
-
-impl PolicyModel {
-    /// The policy core's view of what this app sets.
-    pub(crate) fn into_patch(self) -> PolicyPatch {
-        PolicyPatch {
-            rules: self
-                .rules
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(name, rule)| (name, rule.into_patch()))
-                .collect(),
-            tags: self.tags.unwrap_or_default(),
-        }
-    }
-}
-
-impl RuleModel {
-    fn into_patch(self) -> RulePatch {
-        RulePatch {
-            schedule: self.schedule,
-            start_window_minutes: self.start_window_minutes,
-            completion_window_minutes: self.completion_window_minutes,
-            retention_days: self.retention_days,
-            cold_storage_after_days: self.cold_storage_after_days,
-            enable_continuous_backup: self.enable_continuous_backup,
-            copy_to: self.copy_to.map(|copies| {
-                copies
-                    .into_iter()
-                    .map(|c| CopyPatch {
-                        vault_arn: c.vault_arn,
-                        retention_days: c.retention_days,
-                        cold_storage_after_days: c.cold_storage_after_days,
-                    })
-                    .collect()
-            }),
-            recovery_point_tags: self.recovery_point_tags,
-        }
-    }
 }

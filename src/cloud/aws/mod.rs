@@ -10,6 +10,7 @@ mod plan;
 mod selection;
 mod settings;
 mod tags;
+pub mod translate;
 mod vault;
 
 use async_trait::async_trait;

@@ -1,70 +1,168 @@
 //! `backup_app` on AWS: the app's vault (tags, KMS key, lock, access policy) and the plan of its
 //! effective rules, named after the app so that children find it at apply time.
 
-use backup_policy::{AwsAnchor, PolicyDocument};
-use serde::Deserialize;
-use tfplugin::framework::{null_object, Attribute, Diagnostic, Diagnostics};
-use tfvalue::{AttributePath, Value};
+use std::sync::Arc;
 
-use super::aws::{plan_spec, str_attr, vault_tags};
-use super::state::{set_attr, set_nested_attr};
-use crate::cloud::aws::{AwsBackend, AwsContext};
+use async_trait::async_trait;
+use backup_policy::{AwsAnchor, CloudAnchorsPatch, PolicyDocument};
+use tfplugin::framework::{null_object, Attribute, Diagnostics, PlanRequest};
+use tfvalue::Value;
+
+use super::super::diagnostics::cloud_diagnostic;
+use super::super::model::{decode_block, NodeRecord, NodeUpdate};
+use super::super::state::set_attr;
+use super::model::AppAwsModel;
+use super::RESOURCE;
+use crate::cloud::aws::translate::{plan_spec, vault_tags};
+use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultSpec};
 
-/// `backup_app.aws` as configured.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub(crate) struct AppAwsModel {
-    pub(crate) vault_name: String,
-    pub(crate) kms_key_arn: Option<String>,
-    #[allow(dead_code)] // Documented for the app's own selections; the app selects nothing yet.
-    pub(crate) iam_role_arn: Option<String>,
-    pub(crate) vault_lock: Option<VaultLockModel>,
-    pub(crate) allow_copy_from_accounts: Option<Vec<String>>,
+/// `backup_app`'s AWS part: its vault and the plan named after it, in the account and region of
+/// its provider configuration.
+pub(crate) struct AppAwsPart {
+    /// AWS Backup in the provider configuration's account and region.
+    backend: Arc<dyn BackupBackend>,
+    /// The app's name; `None` while unknown (plan time).
+    app: Option<String>,
+    /// `aws.vault_name`; `None` while unknown (plan time).
+    vault_name: Option<String>,
+    /// The `aws` block, when wholly known.
+    model: Option<AppAwsModel>,
 }
 
-/// `backup_app.aws.vault_lock`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub(crate) struct VaultLockModel {
-    min_retention_days: Option<i64>,
-    max_retention_days: Option<i64>,
-    changeable_for_days: Option<i64>,
-}
-
-impl AppAwsModel {
-    /// The block of a configuration or state; `None` when null or not wholly known.
-    pub(crate) fn of(value: &Value, diagnostics: &mut Diagnostics) -> Option<AppAwsModel> {
-        let block = value
+impl AppAwsPart {
+    /// The part of the app that `value` (configuration, plan or state) describes, with its `aws`
+    /// block as decoded by the caller.
+    pub(crate) fn new(
+        backend: Arc<dyn BackupBackend>,
+        value: &Value,
+        model: Option<AppAwsModel>,
+    ) -> AppAwsPart {
+        let vault_name = value
             .get("aws")
-            .filter(|v| !v.is_null() && v.is_wholly_known())?;
-        match tfvalue::from_value(block) {
-            Ok(model) => Some(model),
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::error("Invalid attribute value", e.to_string())
-                        .at(AttributePath::attr("aws").join(e.path())),
-                );
-                None
-            }
+            .and_then(|a| a.get("vault_name"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        AppAwsPart {
+            backend,
+            app: NodeRecord::of(value).name,
+            vault_name,
+            model,
         }
     }
 
-    fn accounts(&self) -> Vec<String> {
-        let mut accounts = self.allow_copy_from_accounts.clone().unwrap_or_default();
-        accounts.sort();
-        accounts.dedup();
-        accounts
+    /// The app's name for messages (empty while unknown).
+    fn name(&self) -> &str {
+        self.app.as_deref().unwrap_or_default()
+    }
+
+    /// Reports a cloud error as the resource's diagnostic: the step failed.
+    fn failed(&self, diagnostics: &mut Diagnostics, error: &CloudError) -> PartFailed {
+        diagnostics.push(cloud_diagnostic(RESOURCE, self.name(), error));
+        PartFailed
+    }
+}
+
+#[async_trait]
+impl CloudPart for AppAwsPart {
+    type Update = NodeUpdate;
+
+    fn anchor(&self, anchors: &mut CloudAnchorsPatch) -> bool {
+        let (Some(vault_name), Some(app)) = (&self.vault_name, &self.app) else {
+            return false;
+        };
+        anchors.aws = Some(anchor(&*self.backend, app, vault_name));
+        true
+    }
+
+    fn plan(
+        &self,
+        request: &PlanRequest,
+        _document: Option<&PolicyDocument>,
+        update: &mut NodeUpdate,
+        _diagnostics: &mut Diagnostics,
+    ) {
+        // The vault ARN is known at plan time: account and region come from the provider.
+        let vault_arn = match (&self.vault_name, &self.app) {
+            (Some(vault_name), Some(_)) => Value::from(self.backend.vault_arn(vault_name)),
+            _ => Value::unknown(),
+        };
+        update.aws_vault_arn = Some(vault_arn);
+        let plan_id = NodeRecord::of(&request.prior_state)
+            .aws_plan_id
+            .map_or_else(Value::unknown, Value::from);
+        update.aws_plan_id = Some(plan_id);
+    }
+
+    async fn converge(
+        &self,
+        document: &PolicyDocument,
+        prior_state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        let prior: Option<AppAwsModel> =
+            decode_block(prior_state, "aws", &mut Diagnostics::default());
+        let prior_record = NodeRecord::of(prior_state);
+        converge(
+            &*self.backend,
+            self.name(),
+            model,
+            prior.as_ref(),
+            prior_record.aws_plan_id.as_deref(),
+            document,
+            update,
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))
+    }
+
+    async fn read(
+        &self,
+        state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Presence, PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(Presence::Present);
+        };
+        read(&*self.backend, self.name(), model, state, update)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
+    }
+
+    async fn destroy(
+        &self,
+        prior_state: &Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        let prior = NodeRecord::of(prior_state);
+        destroy(
+            &*self.backend,
+            model,
+            prior.aws_plan_id.as_deref(),
+            prior.force_destroy(),
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))
     }
 }
 
 /// The AWS anchor an app publishes in its `policy_document`: its vault and its plan (named after
 /// the app).
-pub(crate) fn anchor(context: &AwsContext, app: &str, vault_name: &str) -> AwsAnchor {
+pub(crate) fn anchor(backend: &dyn BackupBackend, app: &str, vault_name: &str) -> AwsAnchor {
     AwsAnchor {
         app: app.to_string(),
-        account_id: context.account_id().to_string(),
-        region: context.region().to_string(),
+        account_id: backend.account_id().to_string(),
+        region: backend.region().to_string(),
         vault_name: vault_name.to_string(),
-        vault_arn: context.vault_arn(vault_name),
+        vault_arn: backend.vault_arn(vault_name),
         plan_name: app.to_string(),
     }
 }
@@ -90,14 +188,14 @@ impl AwsAnchorFor {
 
 /// Creates or updates the app's vault, lock, access policy and plan, recording ids in `state` as
 /// soon as each object exists (so a failure part-way leaves state the next apply converges from).
-pub(crate) async fn converge(
-    backend: &AwsBackend,
+async fn converge(
+    backend: &dyn BackupBackend,
     app: &str,
     model: &AppAwsModel,
     prior: Option<&AppAwsModel>,
     prior_plan_id: Option<&str>,
     document: &PolicyDocument,
-    state: &mut Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), CloudError> {
     let vault = backend
         .ensure_vault(&VaultSpec {
@@ -106,7 +204,7 @@ pub(crate) async fn converge(
             tags: vault_tags(document),
         })
         .await?;
-    set_attr(state, "aws_vault_arn", Value::from(vault.arn));
+    update.aws_vault_arn = Some(Value::from(vault.arn));
 
     match &model.vault_lock {
         Some(lock) => {
@@ -149,13 +247,13 @@ pub(crate) async fn converge(
         },
         None => backend.create_plan(&spec).await?,
     };
-    set_attr(state, "aws_plan_id", Value::from(plan.plan_id));
+    update.aws_plan_id = Some(Value::from(plan.plan_id));
     Ok(())
 }
 
 /// Deletes the app's plan, lock and vault (the vault only when empty, unless `force`).
-pub(crate) async fn destroy(
-    backend: &AwsBackend,
+async fn destroy(
+    backend: &dyn BackupBackend,
     model: &AppAwsModel,
     plan_id: Option<&str>,
     force: bool,
@@ -176,37 +274,31 @@ pub(crate) async fn destroy(
     backend.delete_vault(&model.vault_name, force).await
 }
 
-/// What `read` found.
-pub(crate) enum ReadOutcome {
-    /// The vault or the plan is gone: drop the app from state so the next plan re-creates it.
-    Gone,
-    /// The objects exist; the state was brought in line with them.
-    Present,
-}
-
 /// Reads the app's objects back into `state`. Rules or tags that differ from the state's
 /// `policy_document` null it, so the next plan shows the update that restores them; a different
 /// access policy shows as a change of `allow_copy_from_accounts`.
-pub(crate) async fn read(
-    backend: &AwsBackend,
+async fn read(
+    backend: &dyn BackupBackend,
     app: &str,
     model: &AppAwsModel,
-    state: &mut Value,
-) -> Result<ReadOutcome, CloudError> {
+    state: &Value,
+    update: &mut NodeUpdate,
+) -> Result<Presence, CloudError> {
     let Some(vault) = backend.find_vault_by_name(&model.vault_name).await? else {
-        return Ok(ReadOutcome::Gone);
+        return Ok(Presence::Gone);
     };
-    set_attr(state, "aws_vault_arn", Value::from(vault.arn.clone()));
-    let Some(plan_id) = str_attr(state, "aws_plan_id").map(str::to_string) else {
-        return Ok(ReadOutcome::Gone);
+    update.aws_vault_arn = Some(Value::from(vault.arn.clone()));
+    let record = NodeRecord::of(state);
+    let Some(plan_id) = record.aws_plan_id.clone() else {
+        return Ok(Presence::Gone);
     };
     let Some(plan) = backend.find_plan_by_id(&plan_id).await? else {
-        return Ok(ReadOutcome::Gone);
+        return Ok(Presence::Gone);
     };
-    if let Some(document) = super::aws::state_document(state) {
+    if let Some(document) = record.document() {
         let expected = plan_spec(&document, app, &model.vault_name, None);
         if plan.spec != expected || vault.tags != vault_tags(&document) {
-            set_attr(state, "policy_document", Value::Null);
+            update.policy_document = Some(Value::Null);
         }
     }
     let remote = backend
@@ -219,18 +311,18 @@ pub(crate) async fn read(
         } else {
             Value::List(remote.into_iter().map(Value::from).collect())
         };
-        set_nested_attr(state, "aws", "allow_copy_from_accounts", value);
+        update.aws_allow_copy_from_accounts = Some(value);
     }
     if vault.lock.is_none() && model.vault_lock.is_some() {
-        set_nested_attr(state, "aws", "vault_lock", Value::Null);
+        update.aws_vault_lock = Some(Value::Null);
     }
-    Ok(ReadOutcome::Present)
+    Ok(Presence::Present)
 }
 
 /// For `terraform import`: finds the plan named after the app and fills in its `aws` block from it
 /// (the vault its rules write to). Returns false when there is no such plan.
 pub(crate) async fn adopt(
-    backend: &AwsBackend,
+    backend: &dyn BackupBackend,
     app: &str,
     aws_attribute: &Attribute,
     state: &mut Value,

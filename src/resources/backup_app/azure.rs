@@ -1,114 +1,190 @@
 //! `backup_app` on Azure: the app's Recovery Services vault and an IaaS VM backup policy of its
 //! effective rules, named after the app.
 
-use backup_policy::{AzureAnchor, PolicyDocument};
-use serde::Deserialize;
-use tfplugin::framework::{null_object, Attribute, Diagnostic, Diagnostics};
-use tfvalue::{AttributePath, Value};
+use std::sync::Arc;
 
-use super::azure::translate;
-use super::state::set_attr;
+use async_trait::async_trait;
+use backup_policy::{AzureAnchor, CloudAnchorsPatch, PolicyDocument};
+use tfplugin::framework::{Diagnostic, Diagnostics, PlanRequest};
+use tfvalue::Value;
+
+use super::super::diagnostics::{azure_diagnostic, translate};
+use super::super::model::{NodeRecord, NodeUpdate};
+use super::model::AppAzureModel;
+use super::RESOURCE;
 use crate::cloud::azure::{
     AzureBackend, PolicySpec, ProtectedVmState, SoftDeleteState, StopProtectionOutcome, VaultRef,
-    VaultSpec, VaultState,
+    VaultState,
 };
+use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{CloudError, ErrorKind};
 
-/// `backup_app.azure` as configured (or stored).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub(crate) struct AppAzureModel {
-    pub(crate) resource_group: String,
-    pub(crate) location: String,
-    pub(crate) vault_name: String,
-    pub(crate) storage_redundancy: Option<String>,
-    pub(crate) cross_region_restore: Option<bool>,
-    pub(crate) soft_delete: Option<String>,
-    pub(crate) immutability: Option<String>,
+/// `backup_app`'s Azure part: its Recovery Services vault and the backup policy named after it.
+pub(crate) struct AppAzurePart {
+    /// Azure in the provider configuration's subscription.
+    backend: Arc<dyn AzureBackend>,
+    /// The app's name; `None` while unknown (plan time).
+    app: Option<String>,
+    /// `azure.resource_group` and `azure.vault_name`; `None` while either is unknown.
+    vault: Option<VaultRef>,
+    /// The `azure` block, when wholly known.
+    model: Option<AppAzureModel>,
 }
 
-impl AppAzureModel {
-    /// The `azure` block of `value`; `None` when null (or invalid: diagnostics at `azure`).
-    pub(crate) fn of(value: &Value, diagnostics: &mut Diagnostics) -> Option<AppAzureModel> {
-        let block = value.get("azure").filter(|v| !v.is_null())?;
-        if !block.is_wholly_known() {
-            return None;
-        }
-        match tfvalue::from_value(block) {
-            Ok(model) => Some(model),
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::error("Invalid attribute value", e.to_string())
-                        .at(AttributePath::attr("azure").join(e.path())),
-                );
-                None
+impl AppAzurePart {
+    /// The part of the app that `value` (configuration, plan or state) describes, with its `azure`
+    /// block as decoded by the caller.
+    pub(crate) fn new(
+        backend: Arc<dyn AzureBackend>,
+        value: &Value,
+        model: Option<AppAzureModel>,
+    ) -> AppAzurePart {
+        let block = value.get("azure");
+        let known = |field: &str| block.and_then(|a| a.get(field)).and_then(Value::as_str);
+        let vault = match (known("resource_group"), known("vault_name")) {
+            (Some(resource_group), Some(vault_name)) => {
+                Some(VaultRef::new(resource_group, vault_name))
             }
+            _ => None,
+        };
+        AppAzurePart {
+            backend,
+            app: NodeRecord::of(value).name,
+            vault,
+            model,
         }
     }
 
-    pub(crate) fn vault(&self) -> VaultRef {
-        VaultRef::new(&self.resource_group, &self.vault_name)
+    /// The app's name for messages (empty while unknown).
+    fn name(&self) -> &str {
+        self.app.as_deref().unwrap_or_default()
     }
 
-    fn vault_spec(&self, document: &PolicyDocument) -> Result<VaultSpec, CloudError> {
-        let parse = |what: &str, e: String| {
-            CloudError::new(ErrorKind::InvalidInput, "reading the azure block", what, e)
+    /// Reports a cloud error as the resource's diagnostic: the step failed.
+    fn failed(&self, diagnostics: &mut Diagnostics, error: &CloudError) -> PartFailed {
+        diagnostics.push(azure_diagnostic(RESOURCE, self.name(), error));
+        PartFailed
+    }
+}
+
+#[async_trait]
+impl CloudPart for AppAzurePart {
+    type Update = NodeUpdate;
+
+    fn anchor(&self, anchors: &mut CloudAnchorsPatch) -> bool {
+        let (Some(vault), Some(app)) = (&self.vault, &self.app) else {
+            return false;
         };
-        let mut spec = VaultSpec::new(&self.resource_group, &self.vault_name, &self.location);
-        spec.storage_redundancy = self
-            .storage_redundancy
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|e| parse("storage_redundancy", e))?;
-        spec.cross_region_restore = self.cross_region_restore;
-        spec.soft_delete = self
-            .soft_delete
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|e| parse("soft_delete", e))?;
-        spec.immutability = self
-            .immutability
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|e| parse("immutability", e))?;
-        spec.tags = document.tags().clone();
-        Ok(spec)
+        anchors.azure = Some(anchor(&*self.backend, app, vault));
+        true
+    }
+
+    fn plan(
+        &self,
+        _request: &PlanRequest,
+        document: Option<&PolicyDocument>,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) {
+        // What Azure cannot express fails the plan, at the rule's path.
+        if let Some(document) = document {
+            translate(document, diagnostics);
+        }
+        let (vault_id, policy_id) = match (&self.vault, &self.app) {
+            (Some(vault), Some(app)) => (
+                Value::from(self.backend.vault_id(vault)),
+                Value::from(self.backend.policy_id(vault, app)),
+            ),
+            _ => (Value::unknown(), Value::unknown()),
+        };
+        update.azure_vault_id = Some(vault_id);
+        update.azure_policy_id = Some(policy_id);
+    }
+
+    async fn converge(
+        &self,
+        document: &PolicyDocument,
+        _prior_state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        converge(&*self.backend, self.name(), model, document, update)
+            .await
+            .map_err(|problems| {
+                diagnostics.extend(problems);
+                PartFailed
+            })
+    }
+
+    async fn read(
+        &self,
+        state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Presence, PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(Presence::Present);
+        };
+        match read(&*self.backend, self.name(), model, state, update).await {
+            Ok(true) => Ok(Presence::Present),
+            Ok(false) => Ok(Presence::Gone),
+            Err(e) => Err(self.failed(diagnostics, &e)),
+        }
+    }
+
+    async fn destroy(
+        &self,
+        prior_state: &Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        destroy(
+            &*self.backend,
+            self.name(),
+            model,
+            NodeRecord::of(prior_state).force_destroy(),
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))
     }
 }
 
 /// The anchor an Azure-backed app publishes in its `policy_document`; the policy is named after
 /// the app.
-pub(crate) fn anchor(backend: &dyn AzureBackend, app: &str, model: &AppAzureModel) -> AzureAnchor {
+fn anchor(backend: &dyn AzureBackend, app: &str, vault: &VaultRef) -> AzureAnchor {
     AzureAnchor {
         app: app.to_string(),
         subscription_id: backend.subscription_id().to_string(),
-        resource_group: model.resource_group.clone(),
-        vault_name: model.vault_name.clone(),
-        vault_id: backend.vault_id(&model.vault()),
+        resource_group: vault.resource_group.clone(),
+        vault_name: vault.name.clone(),
+        vault_id: backend.vault_id(vault),
         policy_name: app.to_string(),
     }
 }
 
 /// Creates or updates the vault, then the policy (both in place), and records their ids.
-pub(crate) async fn converge(
+async fn converge(
     backend: &dyn AzureBackend,
     app: &str,
     model: &AppAzureModel,
     document: &PolicyDocument,
-    state: &mut Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::default();
     let Some(schedule) = translate(document, &mut diagnostics) else {
         return Err(diagnostics.into_iter().collect());
     };
-    let cloud = |e: CloudError| vec![super::azure::azure_diagnostic("backup_app", app, &e)];
+    let cloud = |e: CloudError| vec![azure_diagnostic(RESOURCE, app, &e)];
     let vault = backend
         .ensure_vault(&model.vault_spec(document).map_err(cloud)?)
         .await
         .map_err(cloud)?;
-    set_attr(state, "azure_vault_id", Value::from(vault.id));
+    update.azure_vault_id = Some(Value::from(vault.id));
     let policy = backend
         .ensure_policy(&PolicySpec {
             vault: model.vault(),
@@ -118,7 +194,7 @@ pub(crate) async fn converge(
         })
         .await
         .map_err(cloud)?;
-    set_attr(state, "azure_policy_id", Value::from(policy.id));
+    update.azure_policy_id = Some(Value::from(policy.id));
     Ok(())
 }
 
@@ -126,7 +202,7 @@ pub(crate) async fn converge(
 /// soft-deleted items, so those are checked first, before anything is deleted: without `force`
 /// the destroy fails and says why; with it they are purged the documented way (soft delete off,
 /// undelete each item, delete it for good).
-pub(crate) async fn destroy(
+async fn destroy(
     backend: &dyn AzureBackend,
     app: &str,
     model: &AppAzureModel,
@@ -246,148 +322,34 @@ async fn purge(
 
 /// Reads the vault and policy back: false when either is gone. A policy whose schedule differs
 /// from the state's effective policy nulls `policy_document`, so the next plan updates it.
-pub(crate) async fn read(
+async fn read(
     backend: &dyn AzureBackend,
     app: &str,
     model: &AppAzureModel,
-    state: &mut Value,
+    state: &Value,
+    update: &mut NodeUpdate,
 ) -> Result<bool, CloudError> {
     let Some(vault) = backend.find_vault(&model.vault()).await? else {
         return Ok(false);
     };
-    set_attr(state, "azure_vault_id", Value::from(vault.id));
+    update.azure_vault_id = Some(Value::from(vault.id));
     let Some(policy) = backend.find_policy(&model.vault(), app).await? else {
         return Ok(false);
     };
-    set_attr(state, "azure_policy_id", Value::from(policy.id));
-    if let Some(document) = super::aws::state_document(state) {
+    update.azure_policy_id = Some(Value::from(policy.id));
+    if let Some(document) = NodeRecord::of(state).document() {
         let expected = translate(&document, &mut Diagnostics::default());
         if expected.is_none() || policy.schedule != expected || vault.tags != *document.tags() {
-            set_attr(state, "policy_document", Value::Null);
+            update.policy_document = Some(Value::Null);
         }
     }
     Ok(true)
 }
 
-/// A `terraform import` id naming an app's Azure backup policy by its ARM id:
-/// `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.RecoveryServices/vaults/<vault>/backupPolicies/<app>`
-/// (the policy is named after the app). Segment names are matched without regard to case, as ARM does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PolicyImportId {
-    pub(crate) subscription_id: String,
-    pub(crate) resource_group: String,
-    pub(crate) vault_name: String,
-    pub(crate) app: String,
-}
-
-impl PolicyImportId {
-    /// `None` when `id` is not shaped like a backup policy's ARM id (e.g. a plain app name).
-    pub(crate) fn parse(id: &str) -> Option<PolicyImportId> {
-        let parts: Vec<&str> = id.strip_prefix('/')?.split('/').collect();
-        let [subscriptions, subscription_id, resource_groups, resource_group, providers, namespace, vaults, vault_name, backup_policies, app] =
-            parts.as_slice()
-        else {
-            return None;
-        };
-        let keywords = [
-            (subscriptions, "subscriptions"),
-            (resource_groups, "resourceGroups"),
-            (providers, "providers"),
-            (namespace, "Microsoft.RecoveryServices"),
-            (vaults, "vaults"),
-            (backup_policies, "backupPolicies"),
-        ];
-        let values = [subscription_id, resource_group, vault_name, app];
-        if keywords
-            .iter()
-            .all(|(got, want)| got.eq_ignore_ascii_case(want))
-            && values.iter().all(|v| !v.is_empty())
-        {
-            Some(PolicyImportId {
-                subscription_id: subscription_id.to_string(),
-                resource_group: resource_group.to_string(),
-                vault_name: vault_name.to_string(),
-                app: app.to_string(),
-            })
-        } else {
-            None
-        }
-    }
-}
-
-/// For `terraform import` by policy id: reads the vault and the policy and fills in the `azure`
-/// block (as the vault reports it) and both ids. `policy_document` stays null, so the next plan
-/// writes the configured policy in place.
-pub(crate) async fn adopt(
-    backend: &dyn AzureBackend,
-    id: &PolicyImportId,
-    azure_attribute: &Attribute,
-    state: &mut Value,
-) -> Result<(), Diagnostic> {
-    let fail = |detail: String| Diagnostic::error("Cannot import the Azure backup policy", detail);
-    if !id
-        .subscription_id
-        .eq_ignore_ascii_case(backend.subscription_id())
-    {
-        return Err(fail(format!(
-            "The id names subscription {}, but this provider configuration uses subscription {}. \
-             Import with the provider alias configured for that subscription (`-provider` is \
-             chosen by the resource's `provider` argument).",
-            id.subscription_id,
-            backend.subscription_id()
-        )));
-    }
-    let vault_ref = VaultRef::new(&id.resource_group, &id.vault_name);
-    let cloud = |e: CloudError| super::azure::azure_diagnostic("backup_app", &id.app, &e);
-    let Some(vault) = backend.find_vault(&vault_ref).await.map_err(cloud)? else {
-        return Err(fail(format!(
-            "Recovery Services vault {} was not found in resource group {}.",
-            id.vault_name, id.resource_group
-        )));
-    };
-    let Some(policy) = backend
-        .find_policy(&vault_ref, &id.app)
-        .await
-        .map_err(cloud)?
-    else {
-        return Err(fail(format!(
-            "Vault {} has no backup policy named {}. A backup_app's policy is named after the app.",
-            id.vault_name, id.app
-        )));
-    };
-    let mut block = null_object(azure_attribute.children().unwrap_or_default());
-    set_attr(
-        &mut block,
-        "resource_group",
-        Value::from(id.resource_group.clone()),
-    );
-    set_attr(&mut block, "location", Value::from(vault.location.clone()));
-    set_attr(&mut block, "vault_name", Value::from(id.vault_name.clone()));
-    let reported = [
-        (
-            "storage_redundancy",
-            vault.storage_redundancy.map(|v| v.as_str()),
-        ),
-        ("soft_delete", vault.soft_delete.map(|v| v.as_str())),
-        ("immutability", vault.immutability.map(|v| v.as_str())),
-    ];
-    for (name, value) in reported {
-        if let Some(value) = value {
-            set_attr(&mut block, name, Value::from(value.to_string()));
-        }
-    }
-    if let Some(enabled) = vault.cross_region_restore {
-        set_attr(&mut block, "cross_region_restore", Value::Bool(enabled));
-    }
-    set_attr(state, "azure", block);
-    set_attr(state, "azure_vault_id", Value::from(vault.id));
-    set_attr(state, "azure_policy_id", Value::from(policy.id));
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{not_empty_reason, soft_deleted, PolicyImportId};
+    use super::super::import::PolicyImportId;
+    use super::{not_empty_reason, soft_deleted};
     use crate::cloud::azure::ProtectedVmState;
 
     fn item(vm: &str, soft: bool, purge_at: Option<&str>) -> ProtectedVmState {

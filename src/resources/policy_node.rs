@@ -1,12 +1,11 @@
 //! Plan and apply steps shared by `backup_app` and `backup_child` as policy nodes.
 
 use backup_policy::{CloudAnchorsPatch, PolicyDocument};
-use tfplugin::framework::{
-    ApplyRequest, ApplyResponse, Diagnostics, PlanRequest, PlanResponse, Schema,
-};
+use tfplugin::framework::{Diagnostics, PlanRequest, PlanResponse, Schema};
 use tfvalue::Value;
 
 use super::effective_policy::{evaluate, Evaluation};
+use super::model::NodeRecord;
 use super::state::set_attr;
 
 /// Plans `id` and `policy_document` (with the app's own cloud anchors), and nulls the computed
@@ -65,10 +64,8 @@ pub(crate) fn settle_policy_document(
     anchors: CloudAnchorsPatch,
     diagnostics: &mut Diagnostics,
 ) -> Option<PolicyDocument> {
-    if let Some(Value::String(json)) = state.get("policy_document") {
-        if let Ok(document) = PolicyDocument::parse(json) {
-            return Some(document);
-        }
+    if let Some(document) = NodeRecord::of(state).document() {
+        return Some(document);
     }
     match evaluate(schema, config, anchors, diagnostics) {
         Evaluation::Known(document) => {
@@ -77,30 +74,6 @@ pub(crate) fn settle_policy_document(
         }
         _ => None,
     }
-}
-
-/// Creates or updates a policy node: the planned state, with what was unknown at plan time filled in.
-pub(crate) fn converge_policy_node(
-    schema: &Schema,
-    request: &ApplyRequest,
-    response: &mut ApplyResponse,
-    cloud_computed: &[&str],
-) {
-    let mut state = request.planned_state.clone();
-    if settle_policy_document(
-        schema,
-        &request.config,
-        &mut state,
-        CloudAnchorsPatch::default(),
-        &mut response.diagnostics,
-    )
-    .is_none()
-    {
-        response.new_state = request.prior_state.clone();
-        return;
-    }
-    null_unknowns(&mut state, cloud_computed);
-    response.new_state = state;
 }
 
 /// Sets the listed attributes that are still unknown to null: what apply did not produce.

@@ -2,56 +2,129 @@
 //! app's policy, or a derived policy named after the child when its effective policy differs) and
 //! the App Service backup configuration with the write-only storage URL.
 
-use backup_policy::{AzureAnchor, PolicyDocument};
-use serde::Deserialize;
-use tfplugin::framework::{Diagnostic, Diagnostics};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use backup_policy::{AzureAnchor, CloudAnchorsPatch, PolicyDocument};
+use tfplugin::framework::{Diagnostic, Diagnostics, PlanRequest};
 use tfvalue::{AttributePath, Value};
 
-use super::azure::{azure_diagnostic, translate};
-use super::state::set_attr;
+use super::super::diagnostics::{azure_diagnostic, translate};
+use super::super::model::{decode_block, NodeRecord, NodeUpdate};
+use super::model::ChildAzureModel;
+use super::RESOURCE;
 use crate::cloud::azure::{
     AzureBackend, PolicySpec, ProtectedVmSpec, Secret, SiteBackupSchedule, SiteBackupSpec,
     StopProtectionOutcome, VaultRef,
 };
+use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::CloudError;
 
-const RESOURCE: &str = "backup_child";
-
-/// `backup_child.azure.app_service`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub(crate) struct AppServiceModel {
-    pub(crate) site_id: String,
-    /// Write-only: present in the configuration only.
-    pub(crate) storage_account_url: Option<String>,
+/// `backup_child`'s Azure part: its VMs' protection in the nearest Azure-backed ancestor's
+/// vault, its derived policy there, and its App Service backup.
+pub(crate) struct ChildAzurePart {
+    /// Azure in the provider configuration's subscription.
+    backend: Arc<dyn AzureBackend>,
+    /// The child's name (empty while unknown).
+    child: String,
+    /// The `azure` block, when decoded by the caller (apply); plan decodes it itself.
+    model: Option<ChildAzureModel>,
 }
 
-/// `backup_child.azure` as configured (or stored, without the storage URL).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-pub(crate) struct ChildAzureModel {
-    pub(crate) vm_ids: Option<Vec<String>>,
-    pub(crate) app_service: Option<AppServiceModel>,
+impl ChildAzurePart {
+    /// The part of the child that `value` (configuration, plan or state) describes, with its
+    /// `azure` block as decoded by the caller.
+    pub(crate) fn new(
+        backend: Arc<dyn AzureBackend>,
+        value: &Value,
+        model: Option<ChildAzureModel>,
+    ) -> ChildAzurePart {
+        ChildAzurePart {
+            backend,
+            child: NodeRecord::of(value).name().to_string(),
+            model,
+        }
+    }
 }
 
-impl ChildAzureModel {
-    /// The block of a configuration or state; `None` when null or not wholly known.
-    pub(crate) fn of(value: &Value, diagnostics: &mut Diagnostics) -> Option<ChildAzureModel> {
-        let block = value
-            .get("azure")
-            .filter(|v| !v.is_null() && v.is_wholly_known())?;
-        match tfvalue::from_value(block) {
-            Ok(model) => Some(model),
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::error("Invalid attribute value", e.to_string())
-                        .at(AttributePath::attr("azure").join(e.path())),
-                );
-                None
+#[async_trait]
+impl CloudPart for ChildAzurePart {
+    type Update = NodeUpdate;
+
+    fn anchor(&self, _anchors: &mut CloudAnchorsPatch) -> bool {
+        true
+    }
+
+    fn plan(
+        &self,
+        request: &PlanRequest,
+        document: Option<&PolicyDocument>,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) {
+        match document {
+            Some(document) => plan(
+                &*self.backend,
+                &self.child,
+                document,
+                &request.config,
+                update,
+                diagnostics,
+            ),
+            None => {
+                update.azure_policy_id = Some(Value::unknown());
+                update.azure_protected_item_ids = Some(Value::unknown());
             }
         }
     }
 
-    fn vm_ids(&self) -> &[String] {
-        self.vm_ids.as_deref().unwrap_or_default()
+    async fn converge(
+        &self,
+        document: &PolicyDocument,
+        prior_state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        let backend = &*self.backend;
+        let prior = Recorded::of(backend, &self.child, prior_state);
+        converge(
+            backend,
+            &self.child,
+            document,
+            model,
+            &prior,
+            update,
+            diagnostics,
+        )
+        .await
+    }
+
+    async fn read(
+        &self,
+        state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Presence, PartFailed> {
+        match read(&*self.backend, &self.child, state, update).await {
+            Ok(()) => Ok(Presence::Present),
+            Err(e) => {
+                diagnostics.push(azure_diagnostic(RESOURCE, &self.child, &e));
+                Err(PartFailed)
+            }
+        }
+    }
+
+    async fn destroy(
+        &self,
+        prior_state: &Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let backend = &*self.backend;
+        let prior = Recorded::of(backend, &self.child, prior_state);
+        destroy(backend, &self.child, &prior, diagnostics).await
     }
 }
 
@@ -130,12 +203,12 @@ impl Placement {
 
 /// Plans `azure_policy_id` and `azure_protected_item_ids`; translation problems of a derived
 /// policy are plan-time errors.
-pub(crate) fn plan(
+fn plan(
     backend: &dyn AzureBackend,
     child: &str,
     document: &PolicyDocument,
     config: &Value,
-    planned: &mut Value,
+    update: &mut NodeUpdate,
     diagnostics: &mut Diagnostics,
 ) {
     let placement = match Placement::decide(document, backend, child) {
@@ -146,21 +219,16 @@ pub(crate) fn plan(
         }
     };
     translate(document, diagnostics);
-    set_attr(
-        planned,
-        "azure_policy_id",
-        Value::from(placement.policy_id(backend)),
-    );
-    let Some(model) = ChildAzureModel::of(config, diagnostics) else {
-        set_attr(planned, "azure_protected_item_ids", Value::unknown());
+    update.azure_policy_id = Some(Value::from(placement.policy_id(backend)));
+    let Some(model) = decode_block::<ChildAzureModel>(config, "azure", diagnostics) else {
+        update.azure_protected_item_ids = Some(Value::unknown());
         return;
     };
     match placement.item_ids(backend, model.vm_ids()) {
-        Ok(ids) => set_attr(
-            planned,
-            "azure_protected_item_ids",
-            Value::List(ids.into_iter().map(Value::from).collect()),
-        ),
+        Ok(ids) => {
+            update.azure_protected_item_ids =
+                Some(Value::List(ids.into_iter().map(Value::from).collect()))
+        }
         Err(e) => diagnostics.push(
             Diagnostic::error("Invalid virtual machine id", e.to_string())
                 .at(AttributePath::attr("azure").join(&AttributePath::attr("vm_ids"))),
@@ -175,31 +243,35 @@ pub(crate) struct Recorded {
 }
 
 impl Recorded {
+    /// Reads the record from a state value.
     pub(crate) fn of(backend: &dyn AzureBackend, child: &str, state: &Value) -> Recorded {
         let quiet = &mut Diagnostics::default();
-        let placement = super::aws::state_document(state)
+        let placement = NodeRecord::of(state)
+            .document()
             .and_then(|doc| Placement::decide(&doc, backend, child).ok());
         Recorded {
             placement,
-            model: ChildAzureModel::of(state, quiet).unwrap_or_default(),
+            model: decode_block(state, "azure", quiet).unwrap_or_default(),
         }
     }
 }
 
 /// Creates or updates the child's Azure objects: its derived policy, its VMs' protection, its App
 /// Service backup; then removes what the prior state had and the configuration no longer has.
-pub(crate) async fn converge(
+async fn converge(
     backend: &dyn AzureBackend,
     child: &str,
     document: &PolicyDocument,
     model: &ChildAzureModel,
     prior: &Recorded,
-    state: &mut Value,
+    update: &mut NodeUpdate,
     diagnostics: &mut Diagnostics,
-) -> Result<(), ()> {
-    let placement = Placement::decide(document, backend, child).map_err(|d| diagnostics.push(d))?;
-    let schedule = translate(document, diagnostics).ok_or(())?;
-    let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
+) -> Result<(), PartFailed> {
+    let placement = Placement::decide(document, backend, child).map_err(|d| {
+        diagnostics.push(d);
+        PartFailed
+    })?;
+    let schedule = translate(document, diagnostics).ok_or(PartFailed)?;
     if placement.derived {
         backend
             .ensure_policy(&PolicySpec {
@@ -209,10 +281,10 @@ pub(crate) async fn converge(
                 instant_rp_retention_days: None,
             })
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(report(diagnostics, child))?;
     }
     let policy_id = placement.policy_id(backend);
-    set_attr(state, "azure_policy_id", Value::from(policy_id.clone()));
+    update.azure_policy_id = Some(Value::from(policy_id.clone()));
     let mut ids = Vec::new();
     for vm in model.vm_ids() {
         let item = backend
@@ -222,10 +294,10 @@ pub(crate) async fn converge(
                 policy_id: policy_id.clone(),
             })
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(report(diagnostics, child))?;
         ids.push(Value::from(item.id));
     }
-    set_attr(state, "azure_protected_item_ids", Value::List(ids));
+    update.azure_protected_item_ids = Some(Value::List(ids));
     // VMs no longer listed (or left behind in another vault) stop being protected.
     if let Some(old) = &prior.placement {
         for vm in prior.model.vm_ids() {
@@ -245,7 +317,7 @@ pub(crate) async fn converge(
                     .join(&AttributePath::attr("app_service"))
                     .join(&AttributePath::attr("storage_account_url"))),
             );
-            return Err(());
+            return Err(PartFailed);
         };
         backend
             .ensure_site_backup(&SiteBackupSpec {
@@ -255,14 +327,14 @@ pub(crate) async fn converge(
                 enabled: true,
             })
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(report(diagnostics, child))?;
     }
     if let Some(old) = &prior.model.app_service {
         if model.app_service.as_ref().map(|a| &a.site_id) != Some(&old.site_id) {
             backend
                 .delete_site_backup(&old.site_id)
                 .await
-                .map_err(|e| diagnostics.push(cloud(e)))?;
+                .map_err(report(diagnostics, child))?;
         }
     }
     if let Some(old) = &prior.placement {
@@ -270,10 +342,21 @@ pub(crate) async fn converge(
             backend
                 .delete_policy(&old.vault, child)
                 .await
-                .map_err(|e| diagnostics.push(cloud(e)))?;
+                .map_err(report(diagnostics, child))?;
         }
     }
     Ok(())
+}
+
+/// Reports an Azure error as the child's diagnostic: the step failed.
+fn report<'a>(
+    diagnostics: &'a mut Diagnostics,
+    child: &'a str,
+) -> impl FnOnce(CloudError) -> PartFailed + 'a {
+    move |e| {
+        diagnostics.push(azure_diagnostic(RESOURCE, child, &e));
+        PartFailed
+    }
 }
 
 async fn stop(
@@ -282,7 +365,7 @@ async fn stop(
     vault: &VaultRef,
     vm: &str,
     diagnostics: &mut Diagnostics,
-) -> Result<(), ()> {
+) -> Result<(), PartFailed> {
     match backend.stop_protection(vault, vm).await {
         Ok(StopProtectionOutcome::Removed) => Ok(()),
         Ok(StopProtectionOutcome::SoftDeleted(item)) => {
@@ -301,19 +384,18 @@ async fn stop(
         }
         Err(e) => {
             diagnostics.push(azure_diagnostic(RESOURCE, child, &e));
-            Err(())
+            Err(PartFailed)
         }
     }
 }
 
 /// Removes everything the child made, as recorded in its state.
-pub(crate) async fn destroy(
+async fn destroy(
     backend: &dyn AzureBackend,
     child: &str,
     prior: &Recorded,
     diagnostics: &mut Diagnostics,
-) -> Result<(), ()> {
-    let cloud = |e: CloudError| azure_diagnostic(RESOURCE, child, &e);
+) -> Result<(), PartFailed> {
     if let Some(placement) = &prior.placement {
         for vm in prior.model.vm_ids() {
             stop(backend, child, &placement.vault, vm, diagnostics).await?;
@@ -323,29 +405,30 @@ pub(crate) async fn destroy(
         backend
             .delete_site_backup(&app.site_id)
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(report(diagnostics, child))?;
     }
     if let Some(placement) = prior.placement.as_ref().filter(|p| p.derived) {
         backend
             .delete_policy(&placement.vault, child)
             .await
-            .map_err(|e| diagnostics.push(cloud(e)))?;
+            .map_err(report(diagnostics, child))?;
     }
     Ok(())
 }
 
 /// Reads the child's objects back: anything missing or changed out of band nulls
 /// `policy_document`, so the next plan shows the update that restores it.
-pub(crate) async fn read(
+async fn read(
     backend: &dyn AzureBackend,
     child: &str,
-    state: &mut Value,
+    state: &Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), CloudError> {
     let prior = Recorded::of(backend, child, state);
     let Some(placement) = &prior.placement else {
         return Ok(());
     };
-    let Some(document) = super::aws::state_document(state) else {
+    let Some(document) = NodeRecord::of(state).document() else {
         return Ok(());
     };
     let mut drifted = false;
@@ -374,7 +457,7 @@ pub(crate) async fn read(
         }
     }
     if drifted {
-        set_attr(state, "policy_document", Value::Null);
+        update.policy_document = Some(Value::Null);
     }
     Ok(())
 }

@@ -1,63 +1,164 @@
 //! `backup_child` on AWS: where the child's selection lives (`joined`: the nearest AWS-backed
 //! ancestor's plan; `derived`: its own plan and vault) and the objects that realise it.
 
-use backup_policy::PolicyDocument;
-use serde::Deserialize;
-use tfplugin::framework::{Diagnostic, Diagnostics};
-use tfvalue::{AttributePath, Value};
+use std::sync::Arc;
 
-use super::aws::{plan_spec, state_document, str_attr, vault_tags};
-use super::state::{set_attr, set_nested_attr};
-use crate::cloud::aws::{AwsBackend, AwsContext};
-use crate::cloud::{BackupBackend, CloudError, ErrorKind, SelectionSpec, Tags, VaultSpec};
+use async_trait::async_trait;
+use backup_policy::{CloudAnchorsPatch, PolicyDocument};
+use tfplugin::framework::{Diagnostics, PlanRequest};
+use tfvalue::Value;
+
+use super::super::diagnostics::cloud_diagnostic;
+use super::super::model::{decode_block, NodeRecord, NodeUpdate};
+use super::model::ChildAwsModel;
+use super::RESOURCE;
+use crate::cloud::aws::translate::{plan_spec, vault_tags};
+use crate::cloud::part::{CloudPart, PartFailed, Presence};
+use crate::cloud::{BackupBackend, CloudError, ErrorKind, VaultSpec};
+
+/// `backup_child`'s AWS part: its selection, in its ancestor's plan (joined) or in a plan and
+/// vault of its own (derived).
+pub(crate) struct ChildAwsPart {
+    /// AWS Backup in the provider configuration's account and region.
+    backend: Arc<dyn BackupBackend>,
+    /// The child's name (empty while unknown).
+    child: String,
+    /// The `aws` block, when wholly known.
+    model: Option<ChildAwsModel>,
+    /// `force_destroy` of the value the part was built from.
+    force_destroy: bool,
+}
+
+impl ChildAwsPart {
+    /// The part of the child that `value` (configuration, plan or state) describes, with its
+    /// `aws` block as decoded by the caller.
+    pub(crate) fn new(
+        backend: Arc<dyn BackupBackend>,
+        value: &Value,
+        model: Option<ChildAwsModel>,
+    ) -> ChildAwsPart {
+        let record = NodeRecord::of(value);
+        ChildAwsPart {
+            backend,
+            child: record.name().to_string(),
+            model,
+            force_destroy: record.force_destroy(),
+        }
+    }
+
+    /// Reports a cloud error as the resource's diagnostic: the step failed.
+    fn failed(&self, diagnostics: &mut Diagnostics, error: &CloudError) -> PartFailed {
+        diagnostics.push(cloud_diagnostic(RESOURCE, &self.child, error));
+        PartFailed
+    }
+}
+
+#[async_trait]
+impl CloudPart for ChildAwsPart {
+    type Update = NodeUpdate;
+
+    fn anchor(&self, _anchors: &mut CloudAnchorsPatch) -> bool {
+        true
+    }
+
+    fn plan(
+        &self,
+        request: &PlanRequest,
+        document: Option<&PolicyDocument>,
+        update: &mut NodeUpdate,
+        _diagnostics: &mut Diagnostics,
+    ) {
+        let backend = &*self.backend;
+        let name = self.child.as_str();
+        let (Some(document), Some(model)) = (document, &self.model) else {
+            update.mode = Some(Value::unknown());
+            update.aws_plan_id = Some(Value::unknown());
+            update.aws_selection_id = Some(Value::unknown());
+            return;
+        };
+        // The mode is known at plan time; ids stay as they are unless the placement moves.
+        let placement = Placement::decide(document, backend, name, model);
+        update.mode = Some(Value::from(placement.mode()));
+        let prior_model: Option<ChildAwsModel> =
+            decode_block(&request.prior_state, "aws", &mut Diagnostics::default());
+        let prior = NodeRecord::of(&request.prior_state);
+        let prior_placement = prior
+            .document()
+            .zip(prior_model)
+            .map(|(doc, prior_model)| Placement::decide(&doc, backend, name, &prior_model));
+        let same_plan = match (&placement, &prior_placement) {
+            (Placement::Derived { .. }, Some(Placement::Derived { .. })) => true,
+            (a @ Placement::Joined { .. }, Some(b)) => a == b,
+            _ => false,
+        };
+        let plan_id = prior.aws_plan_id.filter(|_| same_plan);
+        let same_selection = plan_id.is_some()
+            && request.prior_state.get("aws").is_some_and(|p| {
+                request.config.get("aws").is_some_and(|c| {
+                    let pick = |v: &Value| {
+                        ["resources", "selection_tags", "iam_role_arn"].map(|n| v.get(n).cloned())
+                    };
+                    pick(p) == pick(c)
+                })
+            });
+        let selection_id = prior.aws_selection_id.filter(|_| same_selection);
+        update.aws_plan_id = Some(plan_id.map_or_else(Value::unknown, Value::from));
+        update.aws_selection_id = Some(selection_id.map_or_else(Value::unknown, Value::from));
+    }
+
+    async fn converge(
+        &self,
+        document: &PolicyDocument,
+        prior_state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let Some(model) = &self.model else {
+            return Ok(());
+        };
+        let backend = &*self.backend;
+        let placement = Placement::decide(document, backend, &self.child, model);
+        let desired = Desired {
+            child: &self.child,
+            model,
+            placement: &placement,
+            document,
+        };
+        let prior = Recorded::of(prior_state);
+        converge(backend, &desired, &prior, self.force_destroy, update)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
+    }
+
+    async fn read(
+        &self,
+        state: &Value,
+        update: &mut NodeUpdate,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<Presence, PartFailed> {
+        match read(&*self.backend, &self.child, state, update).await {
+            Ok(true) => Ok(Presence::Present),
+            Ok(false) => Ok(Presence::Gone),
+            Err(e) => Err(self.failed(diagnostics, &e)),
+        }
+    }
+
+    async fn destroy(
+        &self,
+        prior_state: &Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Result<(), PartFailed> {
+        let prior = Recorded::of(prior_state);
+        destroy(&*self.backend, &self.child, &prior, self.force_destroy)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
+    }
+}
 
 /// `mode` of a child whose selection is in its ancestor's plan.
 pub(crate) const JOINED: &str = "joined";
 /// `mode` of a child with its own plan and vault.
 pub(crate) const DERIVED: &str = "derived";
-
-/// `backup_child.aws` as configured.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub(crate) struct ChildAwsModel {
-    resources: Option<Vec<String>>,
-    selection_tags: Option<Tags>,
-    iam_role_arn: String,
-    vault_name: Option<String>,
-}
-
-impl ChildAwsModel {
-    /// The block of a configuration or state; `None` when null or not wholly known.
-    pub(crate) fn of(value: &Value, diagnostics: &mut Diagnostics) -> Option<ChildAwsModel> {
-        let block = value
-            .get("aws")
-            .filter(|v| !v.is_null() && v.is_wholly_known())?;
-        match tfvalue::from_value(block) {
-            Ok(model) => Some(model),
-            Err(e) => {
-                diagnostics.push(
-                    Diagnostic::error("Invalid attribute value", e.to_string())
-                        .at(AttributePath::attr("aws").join(e.path())),
-                );
-                None
-            }
-        }
-    }
-
-    /// The selection this block asks for, named after the child.
-    pub(crate) fn selection(&self, child: &str) -> SelectionSpec {
-        SelectionSpec {
-            name: child.to_string(),
-            iam_role_arn: self.iam_role_arn.clone(),
-            resources: self.resources.clone().unwrap_or_default(),
-            selection_tags: self.selection_tags.clone().unwrap_or_default(),
-        }
-    }
-
-    /// The child's own vault (derived mode).
-    pub(crate) fn vault_name(&self, child: &str) -> String {
-        self.vault_name.clone().unwrap_or_else(|| child.to_string())
-    }
-}
 
 /// Where a child's selection lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,21 +186,21 @@ impl Placement {
     /// account and region and its effective rules and tags equal the ancestor's.
     pub(crate) fn decide(
         document: &PolicyDocument,
-        context: &AwsContext,
+        backend: &dyn BackupBackend,
         child: &str,
         model: &ChildAwsModel,
     ) -> Placement {
         Placement::decide_in(
             document,
-            context.account_id(),
-            context.region(),
+            backend.account_id(),
+            backend.region(),
             child,
             model,
         )
     }
 
     /// [`Placement::decide`] for a child acting in `account_id` and `region`.
-    fn decide_in(
+    pub(crate) fn decide_in(
         document: &PolicyDocument,
         account_id: &str,
         region: &str,
@@ -153,12 +254,13 @@ impl Recorded {
 
     /// Reads the record from a state value.
     pub(crate) fn of(state: &Value) -> Recorded {
+        let record = NodeRecord::of(state);
         Recorded {
             exists: !state.is_null(),
-            mode: str_attr(state, "mode").map(str::to_string),
-            plan_id: str_attr(state, "aws_plan_id").map(str::to_string),
-            selection_id: str_attr(state, "aws_selection_id").map(str::to_string),
-            model: ChildAwsModel::of(state, &mut Diagnostics::default()),
+            mode: record.mode,
+            plan_id: record.aws_plan_id,
+            selection_id: record.aws_selection_id,
+            model: decode_block(state, "aws", &mut Diagnostics::default()),
         }
     }
 }
@@ -178,12 +280,12 @@ pub(crate) struct Desired<'a> {
 
 /// Creates or updates the child's objects for `placement`, recording ids in `state` as soon as
 /// each exists. A changed selection is swapped: the new one is created before the old is deleted.
-pub(crate) async fn converge(
-    backend: &AwsBackend,
+async fn converge(
+    backend: &dyn BackupBackend,
     desired: &Desired<'_>,
     prior: &Recorded,
     force_destroy: bool,
-    state: &mut Value,
+    update: &mut NodeUpdate,
 ) -> Result<(), CloudError> {
     let Desired {
         child,
@@ -191,7 +293,7 @@ pub(crate) async fn converge(
         placement,
         document,
     } = *desired;
-    set_attr(state, "mode", Value::from(placement.mode()));
+    update.mode = Some(Value::from(placement.mode()));
     let plan_id = match placement {
         Placement::Joined {
             plan_name,
@@ -246,7 +348,7 @@ pub(crate) async fn converge(
             plan.plan_id
         }
     };
-    set_attr(state, "aws_plan_id", Value::from(plan_id.clone()));
+    update.aws_plan_id = Some(Value::from(plan_id.clone()));
 
     let selection = model.selection(child);
     // The selection there is now: (plan, id, whether it is already the one wanted).
@@ -267,11 +369,11 @@ pub(crate) async fn converge(
             })
     };
     match existing {
-        Some((_, id, true)) => set_attr(state, "aws_selection_id", Value::from(id)),
+        Some((_, id, true)) => update.aws_selection_id = Some(Value::from(id)),
         other => {
             // No update API: create the new selection, then delete the old one.
             let id = backend.create_selection(&plan_id, &selection).await?;
-            set_attr(state, "aws_selection_id", Value::from(id));
+            update.aws_selection_id = Some(Value::from(id));
             if let Some((old_plan, old_id, _)) = other {
                 backend.delete_selection(&old_plan, &old_id).await?;
             }
@@ -297,8 +399,8 @@ pub(crate) async fn converge(
 
 /// Deletes the child's selection and, when derived, its plan and vault (the vault only when
 /// empty, unless `force`).
-pub(crate) async fn destroy(
-    backend: &AwsBackend,
+async fn destroy(
+    backend: &dyn BackupBackend,
     child: &str,
     prior: &Recorded,
     force: bool,
@@ -323,11 +425,11 @@ pub(crate) async fn destroy(
 /// dropped from state and re-created by the next plan. Rules or tags of a derived plan that differ
 /// from the state's `policy_document` null it (the next plan restores them in place); a changed
 /// selection shows as a change of the `aws` attributes it came from.
-pub(crate) async fn read(
-    backend: &AwsBackend,
-    context: &AwsContext,
+async fn read(
+    backend: &dyn BackupBackend,
     child: &str,
-    state: &mut Value,
+    state: &Value,
+    update: &mut NodeUpdate,
 ) -> Result<bool, CloudError> {
     let recorded = Recorded::of(state);
     let (Some(plan_id), Some(selection_id), Some(model)) =
@@ -350,7 +452,7 @@ pub(crate) async fn read(
                 .map(Value::from)
                 .collect(),
         );
-        set_nested_attr(state, "aws", "resources", list);
+        update.aws_resources = Some(list);
     }
     if selection.spec.selection_tags != expected.selection_tags {
         let map = selection
@@ -359,15 +461,10 @@ pub(crate) async fn read(
             .iter()
             .map(|(k, v)| (k.clone(), Value::from(v.clone())))
             .collect();
-        set_nested_attr(state, "aws", "selection_tags", Value::Map(map));
+        update.aws_selection_tags = Some(Value::Map(map));
     }
     if selection.spec.iam_role_arn != expected.iam_role_arn {
-        set_nested_attr(
-            state,
-            "aws",
-            "iam_role_arn",
-            Value::from(selection.spec.iam_role_arn),
-        );
+        update.aws_iam_role_arn = Some(Value::from(selection.spec.iam_role_arn));
     }
     if recorded.mode.as_deref() != Some(DERIVED) {
         return Ok(true);
@@ -379,8 +476,8 @@ pub(crate) async fn read(
     let Some(vault) = backend.find_vault_by_name(&vault_name).await? else {
         return Ok(false);
     };
-    if let Some(document) = state_document(state) {
-        let placement = Placement::decide(&document, context, child, model);
+    if let Some(document) = NodeRecord::of(state).document() {
+        let placement = Placement::decide(&document, backend, child, model);
         let central = match &placement {
             Placement::Derived {
                 central_vault_arn, ..
@@ -389,148 +486,8 @@ pub(crate) async fn read(
         };
         let expected = plan_spec(&document, child, &vault_name, central.as_deref());
         if plan.spec != expected || vault.tags != vault_tags(&document) {
-            set_attr(state, "policy_document", Value::Null);
+            update.policy_document = Some(Value::Null);
         }
     }
     Ok(true)
-}
-
-#[cfg(test)]
-mod tests {
-    use backup_policy::{AppInput, CloudAnchorsPatch, PolicyPatch, RulePatch};
-
-    use super::*;
-    use crate::resources::app_aws::AwsAnchorFor;
-    use crate::resources::aws::plan_spec;
-
-    const CENTRAL: &str = "111111111111";
-    const MEMBER: &str = "222222222222";
-
-    fn root() -> PolicyDocument {
-        let rule = RulePatch {
-            schedule: Some("cron(0 5 ? * * *)".into()),
-            retention_days: Some(35),
-            ..RulePatch::default()
-        };
-        let input = AppInput {
-            name: "root".into(),
-            policy: PolicyPatch {
-                rules: [("daily".to_string(), rule)].into(),
-                tags: [("owner".to_string(), "platform".to_string())].into(),
-            },
-            guardrails: Default::default(),
-            anchors: CloudAnchorsPatch {
-                aws: Some(AwsAnchorFor::test(
-                    CENTRAL,
-                    "eu-west-1",
-                    "root",
-                    "root-vault",
-                )),
-                azure: None,
-            },
-        };
-        backup_policy::evaluate(None, &input).unwrap()
-    }
-
-    fn child(retention: Option<i64>) -> PolicyDocument {
-        let mut policy = PolicyPatch::default();
-        if let Some(days) = retention {
-            let rule = RulePatch {
-                retention_days: Some(days),
-                ..RulePatch::default()
-            };
-            policy.rules.insert("daily".into(), rule);
-        }
-        let input = AppInput {
-            name: "child".into(),
-            policy,
-            guardrails: Default::default(),
-            anchors: CloudAnchorsPatch::default(),
-        };
-        backup_policy::evaluate(Some(&root().to_json()), &input).unwrap()
-    }
-
-    fn model() -> ChildAwsModel {
-        ChildAwsModel {
-            resources: Some(vec![
-                "arn:aws:dynamodb:eu-west-1:111111111111:table/t".into()
-            ]),
-            selection_tags: None,
-            iam_role_arn: "arn:aws:iam::111111111111:role/backup".into(),
-            vault_name: None,
-        }
-    }
-
-    #[test]
-    fn placement_table() {
-        let central_vault = "arn:aws:backup:eu-west-1:111111111111:backup-vault:root-vault";
-        let cases = [
-            // (what, child's retention change, account, region, expected)
-            (
-                "same account, region, policy",
-                None,
-                CENTRAL,
-                "eu-west-1",
-                Placement::Joined {
-                    plan_name: "root".into(),
-                    anchor_app: "root".into(),
-                },
-            ),
-            (
-                "changed policy",
-                Some(90),
-                CENTRAL,
-                "eu-west-1",
-                Placement::Derived {
-                    plan_name: "child".into(),
-                    vault_name: "child".into(),
-                    central_vault_arn: None,
-                },
-            ),
-            (
-                "other region",
-                None,
-                CENTRAL,
-                "us-east-1",
-                Placement::Derived {
-                    plan_name: "child".into(),
-                    vault_name: "child".into(),
-                    central_vault_arn: None,
-                },
-            ),
-            (
-                "other account",
-                None,
-                MEMBER,
-                "eu-west-1",
-                Placement::Derived {
-                    plan_name: "child".into(),
-                    vault_name: "child".into(),
-                    central_vault_arn: Some(central_vault.into()),
-                },
-            ),
-        ];
-        for (what, retention, account, region, expected) in cases {
-            let placement =
-                Placement::decide_in(&child(retention), account, region, "child", &model());
-            assert_eq!(placement, expected, "{what}");
-        }
-    }
-
-    #[test]
-    fn derived_plan_in_another_account_copies_to_the_central_vault_with_the_rule_retention() {
-        let central_vault = "arn:aws:backup:eu-west-1:111111111111:backup-vault:root-vault";
-        let spec = plan_spec(&child(Some(90)), "child", "child", Some(central_vault));
-        assert_eq!(spec.name, "child");
-        assert_eq!(spec.tags.get("owner").map(String::as_str), Some("platform"));
-        let rule = &spec.rules[0];
-        assert_eq!(
-            (rule.name.as_str(), rule.target_vault.as_str()),
-            ("daily", "child")
-        );
-        assert_eq!(rule.lifecycle.delete_after_days, 90);
-        assert_eq!(rule.copy_actions.len(), 1);
-        assert_eq!(rule.copy_actions[0].destination_vault_arn, central_vault);
-        assert_eq!(rule.copy_actions[0].lifecycle.delete_after_days, 90);
-    }
 }

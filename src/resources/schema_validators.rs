@@ -1,0 +1,159 @@
+//! Validators the schemas of `backup_app` and `backup_child` share: ARNs, account ids, vault and
+//! object names.
+
+use tfplugin::framework::{validators, Validator};
+use tfvalue::Value;
+
+/// Whether `s` is an ARN: `arn:partition:service:region:account:resource`, with `service` if
+/// given.
+fn is_arn(s: &str, service: Option<&str>) -> bool {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && !parts[1].is_empty()
+        && !parts[2].is_empty()
+        && !parts[5].is_empty()
+        && service.is_none_or(|svc| parts[2] == svc)
+}
+
+/// A string that is an ARN (of `service`, if given).
+pub(crate) fn arn(service: Option<&'static str>) -> impl Validator {
+    let what = service.map_or("an ARN".to_string(), |s| format!("an ARN of service `{s}`"));
+    validators::check(
+        &format!("Must be {what}: `arn:<partition>:<service>:<region>:<account>:<resource>`."),
+        move |v| match v.as_str() {
+            Some(s) if !is_arn(s, service) => Err(format!(
+                "{s:?} is not {}",
+                service.map_or("an ARN".into(), |s| format!("an ARN of service `{s}`"))
+            )),
+            _ => Ok(()),
+        },
+    )
+}
+
+/// A list whose known elements are ARNs.
+pub(crate) fn arn_list() -> impl Validator {
+    validators::check("Every element must be an ARN.", |v| match v {
+        Value::List(items) | Value::Set(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|s| !is_arn(s, None))
+            .map_or(Ok(()), |s| Err(format!("{s:?} is not an ARN"))),
+        _ => Ok(()),
+    })
+}
+
+/// A list whose known elements are 12-digit AWS account ids.
+pub(crate) fn account_ids() -> impl Validator {
+    validators::check(
+        "Every element must be a 12-digit AWS account id.",
+        |v| match v {
+            Value::List(items) | Value::Set(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|s| s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()))
+                .map_or(Ok(()), |s| {
+                    Err(format!("{s:?} is not a 12-digit account id"))
+                }),
+            _ => Ok(()),
+        },
+    )
+}
+
+/// A backup vault name: 2 to 50 letters, digits, `-` and `_`.
+pub(crate) fn vault_name() -> impl Validator {
+    validators::check(
+        "A vault name has 2 to 50 letters, digits, `-` and `_`.",
+        |v| match v.as_str() {
+            Some(s)
+                if !(2..=50).contains(&s.len())
+                    || !s
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                Err(format!("{s:?} is not a valid vault name"))
+            }
+            _ => Ok(()),
+        },
+    )
+}
+
+/// Whether `s` uses only the characters every cloud object named after an app accepts.
+fn is_object_name(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The `name` of an app or child: it names AWS backup plans, selections and (for a child, by
+/// default) vaults, and Azure backup policies, which share these characters (AWS vault names allow
+/// no `.`; Azure policy names are a segment of the policy's ARM path).
+pub(crate) fn object_name() -> impl Validator {
+    validators::check(
+        "Only letters, digits, `-` and `_`, as the AWS plans, selections and vaults and the Azure backup policies \
+         named after it require.",
+        |v| match v.as_str() {
+            Some(s) if !is_object_name(s) => Err(format!("{s:?} is not a valid name")),
+            _ => Ok(()),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_arn, is_object_name, object_name};
+    use tfplugin::framework::{Diagnostics, Validator};
+    use tfvalue::{AttributePath, Value};
+
+    #[test]
+    fn names_allow_letters_digits_dash_and_underscore() {
+        for ok in ["org-root", "payments_prod", "A1", "x"] {
+            assert!(is_object_name(ok), "{ok}");
+        }
+        for bad in [
+            "no spaces/allowed",
+            "dotted.name",
+            "slash/",
+            "ümlaut",
+            "a b",
+        ] {
+            assert!(!is_object_name(bad), "{bad}");
+        }
+        let path = AttributePath::attr("name");
+        let mut diagnostics = Diagnostics::default();
+        object_name().validate(&path, &Value::from("no spaces/allowed"), &mut diagnostics);
+        object_name().validate(&path, &Value::from("org-root"), &mut diagnostics);
+        object_name().validate(&path, &Value::unknown(), &mut diagnostics);
+        let all = diagnostics.into_vec();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].path.as_ref(), Some(&path));
+        assert!(all[0]
+            .detail
+            .contains("\"no spaces/allowed\" is not a valid name"));
+        assert!(all[0].detail.contains("Only letters, digits, `-` and `_`"));
+    }
+
+    #[test]
+    fn arns() {
+        let cases = [
+            ("arn:aws:iam::111111111111:role/backup", Some("iam"), true),
+            ("arn:aws:iam::111111111111:role/backup", Some("kms"), false),
+            (
+                "arn:aws:dynamodb:eu-west-1:111111111111:table/t",
+                None,
+                true,
+            ),
+            (
+                "arn:aws-cn:kms:cn-north-1:111111111111:key/1",
+                Some("kms"),
+                true,
+            ),
+            ("backup-role", Some("iam"), false),
+            ("arn:aws:iam::111111111111", None, false),
+            ("arn::iam::111111111111:role/x", None, false),
+            ("arn:aws:iam::111111111111:", None, false),
+        ];
+        for (arn, service, ok) in cases {
+            assert_eq!(is_arn(arn, service), ok, "{arn} {service:?}");
+        }
+    }
+}
