@@ -1,34 +1,16 @@
 //! `backup_app` and `backup_child` on Azure with real Terraform against the fake ARM server: every
 //! request the provider sends (and every answer) is validated against the Azure REST specs.
 
-mod common;
-#[path = "fake_arm/mod.rs"]
-mod fake_arm;
+mod support;
 
-use common::{required_providers, resource_values, Terraform, Workdir};
-use fake_arm::server::{FakeArm, CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION, TENANT};
+use support::azure::{providers, site_id, vm_id};
+use support::fake_arm::server::{FakeArm, CLIENT_SECRET, SUBSCRIPTION};
+use support::plan::strings_in;
+use support::state::resource_values;
+use support::terraform::{required_providers, Terraform};
+use support::workdir::Workdir;
 
 const RG: &str = "rg-backup";
-
-fn providers(fake: &FakeArm) -> String {
-    format!(
-        r#"{required}
-provider "backup" {{
-  azure = {{
-    subscription_id           = "{SUBSCRIPTION}"
-    tenant_id                 = "{TENANT}"
-    client_id                 = "{CLIENT_ID}"
-    client_secret             = "{CLIENT_SECRET}"
-    use_cli                   = false
-    resource_manager_endpoint = "{url}"
-    authority_host            = "{url}"
-  }}
-}}
-"#,
-        required = required_providers(),
-        url = fake.url()
-    )
-}
 
 fn root_app(retention_days: u32) -> String {
     format!(
@@ -58,22 +40,12 @@ resource "backup_app" "root" {{
 
 const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&sp=rwdlac&sig=SasSignatureNeverLogged%3D";
 
-fn vm_id(name: &str) -> String {
-    format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/{name}")
-}
-
-fn site_id() -> String {
-    format!(
-        "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Web/sites/shop"
-    )
-}
-
 /// The root (soft delete off, so stopping protection removes the items) and three children: a VM
 /// with the root's policy, a VM with a longer retention (a derived policy) and an App Service.
 fn tree(fake: &FakeArm, retention_days: u32) -> String {
     let vm1 = vm_id("vm1");
     let vm2 = vm_id("vm2");
-    let site = site_id();
+    let site = site_id("rg-app", "shop");
     providers(fake)
         + &root_app(retention_days).replace(
             r#"soft_delete          = "Enabled""#,
@@ -121,21 +93,25 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
     fake.set_async_polls(1);
     fake.add_vm(&vm_id("vm1"));
     fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id());
+    fake.add_site(&site_id("rg-app", "shop"));
     let mut work = Workdir::new(&Terraform::v1_15());
     work.env("TF_VAR_sas_url", SAS);
     work.write_main_tf(&tree(&fake, 35));
     blocking(|| {
         work.init();
-        let plan = work.plan();
+        let plan = work.plan_json();
         // Policy and protected item ids are known at plan time.
         let derived = format!("{}/backupPolicies/vm2", vault_id());
-        assert!(
-            plan.stdout.contains(&derived),
+        assert_eq!(
+            plan.change("backup_child.vm2").after["azure_policy_id"],
+            derived.as_str(),
             "derived policy id not in the plan:\n{plan}"
         );
+        let vm1 = plan.change("backup_child.vm1");
         assert!(
-            plan.stdout.contains("iaasvmcontainerv2;rg-app;vm1"),
+            strings_in(&vm1.after["azure_protected_item_ids"])
+                .iter()
+                .any(|id| id.contains("iaasvmcontainerv2;rg-app;vm1")),
             "item id not in the plan:\n{plan}"
         );
         work.apply();
@@ -163,7 +139,7 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
         .unwrap()
         .eq_ignore_ascii_case(&derived_id));
     assert!(
-        fake.stored(&format!("{}/config/backup", site_id()))
+        fake.stored(&format!("{}/config/backup", site_id("rg-app", "shop")))
             .is_some(),
         "no site backup"
     );
@@ -177,9 +153,16 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
     // A root retention change updates the root policy in place (and the children's documents).
     work.write_main_tf(&tree(&fake, 40));
     blocking(|| {
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 4 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(plan.counts(), (0, 4, 0), "{plan}");
+        assert_eq!(
+            plan.addresses(&["update"]),
+            [
+                "backup_app.root",
+                "backup_child.shop",
+                "backup_child.vm1",
+                "backup_child.vm2"
+            ],
             "{plan}"
         );
         work.apply();
@@ -218,7 +201,7 @@ async fn children_imported_by_name_adopt_their_items_in_place() {
     let fake = FakeArm::start().await;
     fake.add_vm(&vm_id("vm1"));
     fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id());
+    fake.add_site(&site_id("rg-app", "shop"));
     let mut work = Workdir::new(&Terraform::v1_15());
     work.env("TF_VAR_sas_url", SAS);
     work.write_main_tf(&tree(&fake, 35));
@@ -232,10 +215,16 @@ async fn children_imported_by_name_adopt_their_items_in_place() {
         work.state_rm("backup_child.vm2");
         work.import("backup_child.vm1", "vm1");
         work.import("backup_child.vm2", "vm2");
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 2 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.counts(),
+            (0, 2, 0),
             "expected in-place updates after import:\n{plan}"
+        );
+        assert_eq!(
+            plan.addresses(&["update"]),
+            ["backup_child.vm1", "backup_child.vm2"],
+            "{plan}"
         );
         work.apply();
         work.assert_plan_clean();
@@ -376,14 +365,17 @@ async fn root_app_vault_and_policy_on_terraform_1_15() {
     work.write_main_tf(&(providers(&fake) + &root_app(35)));
     blocking(|| {
         work.init();
-        let plan = work.plan();
+        let plan = work.plan_json();
         // Both ids are known at plan time.
-        assert!(
-            plan.stdout.contains(&vault_id()),
+        let root = plan.change("backup_app.root");
+        assert_eq!(
+            root.after["azure_vault_id"],
+            vault_id().as_str(),
             "vault id not in the plan:\n{plan}"
         );
-        assert!(
-            plan.stdout.contains(&policy_id()),
+        assert_eq!(
+            root.after["azure_policy_id"],
+            policy_id().as_str(),
             "policy id not in the plan:\n{plan}"
         );
         work.apply();
@@ -405,11 +397,13 @@ async fn root_app_vault_and_policy_on_terraform_1_15() {
     // A retention change updates the policy in place.
     work.write_main_tf(&(providers(&fake) + &root_app(40)));
     blocking(|| {
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.counts(),
+            (0, 1, 0),
             "expected an in-place update:\n{plan}"
         );
+        assert_eq!(plan.addresses(&["update"]), ["backup_app.root"], "{plan}");
         work.apply();
         work.assert_plan_clean();
     });
@@ -474,11 +468,13 @@ async fn import_by_policy_id_adopts_the_vault_and_policy_in_place() {
 
     // The imported app converges in place: nothing is replaced, the vault is kept.
     blocking(|| {
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.counts(),
+            (0, 1, 0),
             "expected an in-place update after import:\n{plan}"
         );
+        assert_eq!(plan.addresses(&["update"]), ["backup_app.root"], "{plan}");
         work.apply();
         work.assert_plan_clean();
         work.destroy();
@@ -492,7 +488,7 @@ async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
     let fake = FakeArm::start().await;
     fake.add_vm(&vm_id("vm1"));
     fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id());
+    fake.add_site(&site_id("rg-app", "shop"));
     let mut work = Workdir::new(&Terraform::v1_15());
     work.env("TF_LOG", "trace").env("TF_VAR_sas_url", SAS);
     work.write_main_tf(&tree(&fake, 35));
@@ -517,7 +513,7 @@ async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
         "the secret was never used"
     );
     assert!(
-        fake.stored(&format!("{}/config/backup", site_id()))
+        fake.stored(&format!("{}/config/backup", site_id("rg-app", "shop")))
             .is_none(),
         "site backup left behind"
     );

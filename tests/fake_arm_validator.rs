@@ -1,11 +1,10 @@
 //! The fake ARM server's OpenAPI validator, on its own: it accepts what the specs allow and
 //! rejects what they do not.
 
-#[path = "fake_arm/mod.rs"]
-mod fake_arm;
+mod support;
 
-use fake_arm::validator::{Direction, Validator};
 use serde_json::{json, Value};
+use support::fake_arm::validator::{Direction, Validator};
 
 const BMS: &str = "bms.json";
 const VAULTS: &str = "RecoveryServices/stable/2026-11-01/openapi.json";

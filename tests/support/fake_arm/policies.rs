@@ -1,0 +1,91 @@
+//! Backup policies of a vault (`.../vaults/{vault}/backupPolicies/{name}`): written through a
+//! long-running operation when polls are on, refused to delete while protected items use them.
+
+use serde_json::{json, Value};
+
+use super::operations::{accepted, delete_now, start_operation, Mutation};
+use super::server::{key, Inner, Reply};
+
+/// Fills the read-only parts of a policy: how many items use it.
+pub(super) fn with_count(inner: &Inner, policy_key: &str, mut body: Value) -> Value {
+    let count = inner
+        .resources
+        .iter()
+        .filter(|(k, v)| {
+            k.contains("/protecteditems/")
+                && v.pointer("/properties/policyId")
+                    .and_then(Value::as_str)
+                    .map(key)
+                    .as_deref()
+                    == Some(policy_key)
+        })
+        .count();
+    body["properties"]["protectedItemsCount"] = json!(count);
+    body
+}
+
+pub(super) fn policies(
+    base: &str,
+    inner: &mut Inner,
+    m: &str,
+    path: &str,
+    name: &str,
+    body: Option<Value>,
+) -> Reply {
+    let k = key(path);
+    match m {
+        "GET" => match inner.resources.get(&k) {
+            Some(v) => Reply::new(200, Some(with_count(inner, &k, v.clone()))),
+            None => Reply::error(404, "BMSUserErrorPolicyNotFound", "Policy not found"),
+        },
+        "PUT" => {
+            let mut stored = body.unwrap_or(Value::Null);
+            stored["id"] = json!(path);
+            stored["name"] = json!(name);
+            stored["type"] = json!("Microsoft.RecoveryServices/vaults/backupPolicies");
+            if inner.async_polls == 0 {
+                inner.resources.insert(k.clone(), stored.clone());
+                return Reply::new(200, Some(with_count(inner, &k, stored)));
+            }
+            let id = start_operation(
+                inner,
+                Some(Mutation::Put {
+                    key: k.clone(),
+                    body: stored,
+                }),
+                Some(k),
+            );
+            accepted(
+                base,
+                &format!("{path}/operations/{id}"),
+                &format!("{path}/operationResults/{id}"),
+            )
+        }
+        "DELETE" => {
+            if !inner.resources.contains_key(&k) {
+                return Reply::new(204, None);
+            }
+            let in_use = with_count(inner, &k, json!({}))["properties"]["protectedItemsCount"]
+                .as_u64()
+                .unwrap_or(0);
+            if in_use > 0 {
+                return Reply::error(
+                    400,
+                    "BMSUserErrorPolicyInUse",
+                    "The policy is in use by protected items; change their policy first.",
+                );
+            }
+            if inner.async_polls == 0 {
+                delete_now(inner, &k);
+                return Reply::new(200, None);
+            }
+            let id = start_operation(inner, Some(Mutation::Delete { key: k }), None);
+            accepted(
+                base,
+                &format!("{path}/operations/{id}"),
+                &format!("{path}/operationResults/{id}"),
+            )
+        }
+        _ => Reply::error(405, "MethodNotAllowed", "no such method"),
+    }
+}
