@@ -7,7 +7,7 @@ use support::azure::{providers, site_id, vm_id};
 use support::fake_arm::server::{FakeArm, CLIENT_SECRET, SUBSCRIPTION};
 use support::plan::strings_in;
 use support::state::resource_values;
-use support::terraform::{required_providers, Terraform};
+use support::terraform::{required_providers, unwrapped, Terraform};
 use support::workdir::Workdir;
 
 const RG: &str = "rg-backup";
@@ -80,6 +80,19 @@ resource "backup_child" "shop" {{
         )
 }
 
+/// A fake ARM server serving vm1, vm2 and the shop app, and a working directory holding
+/// [`tree`] with a 35-day retention (the SAS URL in `TF_VAR_sas_url`).
+async fn tree_fixture() -> (FakeArm, Workdir) {
+    let fake = FakeArm::start().await;
+    fake.add_vm(&vm_id("vm1"));
+    fake.add_vm(&vm_id("vm2"));
+    fake.add_site(&site_id("rg-app", "shop"));
+    let mut work = Workdir::new(&Terraform::v1_15());
+    work.env("TF_VAR_sas_url", SAS);
+    work.write_main_tf(&tree(&fake, 35));
+    (fake, work)
+}
+
 fn item_path(vm: &str) -> String {
     format!(
         "{}/backupFabrics/Azure/protectionContainers/iaasvmcontainer;iaasvmcontainerv2;rg-app;{vm}/protectedItems/vm;iaasvmcontainerv2;rg-app;{vm}",
@@ -89,14 +102,8 @@ fn item_path(vm: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
-    let fake = FakeArm::start().await;
+    let (fake, work) = tree_fixture().await;
     fake.set_async_polls(1);
-    fake.add_vm(&vm_id("vm1"));
-    fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id("rg-app", "shop"));
-    let mut work = Workdir::new(&Terraform::v1_15());
-    work.env("TF_VAR_sas_url", SAS);
-    work.write_main_tf(&tree(&fake, 35));
     blocking(|| {
         work.init();
         let plan = work.plan_json();
@@ -185,11 +192,7 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
     assert!(fake.stored(&item_path("vm1")).is_some());
 
     blocking(|| work.destroy());
-    assert!(
-        fake.stored_paths().is_empty(),
-        "left behind: {:?}",
-        fake.stored_paths()
-    );
+    fake.assert_nothing_left();
     fake.assert_valid();
 }
 
@@ -198,13 +201,7 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
 /// are idempotent) instead of protecting the VM a second time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn children_imported_by_name_adopt_their_items_in_place() {
-    let fake = FakeArm::start().await;
-    fake.add_vm(&vm_id("vm1"));
-    fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id("rg-app", "shop"));
-    let mut work = Workdir::new(&Terraform::v1_15());
-    work.env("TF_VAR_sas_url", SAS);
-    work.write_main_tf(&tree(&fake, 35));
+    let (fake, work) = tree_fixture().await;
     blocking(|| {
         work.init();
         work.apply();
@@ -246,11 +243,7 @@ async fn children_imported_by_name_adopt_their_items_in_place() {
     assert!(fake.stored(&item_path("vm1")).is_some());
     assert!(fake.stored(&item_path("vm2")).is_some());
     blocking(|| work.destroy());
-    assert!(
-        fake.stored_paths().is_empty(),
-        "left behind: {:?}",
-        fake.stored_paths()
-    );
+    fake.assert_nothing_left();
     fake.assert_valid();
 }
 
@@ -274,14 +267,6 @@ resource "backup_child" "vm1" {{
         vm_id("vm1")
     );
     providers(fake) + &root + if with_child { &child } else { "" }
-}
-
-/// Terraform's diagnostics with the box drawing and line wrapping taken out.
-fn unwrapped(text: &str) -> String {
-    text.replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Soft delete keeps a stopped VM's item (and recovery points) in the vault, so Azure refuses to
@@ -323,11 +308,7 @@ async fn soft_deleted_items_block_destroy_until_force_destroy() {
         work.apply();
         work.destroy();
     });
-    assert!(
-        fake.stored_paths().is_empty(),
-        "left behind: {:?}",
-        fake.stored_paths()
-    );
+    fake.assert_nothing_left();
     let patched = fake.calls().iter().any(|(method, path, status)| {
         method == "PATCH" && path.eq_ignore_ascii_case(&vault_id()) && *status < 300
     });
@@ -485,13 +466,8 @@ async fn import_by_policy_id_adopts_the_vault_and_policy_in_place() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
-    let fake = FakeArm::start().await;
-    fake.add_vm(&vm_id("vm1"));
-    fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id("rg-app", "shop"));
-    let mut work = Workdir::new(&Terraform::v1_15());
-    work.env("TF_LOG", "trace").env("TF_VAR_sas_url", SAS);
-    work.write_main_tf(&tree(&fake, 35));
+    let (fake, mut work) = tree_fixture().await;
+    work.env("TF_LOG", "trace");
     let outputs = blocking(|| {
         work.init();
         vec![work.apply(), work.plan(), work.destroy()]

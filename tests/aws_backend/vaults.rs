@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use terraform_provider_backup::cloud::aws::{AwsBackend, AwsContext};
-use terraform_provider_backup::cloud::{BackupBackend, ErrorKind, VaultLockSpec, VaultSpec};
+use terraform_provider_backup::cloud::{
+    BackupBackend, ErrorKind, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
+};
 
 use crate::support::aws::{start_backup_job, CENTRAL, MEMBER};
 use crate::support::aws_emulator::{options, settings, unique, AwsEmulator};
@@ -42,15 +44,7 @@ async fn vault_lifecycle_with_tags_access_policy_and_lock() {
         backend.ensure_vault(&retagged).await.unwrap().tags,
         retagged.tags
     );
-    assert_eq!(
-        backend
-            .find_vault_by_name(&name)
-            .await
-            .unwrap()
-            .unwrap()
-            .tags,
-        retagged.tags
-    );
+    assert_eq!(read_vault(&backend, &name).await.tags, retagged.tags);
 
     // Access policy for cross-account copies.
     assert_eq!(backend.find_vault_access_policy(&name).await.unwrap(), None);
@@ -84,13 +78,7 @@ async fn vault_lifecycle_with_tags_access_policy_and_lock() {
         changeable_for_days: None,
     };
     backend.put_vault_lock(&name, &lock).await.unwrap();
-    let locked = backend
-        .find_vault_by_name(&name)
-        .await
-        .unwrap()
-        .unwrap()
-        .lock
-        .expect("lock is read back");
+    let locked = read_lock(&backend, &name).await;
     assert_eq!(
         (
             locked.min_retention_days,
@@ -107,15 +95,7 @@ async fn vault_lifecycle_with_tags_access_policy_and_lock() {
     let err = backend.put_vault_lock(&name, &bad).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     backend.delete_vault_lock(&name).await.unwrap();
-    assert_eq!(
-        backend
-            .find_vault_by_name(&name)
-            .await
-            .unwrap()
-            .unwrap()
-            .lock,
-        None
-    );
+    assert_eq!(read_vault(&backend, &name).await.lock, None);
 
     backend.delete_vault(&name, false).await.unwrap();
     assert_eq!(backend.find_vault_by_name(&name).await.unwrap(), None);
@@ -174,26 +154,14 @@ async fn a_compliance_lock_becomes_immutable_at_its_lock_date() {
         changeable_for_days: Some(3),
     };
     backend.put_vault_lock(&name, &lock).await.unwrap();
-    let state = backend
-        .find_vault_by_name(&name)
-        .await
-        .unwrap()
-        .unwrap()
-        .lock
-        .unwrap();
+    let state = read_lock(&backend, &name).await;
     assert!(
         state.lock_date.is_some() && !state.is_immutable(),
         "{state:?}"
     );
 
     tokio::time::sleep(Duration::from_millis(3200)).await;
-    let state = backend
-        .find_vault_by_name(&name)
-        .await
-        .unwrap()
-        .unwrap()
-        .lock
-        .unwrap();
+    let state = read_lock(&backend, &name).await;
     assert!(state.is_immutable(), "{state:?}");
     let err = backend.delete_vault_lock(&name).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
@@ -205,4 +173,21 @@ async fn a_compliance_lock_becomes_immutable_at_its_lock_date() {
     );
     let err = backend.delete_vault(&name, true).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
+}
+
+/// Vault `name` as read back; panics when it does not exist.
+async fn read_vault(backend: &AwsBackend, name: &str) -> VaultState {
+    backend
+        .find_vault_by_name(name)
+        .await
+        .unwrap()
+        .expect("the vault exists")
+}
+
+/// The lock of vault `name` as read back; panics when the vault or its lock is missing.
+async fn read_lock(backend: &AwsBackend, name: &str) -> VaultLockState {
+    read_vault(backend, name)
+        .await
+        .lock
+        .expect("lock is read back")
 }

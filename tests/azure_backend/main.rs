@@ -22,7 +22,7 @@ use support::azure::settings;
 use support::fake_arm::server::FakeArm;
 use terraform_provider_backup::cloud::azure::{
     ArmBackend, ArmOptions, AzureBackend, AzureSettings, ImmutabilityState, PolicySpec,
-    SoftDeleteState, StorageRedundancy, VaultRef, VaultSpec,
+    ProtectedVmSpec, SoftDeleteState, StorageRedundancy, VaultRef, VaultSpec,
 };
 
 const RG: &str = "rg-backup";
@@ -73,6 +73,15 @@ fn policy_spec(vault: &VaultRef, name: &str, daily_days: i64) -> PolicySpec {
         name: name.into(),
         schedule: schedule(daily_days),
         instant_rp_retention_days: None,
+    }
+}
+
+/// Protection of `vm` in `vault` with the policy `policy_id`.
+fn vm_spec(vault: &VaultRef, vm: &str, policy_id: &str) -> ProtectedVmSpec {
+    ProtectedVmSpec {
+        vault: vault.clone(),
+        vm_id: vm.into(),
+        policy_id: policy_id.into(),
     }
 }
 

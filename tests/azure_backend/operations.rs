@@ -2,11 +2,11 @@
 //! failed operation's error surfaced.
 
 use terraform_provider_backup::cloud::azure::{
-    AzureBackend, ProtectedVmSpec, SoftDeleteState, StopProtectionOutcome, VaultRef,
+    AzureBackend, SoftDeleteState, StopProtectionOutcome, VaultRef,
 };
 
 use crate::support::azure::vm_id;
-use crate::{fake_and_backend, policy_spec, schedule, vault_spec, RG};
+use crate::{fake_and_backend, policy_spec, schedule, vault_spec, vm_spec, RG};
 
 #[tokio::test]
 async fn long_running_operations_are_polled_to_the_end() {
@@ -30,11 +30,7 @@ async fn long_running_operations_are_polled_to_the_end() {
     let vm = vm_id("vm1");
     fake.add_vm(&vm);
     let item = azure
-        .protect_vm(&ProtectedVmSpec {
-            vault: vault.clone(),
-            vm_id: vm.clone(),
-            policy_id: policy.id.clone(),
-        })
+        .protect_vm(&vm_spec(&vault, &vm, &policy.id))
         .await
         .unwrap();
     assert_eq!(item.protection_state.as_deref(), Some("IRPending"));
@@ -44,7 +40,7 @@ async fn long_running_operations_are_polled_to_the_end() {
     );
     azure.delete_policy(&vault, "p").await.unwrap();
     azure.delete_vault(&vault).await.unwrap();
-    assert_eq!(fake.stored_paths(), Vec::<String>::new());
+    fake.assert_nothing_left();
 
     let calls = fake.calls();
     let count = |fragment: &str| {

@@ -2,13 +2,13 @@
 //! keeps stopped items, blocks the vault's delete, and is purged the documented way.
 
 use terraform_provider_backup::cloud::azure::{
-    ArmBackend, AzureBackend, ProtectedVmSpec, SoftDeleteState, StopProtectionOutcome, VaultRef,
+    ArmBackend, AzureBackend, SoftDeleteState, StopProtectionOutcome, VaultRef,
 };
 use terraform_provider_backup::cloud::ErrorKind;
 
 use crate::support::azure::vm_id;
 use crate::support::fake_arm::server::FakeArm;
-use crate::{create_vault, fake_and_backend, policy_spec};
+use crate::{create_vault, fake_and_backend, policy_spec, vm_spec};
 
 #[tokio::test]
 async fn protect_two_vms_then_stop_leaves_nothing() {
@@ -28,19 +28,11 @@ async fn protect_two_vms_then_stop_leaves_nothing() {
     fake.add_vm(&vm2);
 
     let item1 = azure
-        .protect_vm(&ProtectedVmSpec {
-            vault: vault.clone(),
-            vm_id: vm1.clone(),
-            policy_id: root.id.clone(),
-        })
+        .protect_vm(&vm_spec(&vault, &vm1, &root.id))
         .await
         .unwrap();
     let item2 = azure
-        .protect_vm(&ProtectedVmSpec {
-            vault: vault.clone(),
-            vm_id: vm2.clone(),
-            policy_id: derived.id.clone(),
-        })
+        .protect_vm(&vm_spec(&vault, &vm2, &derived.id))
         .await
         .unwrap();
     assert_eq!(item1.id, azure.protected_item_id(&vault, &vm1).unwrap());
@@ -63,11 +55,7 @@ async fn protect_two_vms_then_stop_leaves_nothing() {
 
     // A VM that does not exist is named in the error.
     let err = azure
-        .protect_vm(&ProtectedVmSpec {
-            vault: vault.clone(),
-            vm_id: vm_id("ghost"),
-            policy_id: root.id.clone(),
-        })
+        .protect_vm(&vm_spec(&vault, &vm_id("ghost"), &root.id))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
@@ -86,7 +74,7 @@ async fn protect_two_vms_then_stop_leaves_nothing() {
     azure.delete_policy(&vault, "payments-prod").await.unwrap();
     azure.delete_policy(&vault, "org-root").await.unwrap();
     azure.delete_vault(&vault).await.unwrap();
-    assert_eq!(fake.stored_paths(), Vec::<String>::new());
+    fake.assert_nothing_left();
     fake.assert_valid();
 }
 
@@ -104,11 +92,7 @@ async fn protected_vm_under_soft_delete(
     let vm = vm_id("vm1");
     fake.add_vm(&vm);
     azure
-        .protect_vm(&ProtectedVmSpec {
-            vault: vault.clone(),
-            vm_id: vm.clone(),
-            policy_id: policy.id,
-        })
+        .protect_vm(&vm_spec(&vault, &vm, &policy.id))
         .await
         .unwrap();
     (vault, vm)
@@ -130,32 +114,16 @@ async fn soft_deleted_items_are_reported_and_block_the_vault_delete() {
     let listed = azure.list_protected_vms(&vault).await.unwrap();
     assert_eq!(listed, vec![item]);
 
-    let err = azure.delete_vault(&vault).await.unwrap_err();
-    assert_eq!(err.code(), Some("ServiceResourceNotEmpty"));
-    assert!(
-        err.to_string()
-            .starts_with("deleting Recovery Services Vault (rsv-soft): ServiceResourceNotEmpty: "),
-        "{err}"
-    );
+    assert_vault_not_empty(&azure, &vault).await;
 
     // Protecting the VM again undeletes the item first, then gives it its policy.
     let again = azure
-        .protect_vm(&ProtectedVmSpec {
-            vault: vault.clone(),
-            vm_id: vm.clone(),
-            policy_id: azure.policy_id(&vault, "p"),
-        })
+        .protect_vm(&vm_spec(&vault, &vm, &azure.policy_id(&vault, "p")))
         .await
         .unwrap();
     assert!(!again.soft_deleted);
     assert_eq!(again.policy_id, Some(azure.policy_id(&vault, "p")));
-    let err = azure.delete_vault(&vault).await.unwrap_err();
-    assert_eq!(err.code(), Some("ServiceResourceNotEmpty"));
-    assert!(
-        err.to_string()
-            .starts_with("deleting Recovery Services Vault (rsv-soft): ServiceResourceNotEmpty: "),
-        "{err}"
-    );
+    assert_vault_not_empty(&azure, &vault).await;
     fake.assert_valid();
 }
 
@@ -190,6 +158,17 @@ async fn soft_deleted_items_are_purged_after_soft_delete_is_turned_off() {
     assert_eq!(azure.list_protected_vms(&vault).await.unwrap(), vec![]);
     azure.delete_policy(&vault, "p").await.unwrap();
     azure.delete_vault(&vault).await.unwrap();
-    assert_eq!(fake.stored_paths(), Vec::<String>::new());
+    fake.assert_nothing_left();
     fake.assert_valid();
+}
+
+/// Deleting `vault` (`rsv-soft`) fails: Azure's answer, named after the vault.
+async fn assert_vault_not_empty(azure: &ArmBackend, vault: &VaultRef) {
+    let err = azure.delete_vault(vault).await.unwrap_err();
+    assert_eq!(err.code(), Some("ServiceResourceNotEmpty"));
+    assert!(
+        err.to_string()
+            .starts_with("deleting Recovery Services Vault (rsv-soft): ServiceResourceNotEmpty: "),
+        "{err}"
+    );
 }

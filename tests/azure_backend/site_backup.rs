@@ -40,6 +40,6 @@ async fn app_service_backup_configuration() {
 
     azure.delete_site_backup(&site).await.unwrap();
     assert_eq!(azure.find_site_backup(&site).await.unwrap(), None);
-    assert_eq!(fake.stored_paths(), Vec::<String>::new());
+    fake.assert_nothing_left();
     fake.assert_valid();
 }

@@ -24,11 +24,7 @@ async fn vault_with_recovery_points_needs_force_destroy() {
         let out = work
             .run(&["destroy", "-auto-approve", "-input=false", "-no-color"])
             .assert_failure();
-        let text = out
-            .combined()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = out.unwrapped();
         assert!(text.contains("backup_app.root"), "{text}");
         assert!(text.contains("holds 1 recovery point(s)"), "{text}");
         assert!(text.contains("set force_destroy = true"), "{text}");

@@ -46,10 +46,7 @@ async fn invalid_aws_input_fails_validate_at_its_path() {
     let validate = |config: &str| {
         work.write_main_tf(&format!("{header}{config}"));
         let out = work.run(&["validate", "-no-color"]).assert_failure();
-        out.combined()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        out.unwrapped()
     };
     blocking(|| {
         work.write_main_tf(&header);
@@ -112,11 +109,7 @@ async fn throttling_is_retried_and_a_permanent_error_names_the_resource() {
             .run(&["apply", "-auto-approve", "-input=false", "-no-color"])
             .assert_failure();
         // Terraform wraps long lines: compare with whitespace collapsed.
-        let text = out
-            .combined()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = out.unwrapped();
         assert!(text.contains("backup_child.denied"), "{text}");
         assert!(
             text.contains("AccessDeniedException: User is not authorized to perform backup:CreateBackupSelection"),

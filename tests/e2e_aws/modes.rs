@@ -4,6 +4,7 @@
 use crate::checks::assert_nothing_left;
 use crate::config::{joined_child, providers, root_app, workdir};
 use crate::support::aws_emulator::AwsEmulator;
+use crate::support::plan::PlanJson;
 use crate::support::terraform::Terraform;
 use crate::{backends, blocking, plan_named, vault_exists, Names};
 use terraform_provider_backup::cloud::BackupBackend;
@@ -29,13 +30,7 @@ async fn a_child_changing_its_policy_moves_from_joined_to_derived_and_back_in_pl
     work.write_main_tf(&derived);
     blocking(|| {
         let plan = work.plan_json();
-        let child = plan.change("backup_child.joined");
-        assert!(child.is(&["update"]), "{plan}");
-        assert_eq!(
-            (&child.before["mode"], &child.after["mode"]),
-            (&"joined".into(), &"derived".into()),
-            "{plan}"
-        );
+        assert_mode_change(&plan, "joined", "derived");
         assert_eq!(plan.counts(), (0, 1, 0), "{plan}");
         work.apply();
         work.assert_plan_clean();
@@ -66,13 +61,7 @@ async fn a_child_changing_its_policy_moves_from_joined_to_derived_and_back_in_pl
     work.write_main_tf(&joined);
     blocking(|| {
         let plan = work.plan_json();
-        let child = plan.change("backup_child.joined");
-        assert!(child.is(&["update"]), "{plan}");
-        assert_eq!(
-            (&child.before["mode"], &child.after["mode"]),
-            (&"derived".into(), &"joined".into()),
-            "{plan}"
-        );
+        assert_mode_change(&plan, "derived", "joined");
         work.apply();
         work.assert_plan_clean();
     });
@@ -91,4 +80,17 @@ async fn a_child_changing_its_policy_moves_from_joined_to_derived_and_back_in_pl
         .is_some());
     blocking(|| work.destroy());
     assert_nothing_left(&names).await;
+}
+
+/// Panics, showing the plan, unless it updates `backup_child.joined` in place from mode `from`
+/// to mode `to`.
+#[track_caller]
+fn assert_mode_change(plan: &PlanJson, from: &str, to: &str) {
+    let child = plan.change("backup_child.joined");
+    assert!(child.is(&["update"]), "{plan}");
+    assert_eq!(
+        (child.before["mode"].as_str(), child.after["mode"].as_str()),
+        (Some(from), Some(to)),
+        "{plan}"
+    );
 }

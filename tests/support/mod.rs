@@ -2,8 +2,8 @@
 //! target `#[path = "../support/mod.rs"]`) and uses what it needs from here.
 //!
 //! - [`terraform`]: the pinned Terraform CLIs and how one command runs (environment, time limit).
-//! - [`workdir`]: [`Workdir`](workdir::Workdir), a private working directory whose Terraform runs the provider
-//!   built for this test run.
+//! - [`workdir`]: [`Workdir`](workdir::Workdir), a private working directory whose Terraform
+//!   runs the provider built for this test run.
 //! - [`plan`]: `terraform plan -out` + `show -json`, read as resource changes.
 //! - [`state`]: `terraform show -json` state, read as resources and values.
 //! - [`aws_emulator`]: the AWS emulator (ministack + `tests/emulators/aws`) and a fault proxy;

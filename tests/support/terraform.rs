@@ -215,6 +215,12 @@ impl Output {
     pub(crate) fn combined(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+
+    /// [`combined`](Self::combined) as one line: Terraform frames diagnostics with `│` and wraps
+    /// long lines, so messages are compared with both taken out.
+    pub(crate) fn unwrapped(&self) -> String {
+        unwrapped(&self.combined())
+    }
 }
 
 impl fmt::Display for Output {
@@ -225,6 +231,14 @@ impl fmt::Display for Output {
             self.command, self.status, self.stdout, self.stderr
         )
     }
+}
+
+/// `text` with Terraform's diagnostic frame (`│`) and line wrapping taken out.
+pub(crate) fn unwrapped(text: &str) -> String {
+    text.replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A command that did not finish in time; its process group was killed.

@@ -52,9 +52,46 @@ fn apply(inner: &mut Inner, mutation: Mutation) {
     }
 }
 
+/// Where one route family's operations are polled: `{prefix}/{status}/{id}` for the status
+/// (`Azure-AsyncOperation`) and `{prefix}/{result}/{id}` for the result (`Location`).
+pub(super) struct PollUrls<'a> {
+    /// The path the operation URLs hang under (the resource's or its vault's).
+    pub(super) prefix: &'a str,
+    /// The status segment, e.g. `operations` or `operationsStatus`.
+    pub(super) status: &'a str,
+    /// The result segment, e.g. `operationResults`.
+    pub(super) result: &'a str,
+}
+
+/// A write as ARM does it: applied at once, answering `done`, while operations are synchronous;
+/// otherwise an operation that applies it after the configured polls, answered 202 with where to
+/// poll. A PUT's operation result is the resource written.
+pub(super) fn write(
+    inner: &mut Inner,
+    base: &str,
+    mutation: Mutation,
+    done: Reply,
+    urls: PollUrls<'_>,
+) -> Reply {
+    if inner.async_polls == 0 {
+        apply(inner, mutation);
+        return done;
+    }
+    let result_key = match &mutation {
+        Mutation::Put { key, .. } => Some(key.clone()),
+        Mutation::Delete { .. } => None,
+    };
+    let id = start_operation(inner, Some(mutation), result_key);
+    accepted(
+        base,
+        &format!("{}/{}/{id}", urls.prefix, urls.status),
+        &format!("{}/{}/{id}", urls.prefix, urls.result),
+    )
+}
+
 /// The 202 of an operation ARM runs in the background: where to poll its status
 /// (`Azure-AsyncOperation`) and its result (`Location`), both absolute with the api-version.
-pub(super) fn accepted(base: &str, status_path: &str, result_path: &str) -> Reply {
+fn accepted(base: &str, status_path: &str, result_path: &str) -> Reply {
     let url = |p: &str| format!("{base}{p}?api-version=2026-11-01");
     Reply::new(202, None)
         .header("azure-asyncoperation", url(status_path))

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::operations::{accepted, delete_now, start_operation, Mutation};
+use super::operations::{write, Mutation, PollUrls};
 use super::server::{key, Inner, Reply};
 
 /// Fills the read-only parts of a policy: how many items use it.
@@ -43,23 +43,12 @@ pub(super) fn policies(
             stored["id"] = json!(path);
             stored["name"] = json!(name);
             stored["type"] = json!("Microsoft.RecoveryServices/vaults/backupPolicies");
-            if inner.async_polls == 0 {
-                inner.resources.insert(k.clone(), stored.clone());
-                return Reply::new(200, Some(with_count(inner, &k, stored)));
-            }
-            let id = start_operation(
-                inner,
-                Some(Mutation::Put {
-                    key: k.clone(),
-                    body: stored,
-                }),
-                Some(k),
-            );
-            accepted(
-                base,
-                &format!("{path}/operations/{id}"),
-                &format!("{path}/operationResults/{id}"),
-            )
+            let done = Reply::new(200, Some(with_count(inner, &k, stored.clone())));
+            let put = Mutation::Put {
+                key: k,
+                body: stored,
+            };
+            write(inner, base, put, done, poll_urls(path))
         }
         "DELETE" => {
             if !inner.resources.contains_key(&k) {
@@ -75,17 +64,24 @@ pub(super) fn policies(
                     "The policy is in use by protected items; change their policy first.",
                 );
             }
-            if inner.async_polls == 0 {
-                delete_now(inner, &k);
-                return Reply::new(200, None);
-            }
-            let id = start_operation(inner, Some(Mutation::Delete { key: k }), None);
-            accepted(
+            let done = Reply::new(200, None);
+            write(
+                inner,
                 base,
-                &format!("{path}/operations/{id}"),
-                &format!("{path}/operationResults/{id}"),
+                Mutation::Delete { key: k },
+                done,
+                poll_urls(path),
             )
         }
         _ => Reply::error(405, "MethodNotAllowed", "no such method"),
+    }
+}
+
+/// A policy's operations are polled under the policy itself.
+fn poll_urls(path: &str) -> PollUrls<'_> {
+    PollUrls {
+        prefix: path,
+        status: "operations",
+        result: "operationResults",
     }
 }

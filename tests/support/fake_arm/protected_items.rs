@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::operations::{accepted, delete_now, soft_delete_on, start_operation, Mutation};
+use super::operations::{soft_delete_on, write, Mutation, PollUrls};
 use super::server::{key, Inner, Reply};
 
 pub(super) fn protected_items(
@@ -94,22 +94,21 @@ pub(super) fn protected_items(
                     "isScheduledForDeferredDelete": false,
                 },
             });
-            if inner.async_polls == 0 {
-                inner.resources.insert(k, stored.clone());
-                return Reply::new(200, Some(stored));
-            }
-            let id = start_operation(
+            let done = Reply::new(200, Some(stored.clone()));
+            let urls = PollUrls {
+                prefix: path,
+                status: "operationsStatus",
+                result: "operationResults",
+            };
+            write(
                 inner,
-                Some(Mutation::Put {
-                    key: k.clone(),
-                    body: stored,
-                }),
-                Some(k),
-            );
-            accepted(
                 base,
-                &format!("{path}/operationsStatus/{id}"),
-                &format!("{path}/operationResults/{id}"),
+                Mutation::Put {
+                    key: k,
+                    body: stored,
+                },
+                done,
+                urls,
             )
         }
         "DELETE" => {
@@ -129,15 +128,18 @@ pub(super) fn protected_items(
                     "The item is soft-deleted; undelete it first (isRehydrate).",
                 );
             }
-            if inner.async_polls == 0 {
-                delete_now(inner, &k);
-                return Reply::new(200, None);
-            }
-            let id = start_operation(inner, Some(Mutation::Delete { key: k }), None);
-            accepted(
+            // Stopping protection is a vault-level backup operation.
+            let urls = PollUrls {
+                prefix: vault_path,
+                status: "backupOperations",
+                result: "backupOperationResults",
+            };
+            write(
+                inner,
                 base,
-                &format!("{vault_path}/backupOperations/{id}"),
-                &format!("{vault_path}/backupOperationResults/{id}"),
+                Mutation::Delete { key: k },
+                Reply::new(200, None),
+                urls,
             )
         }
         _ => Reply::error(405, "MethodNotAllowed", "no such method"),

@@ -228,6 +228,13 @@ impl FakeArm {
         self.inner().resources.keys().cloned().collect()
     }
 
+    /// Panics, listing what is left, unless every stored object was deleted.
+    #[track_caller]
+    pub(crate) fn assert_nothing_left(&self) {
+        let left = self.stored_paths();
+        assert!(left.is_empty(), "left behind: {left:?}");
+    }
+
     /// The validation record so far.
     pub(crate) fn record(&self) -> (usize, usize, Vec<String>) {
         let r = self.shared.validator.record.lock().unwrap();

@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::operations::{
-    accepted, delete_now, operation_result, operation_status, start_operation, Mutation,
+    operation_result, operation_status, start_operation, write, Mutation, PollUrls,
 };
 use super::policies::policies;
 use super::protected_items::protected_items;
@@ -96,23 +96,12 @@ pub(super) fn vaults(
                 "properties": patch.get("properties").cloned().unwrap_or(json!({})),
             });
             let stored = vault_body(vault_path, vault, request, Some(&existing));
-            if inner.async_polls == 0 {
-                inner.resources.insert(vk, stored.clone());
-                return Reply::new(200, Some(stored));
-            }
-            let id = start_operation(
-                inner,
-                Some(Mutation::Put {
-                    key: vk.clone(),
-                    body: stored,
-                }),
-                Some(vk),
-            );
-            accepted(
-                base,
-                &format!("{vault_path}/operationStatus/{id}"),
-                &format!("{vault_path}/operationResults/{id}"),
-            )
+            let done = Reply::new(200, Some(stored.clone()));
+            let patch = Mutation::Put {
+                key: vk,
+                body: stored,
+            };
+            write(inner, base, patch, done, poll_urls(vault_path))
         }
         ("DELETE", []) => {
             if !vault_exists {
@@ -130,15 +119,13 @@ pub(super) fn vaults(
                     "Recovery Services vault cannot be deleted as there are existing resources within the vault. Please delete any replicated items, registered servers, Hyper-V sites, protected items and soft-deleted items, and try again.",
                 );
             }
-            if inner.async_polls == 0 {
-                delete_now(inner, &vk);
-                return Reply::new(204, None);
-            }
-            let id = start_operation(inner, Some(Mutation::Delete { key: vk }), None);
-            accepted(
+            let done = Reply::new(204, None);
+            write(
+                inner,
                 base,
-                &format!("{vault_path}/operationStatus/{id}"),
-                &format!("{vault_path}/operationResults/{id}"),
+                Mutation::Delete { key: vk },
+                done,
+                poll_urls(vault_path),
             )
         }
         ("GET", ["operationstatus", id]) => operation_status(inner, id, path),
@@ -230,4 +217,13 @@ fn vault_body(vault_path: &str, name: &str, request: Value, existing: Option<&Va
             "securitySettings": security,
         },
     })
+}
+
+/// A vault's own operations (PATCH, DELETE) are polled under the vault.
+fn poll_urls(vault_path: &str) -> PollUrls<'_> {
+    PollUrls {
+        prefix: vault_path,
+        status: "operationStatus",
+        result: "operationResults",
+    }
 }
