@@ -7,7 +7,7 @@ use support::azure::{providers, site_id, vm_id};
 use support::fake_arm::server::{FakeArm, CLIENT_SECRET, SUBSCRIPTION};
 use support::plan::strings_in;
 use support::state::resource_values;
-use support::terraform::{required_providers, unwrapped, Terraform};
+use support::terraform::{providers_without_clouds, unwrapped, Terraform};
 use support::workdir::Workdir;
 
 const RG: &str = "rg-backup";
@@ -499,9 +499,7 @@ async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_azure_app_on_a_provider_without_azure_fails_at_the_azure_block() {
     let work = Workdir::new(&Terraform::v1_15());
-    work.write_main_tf(
-        &(format!("{}\nprovider \"backup\" {{}}\n", required_providers()) + &root_app(35)),
-    );
+    work.write_main_tf(&(providers_without_clouds() + &root_app(35)));
     let output = blocking(|| {
         work.init();
         work.run(&["plan", "-input=false", "-no-color"])

@@ -7,7 +7,9 @@ mod support;
 use serde_json::Value;
 
 use support::state::{resource_values, state_addresses};
-use support::terraform::{required_providers, Terraform, PROVIDER_ADDRESS};
+use support::terraform::{
+    providers_without_clouds, required_providers, Terraform, PROVIDER_ADDRESS,
+};
 use support::workdir::Workdir;
 
 /// The root app of SPEC.md and a child that changes one retention. `monthly` also copies to the
@@ -275,10 +277,7 @@ fn undescribed(prefix: &str, attributes: &Value, missing: &mut Vec<String>) {
 #[test]
 fn schema_describes_both_resources() {
     let wd = Workdir::new(&Terraform::v1_15());
-    wd.write_main_tf(&format!(
-        "{}\nprovider \"backup\" {{}}\n",
-        required_providers()
-    ));
+    wd.write_main_tf(&providers_without_clouds());
     wd.init();
     let schema = wd.providers_schema_json();
     let provider = &schema["provider_schemas"][PROVIDER_ADDRESS];

@@ -7,18 +7,14 @@ use crate::checks::assert_nothing_left;
 use crate::config::{joined_child, joined_child_as, providers, root_app, workdir};
 use crate::support::aws::{CENTRAL, MEMBER};
 use crate::support::aws_emulator::{unique, AwsEmulator, Fault, FaultProxy};
-use crate::support::terraform::{required_providers, Terraform};
+use crate::support::terraform::{providers_without_clouds, Terraform};
 use crate::{backends, blocking, plan_named, Names};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aws_block_without_provider_aws_settings_is_an_error_at_the_block() {
     let names = Names::new();
     let work = workdir(&Terraform::v1_15());
-    work.write_main_tf(&format!(
-        "{}\nprovider \"backup\" {{}}\n{}",
-        required_providers(),
-        root_app(&names, 35)
-    ));
+    work.write_main_tf(&(providers_without_clouds() + &root_app(&names, 35)));
     blocking(|| {
         work.init();
         let out = work
@@ -35,7 +31,7 @@ async fn aws_block_without_provider_aws_settings_is_an_error_at_the_block() {
 async fn invalid_aws_input_fails_validate_at_its_path() {
     let names = Names::new();
     let work = workdir(&Terraform::v1_15());
-    let header = format!("{}\nprovider \"backup\" {{}}\n", required_providers());
+    let header = providers_without_clouds();
     let bad_account = root_app(&names, 35).replace(&format!("[\"{MEMBER}\"]"), "[\"2222\"]");
     // Terraform does not validate what depends on an invalid resource: one config each.
     let bad_role = root_app(&names, 35)

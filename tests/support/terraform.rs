@@ -29,6 +29,12 @@ pub(crate) fn required_providers() -> String {
     format!("terraform {{\n  required_providers {{\n    backup = {{ source = \"{PROVIDER_SOURCE}\" }}\n  }}\n}}\n")
 }
 
+/// [`required_providers`] and a `backup` provider with no cloud settings: enough for pure policy
+/// apps, and the configuration that makes an `aws` or `azure` block an error.
+pub(crate) fn providers_without_clouds() -> String {
+    format!("{}\nprovider \"backup\" {{}}\n", required_providers())
+}
+
 /// One pinned Terraform CLI.
 #[derive(Debug, Clone)]
 pub(crate) struct Terraform {
