@@ -22,6 +22,7 @@ pub(super) struct Pending {
     failure: Option<(String, String)>,
 }
 
+/// Registers an operation that applies `mutation` after the configured polls; its id.
 pub(super) fn start_operation(
     inner: &mut Inner,
     mutation: Option<Mutation>,
@@ -153,6 +154,8 @@ fn failure(inner: &Inner, id: &str) -> Option<(String, String)> {
     inner.pending.get(id).and_then(|p| p.failure.clone())
 }
 
+/// A poll of an operation's status URL (`Azure-AsyncOperation`): InProgress, Succeeded or
+/// Failed with its error.
 pub(super) fn operation_status(inner: &mut Inner, id: &str, path: &str) -> Reply {
     match poll(inner, id) {
         None => Reply::error(404, "NotFound", "no such operation"),
@@ -173,6 +176,8 @@ pub(super) fn operation_status(inner: &mut Inner, id: &str, path: &str) -> Reply
     }
 }
 
+/// A poll of an operation's result URL (`Location`): 202 while it runs, then the resource
+/// written (or 204), or the error it failed with.
 pub(super) fn operation_result(inner: &mut Inner, id: &str, location: &str) -> Reply {
     match poll(inner, id) {
         None => Reply::error(404, "NotFound", "no such operation"),

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::operations::{write, Mutation, PollUrls};
-use super::server::{key, Inner, Reply};
+use super::server::{key, Inner, Reply, Request};
 
 /// Fills the read-only parts of a policy: how many items use it.
 pub(super) fn with_count(inner: &Inner, policy_key: &str, mut body: Value) -> Value {
@@ -24,14 +24,14 @@ pub(super) fn with_count(inner: &Inner, policy_key: &str, mut body: Value) -> Va
     body
 }
 
-pub(super) fn policies(
-    base: &str,
-    inner: &mut Inner,
-    m: &str,
-    path: &str,
-    name: &str,
-    body: Option<Value>,
-) -> Reply {
+/// `GET`, `PUT` and `DELETE` of the backup policy `name`.
+pub(super) fn policies(inner: &mut Inner, request: Request<'_>, name: &str) -> Reply {
+    let Request {
+        base,
+        method: m,
+        path,
+        body,
+    } = request;
     let k = key(path);
     match m {
         "GET" => match inner.resources.get(&k) {

@@ -5,16 +5,17 @@
 use serde_json::{json, Value};
 
 use super::operations::{soft_delete_on, write, Mutation, PollUrls};
-use super::server::{key, Inner, Reply};
+use super::server::{key, Inner, Reply, Request};
 
-pub(super) fn protected_items(
-    base: &str,
-    inner: &mut Inner,
-    m: &str,
-    path: &str,
-    vault_path: &str,
-    body: Option<Value>,
-) -> Reply {
+/// `GET`, `PUT` (protect, or undelete with `isRehydrate`) and `DELETE` (stop protection) of a
+/// protected VM in the vault at `vault_path`.
+pub(super) fn protected_items(inner: &mut Inner, request: Request<'_>, vault_path: &str) -> Reply {
+    let Request {
+        base,
+        method: m,
+        path,
+        body,
+    } = request;
     let k = key(path);
     match m {
         "GET" => match inner.resources.get(&k) {

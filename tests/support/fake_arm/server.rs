@@ -101,6 +101,18 @@ fn error_body(code: &str, message: &str) -> Value {
     json!({ "error": { "code": code, "message": message } })
 }
 
+/// One ARM request as a route family sees it.
+pub(super) struct Request<'a> {
+    /// The server's own URL, for absolute operation URLs.
+    pub(super) base: &'a str,
+    /// `GET`, `PUT`, ...
+    pub(super) method: &'a str,
+    /// The path as sent (ids keep the caller's case).
+    pub(super) path: &'a str,
+    /// The JSON body, if any.
+    pub(super) body: Option<Value>,
+}
+
 /// A response under construction.
 pub(super) struct Reply {
     status: u16,
@@ -370,6 +382,12 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
     let rest: Vec<String> = segs[5..].iter().map(|s| s.to_ascii_lowercase()).collect();
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
     let m = method.as_str();
+    let request = Request {
+        base,
+        method: m,
+        path,
+        body,
+    };
     match rest.as_slice() {
         ["microsoft.compute", "virtualmachines", _] if m == "GET" => {
             if inner.vms.contains(&key(path)) {
@@ -383,16 +401,14 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
                 Reply::error(404, "ResourceNotFound", &format!("The Resource 'Microsoft.Compute/virtualMachines/{}' under resource group '{}' was not found.", segs[7], segs[3]))
             }
         }
-        ["microsoft.web", "sites", _, "config", "backup"] => {
-            site_backup(inner, m, path, segs[7], body)
-        }
+        ["microsoft.web", "sites", _, "config", "backup"] => site_backup(inner, request, segs[7]),
         ["microsoft.web", "sites", _, "config", "backup", "list"] if m == "POST" => {
             site_backup_list(inner, path)
         }
         ["microsoft.recoveryservices", "vaults", _, tail @ ..] => {
             let vault_path = segs[..8].join("/");
             let vault_path = format!("/{vault_path}");
-            vaults(base, inner, m, path, &vault_path, segs[7], tail, body)
+            vaults(inner, request, &vault_path, segs[7], tail)
         }
         _ => Reply::error(404, "NotFound", "no such route"),
     }

@@ -3,15 +3,16 @@
 
 use serde_json::{json, Value};
 
-use super::server::{key, Inner, Reply};
+use super::server::{key, Inner, Reply, Request};
 
-pub(super) fn site_backup(
-    inner: &mut Inner,
-    m: &str,
-    path: &str,
-    site: &str,
-    body: Option<Value>,
-) -> Reply {
+/// `PUT` and `DELETE` of the backup configuration of the app `site`.
+pub(super) fn site_backup(inner: &mut Inner, request: Request<'_>, site: &str) -> Reply {
+    let Request {
+        method: m,
+        path,
+        body,
+        ..
+    } = request;
     let site_path = path.trim_end_matches("/config/backup");
     if !inner.sites.contains(&key(site_path)) {
         return Reply::error(

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::server::{Shared, TokenRequest, CLIENT_ID, CLIENT_SECRET, FEDERATED_TOKEN, TENANT};
 
+/// `POST /{tenant}/oauth2/v2.0/token`: a token for the right client credentials, else 401.
 pub(super) fn token(shared: &Shared, path: &str, body: &[u8]) -> Response {
     let form: BTreeMap<String, String> = url::form_urlencoded::parse(body).into_owned().collect();
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();

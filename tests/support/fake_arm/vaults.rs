@@ -9,19 +9,23 @@ use super::operations::{
 };
 use super::policies::policies;
 use super::protected_items::protected_items;
-use super::server::{key, Inner, Reply};
+use super::server::{key, Inner, Reply, Request};
 
-#[allow(clippy::too_many_arguments)]
+/// A request at or below the vault `vault` (at `vault_path`); `tail` is the lower-cased path
+/// below it.
 pub(super) fn vaults(
-    base: &str,
     inner: &mut Inner,
-    m: &str,
-    path: &str,
+    request: Request<'_>,
     vault_path: &str,
     vault: &str,
     tail: &[&str],
-    body: Option<Value>,
 ) -> Reply {
+    let Request {
+        base,
+        method: m,
+        path,
+        body,
+    } = request;
     let vk = key(vault_path);
     let vault_exists = inner.resources.contains_key(&vk);
     let abs = |p: &str, api: &str| format!("{base}{p}?api-version={api}");
@@ -135,11 +139,29 @@ pub(super) fn vaults(
             "ResourceNotFound",
             &format!("The Resource 'Microsoft.RecoveryServices/vaults/{vault}' was not found."),
         ),
-        (_, ["backuppolicies", name]) => policies(base, inner, m, path, name, body),
+        (_, ["backuppolicies", name]) => policies(
+            inner,
+            Request {
+                base,
+                method: m,
+                path,
+                body,
+            },
+            name,
+        ),
         ("GET", ["backuppolicies", _, "operations", id]) => operation_status(inner, id, path),
         ("GET", ["backuppolicies", _, "operationresults", id]) => operation_result(inner, id, path),
         (_, ["backupfabrics", "azure", "protectioncontainers", _, "protecteditems", _]) => {
-            protected_items(base, inner, m, path, vault_path, body)
+            protected_items(
+                inner,
+                Request {
+                    base,
+                    method: m,
+                    path,
+                    body,
+                },
+                vault_path,
+            )
         }
         (
             "GET",

@@ -75,6 +75,7 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// A JSON pointer token for `token` (RFC 6901 escaping).
 pub(super) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
@@ -317,6 +318,7 @@ impl Specs {
     }
 }
 
+/// The node a `$ref` written in `from` points at (a file relative to it, a pointer in it).
 pub(super) fn resolve_ref(from: &Path, reference: &str) -> Node {
     let (file, pointer) = reference.split_once('#').unwrap_or((reference, ""));
     let file = if file.is_empty() {
