@@ -3,14 +3,14 @@
 //! signature and manifest. GoReleaser cannot run here, so this test parses its configuration,
 //! renders the name templates, and compares them with what `scripts/dist` wrote.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::PROVIDER_BINARY;
 use serde_json::{json, Value};
+use support::terraform::PROVIDER_BINARY;
 
 const PROJECT: &str = "terraform-provider-backup";
 

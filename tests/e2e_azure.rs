@@ -1,34 +1,16 @@
 //! `backup_app` and `backup_child` on Azure with real Terraform against the fake ARM server: every
 //! request the provider sends (and every answer) is validated against the Azure REST specs.
 
-mod common;
-#[path = "fake_arm/mod.rs"]
-mod fake_arm;
+mod support;
 
-use common::{required_providers, resource_values, Terraform, Workdir};
-use fake_arm::server::{FakeArm, CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION, TENANT};
+use support::azure::{providers, site_id, vm_id};
+use support::fake_arm::server::{FakeArm, CLIENT_SECRET, SUBSCRIPTION};
+use support::plan::strings_in;
+use support::state::resource_values;
+use support::terraform::{providers_without_clouds, unwrapped, Terraform};
+use support::workdir::Workdir;
 
 const RG: &str = "rg-backup";
-
-fn providers(fake: &FakeArm) -> String {
-    format!(
-        r#"{required}
-provider "backup" {{
-  azure = {{
-    subscription_id           = "{SUBSCRIPTION}"
-    tenant_id                 = "{TENANT}"
-    client_id                 = "{CLIENT_ID}"
-    client_secret             = "{CLIENT_SECRET}"
-    use_cli                   = false
-    resource_manager_endpoint = "{url}"
-    authority_host            = "{url}"
-  }}
-}}
-"#,
-        required = required_providers(),
-        url = fake.url()
-    )
-}
 
 fn root_app(retention_days: u32) -> String {
     format!(
@@ -58,22 +40,12 @@ resource "backup_app" "root" {{
 
 const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&sp=rwdlac&sig=SasSignatureNeverLogged%3D";
 
-fn vm_id(name: &str) -> String {
-    format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/{name}")
-}
-
-fn site_id() -> String {
-    format!(
-        "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-app/providers/Microsoft.Web/sites/shop"
-    )
-}
-
 /// The root (soft delete off, so stopping protection removes the items) and three children: a VM
 /// with the root's policy, a VM with a longer retention (a derived policy) and an App Service.
 fn tree(fake: &FakeArm, retention_days: u32) -> String {
     let vm1 = vm_id("vm1");
     let vm2 = vm_id("vm2");
-    let site = site_id();
+    let site = site_id("rg-app", "shop");
     providers(fake)
         + &root_app(retention_days).replace(
             r#"soft_delete          = "Enabled""#,
@@ -108,6 +80,19 @@ resource "backup_child" "shop" {{
         )
 }
 
+/// A fake ARM server serving vm1, vm2 and the shop app, and a working directory holding
+/// [`tree`] with a 35-day retention (the SAS URL in `TF_VAR_sas_url`).
+async fn tree_fixture() -> (FakeArm, Workdir) {
+    let fake = FakeArm::start().await;
+    fake.add_vm(&vm_id("vm1"));
+    fake.add_vm(&vm_id("vm2"));
+    fake.add_site(&site_id("rg-app", "shop"));
+    let mut work = Workdir::new(&Terraform::v1_15());
+    work.env("TF_VAR_sas_url", SAS);
+    work.write_main_tf(&tree(&fake, 35));
+    (fake, work)
+}
+
 fn item_path(vm: &str) -> String {
     format!(
         "{}/backupFabrics/Azure/protectionContainers/iaasvmcontainer;iaasvmcontainerv2;rg-app;{vm}/protectedItems/vm;iaasvmcontainerv2;rg-app;{vm}",
@@ -117,25 +102,23 @@ fn item_path(vm: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
-    let fake = FakeArm::start().await;
+    let (fake, work) = tree_fixture().await;
     fake.set_async_polls(1);
-    fake.add_vm(&vm_id("vm1"));
-    fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id());
-    let mut work = Workdir::new(&Terraform::v1_15());
-    work.env("TF_VAR_sas_url", SAS);
-    work.write_main_tf(&tree(&fake, 35));
     blocking(|| {
         work.init();
-        let plan = work.plan();
+        let plan = work.plan_json();
         // Policy and protected item ids are known at plan time.
         let derived = format!("{}/backupPolicies/vm2", vault_id());
-        assert!(
-            plan.stdout.contains(&derived),
+        assert_eq!(
+            plan.change("backup_child.vm2").after["azure_policy_id"],
+            derived.as_str(),
             "derived policy id not in the plan:\n{plan}"
         );
+        let vm1 = plan.change("backup_child.vm1");
         assert!(
-            plan.stdout.contains("iaasvmcontainerv2;rg-app;vm1"),
+            strings_in(&vm1.after["azure_protected_item_ids"])
+                .iter()
+                .any(|id| id.contains("iaasvmcontainerv2;rg-app;vm1")),
             "item id not in the plan:\n{plan}"
         );
         work.apply();
@@ -163,7 +146,7 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
         .unwrap()
         .eq_ignore_ascii_case(&derived_id));
     assert!(
-        fake.stored(&format!("{}/config/backup", site_id()))
+        fake.stored(&format!("{}/config/backup", site_id("rg-app", "shop")))
             .is_some(),
         "no site backup"
     );
@@ -177,9 +160,16 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
     // A root retention change updates the root policy in place (and the children's documents).
     work.write_main_tf(&tree(&fake, 40));
     blocking(|| {
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 4 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(plan.counts(), (0, 4, 0), "{plan}");
+        assert_eq!(
+            plan.addresses(&["update"]),
+            [
+                "backup_app.root",
+                "backup_child.shop",
+                "backup_child.vm1",
+                "backup_child.vm2"
+            ],
             "{plan}"
         );
         work.apply();
@@ -202,11 +192,7 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
     assert!(fake.stored(&item_path("vm1")).is_some());
 
     blocking(|| work.destroy());
-    assert!(
-        fake.stored_paths().is_empty(),
-        "left behind: {:?}",
-        fake.stored_paths()
-    );
+    fake.assert_nothing_left();
     fake.assert_valid();
 }
 
@@ -215,13 +201,7 @@ async fn tree_with_vms_and_an_app_service_on_terraform_1_15() {
 /// are idempotent) instead of protecting the VM a second time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn children_imported_by_name_adopt_their_items_in_place() {
-    let fake = FakeArm::start().await;
-    fake.add_vm(&vm_id("vm1"));
-    fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id());
-    let mut work = Workdir::new(&Terraform::v1_15());
-    work.env("TF_VAR_sas_url", SAS);
-    work.write_main_tf(&tree(&fake, 35));
+    let (fake, work) = tree_fixture().await;
     blocking(|| {
         work.init();
         work.apply();
@@ -232,10 +212,16 @@ async fn children_imported_by_name_adopt_their_items_in_place() {
         work.state_rm("backup_child.vm2");
         work.import("backup_child.vm1", "vm1");
         work.import("backup_child.vm2", "vm2");
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 2 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.counts(),
+            (0, 2, 0),
             "expected in-place updates after import:\n{plan}"
+        );
+        assert_eq!(
+            plan.addresses(&["update"]),
+            ["backup_child.vm1", "backup_child.vm2"],
+            "{plan}"
         );
         work.apply();
         work.assert_plan_clean();
@@ -257,11 +243,7 @@ async fn children_imported_by_name_adopt_their_items_in_place() {
     assert!(fake.stored(&item_path("vm1")).is_some());
     assert!(fake.stored(&item_path("vm2")).is_some());
     blocking(|| work.destroy());
-    assert!(
-        fake.stored_paths().is_empty(),
-        "left behind: {:?}",
-        fake.stored_paths()
-    );
+    fake.assert_nothing_left();
     fake.assert_valid();
 }
 
@@ -285,14 +267,6 @@ resource "backup_child" "vm1" {{
         vm_id("vm1")
     );
     providers(fake) + &root + if with_child { &child } else { "" }
-}
-
-/// Terraform's diagnostics with the box drawing and line wrapping taken out.
-fn unwrapped(text: &str) -> String {
-    text.replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Soft delete keeps a stopped VM's item (and recovery points) in the vault, so Azure refuses to
@@ -334,11 +308,7 @@ async fn soft_deleted_items_block_destroy_until_force_destroy() {
         work.apply();
         work.destroy();
     });
-    assert!(
-        fake.stored_paths().is_empty(),
-        "left behind: {:?}",
-        fake.stored_paths()
-    );
+    fake.assert_nothing_left();
     let patched = fake.calls().iter().any(|(method, path, status)| {
         method == "PATCH" && path.eq_ignore_ascii_case(&vault_id()) && *status < 300
     });
@@ -376,14 +346,17 @@ async fn root_app_vault_and_policy_on_terraform_1_15() {
     work.write_main_tf(&(providers(&fake) + &root_app(35)));
     blocking(|| {
         work.init();
-        let plan = work.plan();
+        let plan = work.plan_json();
         // Both ids are known at plan time.
-        assert!(
-            plan.stdout.contains(&vault_id()),
+        let root = plan.change("backup_app.root");
+        assert_eq!(
+            root.after["azure_vault_id"],
+            vault_id().as_str(),
             "vault id not in the plan:\n{plan}"
         );
-        assert!(
-            plan.stdout.contains(&policy_id()),
+        assert_eq!(
+            root.after["azure_policy_id"],
+            policy_id().as_str(),
             "policy id not in the plan:\n{plan}"
         );
         work.apply();
@@ -405,11 +378,13 @@ async fn root_app_vault_and_policy_on_terraform_1_15() {
     // A retention change updates the policy in place.
     work.write_main_tf(&(providers(&fake) + &root_app(40)));
     blocking(|| {
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.counts(),
+            (0, 1, 0),
             "expected an in-place update:\n{plan}"
         );
+        assert_eq!(plan.addresses(&["update"]), ["backup_app.root"], "{plan}");
         work.apply();
         work.assert_plan_clean();
     });
@@ -474,11 +449,13 @@ async fn import_by_policy_id_adopts_the_vault_and_policy_in_place() {
 
     // The imported app converges in place: nothing is replaced, the vault is kept.
     blocking(|| {
-        let plan = work.plan();
-        assert!(
-            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.counts(),
+            (0, 1, 0),
             "expected an in-place update after import:\n{plan}"
         );
+        assert_eq!(plan.addresses(&["update"]), ["backup_app.root"], "{plan}");
         work.apply();
         work.assert_plan_clean();
         work.destroy();
@@ -489,13 +466,8 @@ async fn import_by_policy_id_adopts_the_vault_and_policy_in_place() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
-    let fake = FakeArm::start().await;
-    fake.add_vm(&vm_id("vm1"));
-    fake.add_vm(&vm_id("vm2"));
-    fake.add_site(&site_id());
-    let mut work = Workdir::new(&Terraform::v1_15());
-    work.env("TF_LOG", "trace").env("TF_VAR_sas_url", SAS);
-    work.write_main_tf(&tree(&fake, 35));
+    let (fake, mut work) = tree_fixture().await;
+    work.env("TF_LOG", "trace");
     let outputs = blocking(|| {
         work.init();
         vec![work.apply(), work.plan(), work.destroy()]
@@ -517,7 +489,7 @@ async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
         "the secret was never used"
     );
     assert!(
-        fake.stored(&format!("{}/config/backup", site_id()))
+        fake.stored(&format!("{}/config/backup", site_id("rg-app", "shop")))
             .is_none(),
         "site backup left behind"
     );
@@ -527,9 +499,7 @@ async fn the_client_secret_and_sas_url_never_appear_in_trace_logs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_azure_app_on_a_provider_without_azure_fails_at_the_azure_block() {
     let work = Workdir::new(&Terraform::v1_15());
-    work.write_main_tf(
-        &(format!("{}\nprovider \"backup\" {{}}\n", required_providers()) + &root_app(35)),
-    );
+    work.write_main_tf(&(providers_without_clouds() + &root_app(35)));
     let output = blocking(|| {
         work.init();
         work.run(&["plan", "-input=false", "-no-color"])

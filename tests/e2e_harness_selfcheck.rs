@@ -2,12 +2,14 @@
 //! the pinned Terraform versions run, exit codes, state and timeouts come through, and the CLI
 //! configuration's dev_overrides work on both versions (with or without `init`).
 
-mod common;
+mod support;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use common::{resource_values, state_addresses, Output, Terraform, Workdir};
+use support::state::{resource_values, state_addresses};
+use support::terraform::{Output, Terraform};
+use support::workdir::Workdir;
 
 #[test]
 fn pinned_versions() {
@@ -38,10 +40,13 @@ fn terraform_data_lifecycle_1_15() {
     );
 
     wd.write_main_tf(&config("two"));
-    let plan = wd.plan_detailed();
-    assert_eq!(plan.code(), 2, "{plan}");
-    assert!(plan.stdout.contains("will be updated in-place"), "{plan}");
-    assert!(!plan.stdout.contains("must be replaced"), "{plan}");
+    let plan = wd.plan_json();
+    assert_eq!(plan.output.code(), 2, "{plan}");
+    assert_eq!(
+        plan.actions(),
+        [("terraform_data.x".to_owned(), vec!["update".to_owned()])],
+        "{plan}"
+    );
     wd.apply();
     assert_eq!(
         resource_values(&wd.state_json(), "terraform_data.x")["output"],

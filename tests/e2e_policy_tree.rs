@@ -2,11 +2,12 @@
 //! policies are known at plan time, a root change that shows every descendant's update in one
 //! plan, and guardrail violations that fail `terraform plan` naming the path and the ancestor.
 
-mod common;
+mod support;
 
 use serde_json::Value;
 
-use common::{required_providers, Terraform, Workdir};
+use support::terraform::{required_providers, Terraform};
+use support::workdir::Workdir;
 
 /// Root, environment and two children. `monthly_retention` is the root's monthly rule;
 /// `child_retention` is `payments`' daily retention.
@@ -65,28 +66,21 @@ resource "backup_child" "web" {{
     )
 }
 
-/// The planned `policy_document` of every resource in a saved plan, parsed.
-fn planned_documents(wd: &Workdir) -> Vec<(String, String, Value)> {
-    wd.run_ok(&["plan", "-input=false", "-out=tfplan", "-no-color"]);
-    let shown = wd.run_ok(&["show", "-json", "tfplan"]);
-    let plan: Value = serde_json::from_str(&shown.stdout).expect("plan JSON");
-    plan["resource_changes"]
-        .as_array()
-        .expect("resource_changes")
-        .iter()
+/// The planned `policy_document` of every resource in a saved plan, parsed, with the address and
+/// actions of its change.
+fn planned_documents(wd: &Workdir) -> Vec<(String, Vec<String>, Value)> {
+    wd.plan_json()
+        .resource_changes()
+        .into_iter()
         .map(|change| {
-            let address = change["address"].as_str().unwrap_or_default().to_string();
-            let actions = change["change"]["actions"].to_string();
-            let raw = change["change"]["after"]["policy_document"]
-                .as_str()
-                .unwrap_or_else(|| {
-                    panic!("{address}: policy_document unknown or missing at plan time: {change:#}")
-                });
-            (
-                address,
-                actions,
-                serde_json::from_str(raw).expect("policy_document is JSON"),
-            )
+            let raw = change.after["policy_document"].as_str().unwrap_or_else(|| {
+                panic!(
+                    "{}: policy_document unknown or missing at plan time: {change:#?}",
+                    change.address
+                )
+            });
+            let document = serde_json::from_str(raw).expect("policy_document is JSON");
+            (change.address, change.actions, document)
         })
         .collect()
 }
@@ -97,7 +91,7 @@ fn retention(document: &Value, rule: &str) -> i64 {
         .unwrap_or_else(|| panic!("no retention for {rule}: {document:#}"))
 }
 
-fn document_of<'a>(docs: &'a [(String, String, Value)], address: &str) -> &'a Value {
+fn document_of<'a>(docs: &'a [(String, Vec<String>, Value)], address: &str) -> &'a Value {
     &docs
         .iter()
         .find(|(a, _, _)| a == address)
@@ -153,7 +147,7 @@ fn three_level_tree_is_known_at_plan_time_and_changes_flow_down() {
     let docs = planned_documents(&wd);
     let updated: Vec<&str> = docs
         .iter()
-        .filter(|(_, actions, _)| actions == r#"["update"]"#)
+        .filter(|(_, actions, _)| actions == &["update"])
         .map(|(a, _, _)| a.as_str())
         .collect();
     assert_eq!(

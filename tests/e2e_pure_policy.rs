@@ -2,13 +2,15 @@
 //! Terraform lifecycle, on the newest and the oldest Terraform we support: validate, plan, apply,
 //! an empty plan after apply, an update in place that flows from root to child, import, destroy.
 
-mod common;
+mod support;
 
 use serde_json::Value;
 
-use common::{
-    required_providers, resource_values, state_addresses, Terraform, Workdir, PROVIDER_ADDRESS,
+use support::state::{resource_values, state_addresses};
+use support::terraform::{
+    providers_without_clouds, required_providers, Terraform, PROVIDER_ADDRESS,
 };
+use support::workdir::Workdir;
 
 /// The root app of SPEC.md and a child that changes one retention. `monthly` also copies to the
 /// DR vault: `require_copy` holds for every rule of every descendant, and the child inherits
@@ -126,15 +128,17 @@ fn pure_policy_tree_lifecycle(tf: Terraform) {
     wd.validate();
 
     // Create. Both documents are known at plan time: the child's parent is the root's document.
-    let plan = wd.plan_detailed();
-    assert_eq!(plan.code(), 2, "{plan}");
-    assert!(
-        plan.stdout
-            .contains("Plan: 2 to add, 0 to change, 0 to destroy."),
+    let plan = wd.plan_json();
+    assert_eq!(plan.output.code(), 2, "{plan}");
+    assert_eq!(plan.counts(), (2, 0, 0), "{plan}");
+    assert_eq!(
+        plan.addresses(&["create"]),
+        ["backup_app.prod", "backup_app.root"],
         "{plan}"
     );
-    assert!(
-        !plan.stdout.contains("(known after apply)"),
+    assert_eq!(
+        plan.unknown_values(),
+        Vec::<String>::new(),
         "pure policy documents are known at plan time:\n{plan}"
     );
     wd.apply();
@@ -175,26 +179,18 @@ fn pure_policy_tree_lifecycle(tf: Terraform) {
 
     // Update in place: a retention at the root flows into the child in the same plan.
     wd.write_main_tf(&config(400));
-    let plan = wd.plan_detailed();
-    assert_eq!(plan.code(), 2, "{plan}");
+    let plan = wd.plan_json();
+    assert_eq!(plan.output.code(), 2, "{plan}");
+    assert!(plan.change("backup_app.root").is(&["update"]), "{plan}");
+    assert!(plan.change("backup_app.prod").is(&["update"]), "{plan}");
+    assert_eq!(plan.counts(), (0, 2, 0), "{plan}");
     assert!(
-        plan.stdout
-            .contains("backup_app.root will be updated in-place"),
+        plan.resource_changes().iter().all(|c| !c.is_replace()),
         "{plan}"
     );
-    assert!(
-        plan.stdout
-            .contains("backup_app.prod will be updated in-place"),
-        "{plan}"
-    );
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 2 to change, 0 to destroy."),
-        "{plan}"
-    );
-    assert!(!plan.stdout.contains("must be replaced"), "{plan}");
-    assert!(
-        !plan.stdout.contains("(known after apply)"),
+    assert_eq!(
+        plan.unknown_values(),
+        Vec::<String>::new(),
         "the new documents are known at plan time:\n{plan}"
     );
     wd.apply();
@@ -223,10 +219,14 @@ fn pure_policy_tree_lifecycle(tf: Terraform) {
         resource_values(&imported, "backup_app.prod")["id"],
         "env-prod"
     );
-    let plan = wd.plan_detailed();
-    assert!(!plan.stdout.contains("must be replaced"), "{plan}");
+    let plan = wd.plan_json();
     assert!(
-        !plan.stdout.contains("will be created"),
+        plan.resource_changes().iter().all(|c| !c.is_replace()),
+        "{plan}"
+    );
+    assert_eq!(
+        plan.addresses(&["create"]),
+        Vec::<String>::new(),
         "import adopted the app: {plan}"
     );
     wd.apply();
@@ -277,10 +277,7 @@ fn undescribed(prefix: &str, attributes: &Value, missing: &mut Vec<String>) {
 #[test]
 fn schema_describes_both_resources() {
     let wd = Workdir::new(&Terraform::v1_15());
-    wd.write_main_tf(&format!(
-        "{}\nprovider \"backup\" {{}}\n",
-        required_providers()
-    ));
+    wd.write_main_tf(&providers_without_clouds());
     wd.init();
     let schema = wd.providers_schema_json();
     let provider = &schema["provider_schemas"][PROVIDER_ADDRESS];

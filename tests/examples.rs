@@ -3,16 +3,17 @@
 //! applies against the AWS emulator — a central account and a member account reached with
 //! `assume_role`, one module call per account — with a clean plan afterwards, then destroys.
 
-#[path = "support/aws_emulator.rs"]
-mod aws_emulator;
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use aws_emulator::AwsEmulator;
-use common::{resource_values, Terraform, Workdir};
 use serde_json::Value;
+use support::aws::CENTRAL;
+use support::aws_emulator::{self, AwsEmulator};
+use support::state::resource_values;
+use support::terraform::Terraform;
+use support::workdir::Workdir;
 
 /// Every example directory (module directories are checked through the examples that call them).
 const EXAMPLES: &[&str] = &[
@@ -56,7 +57,7 @@ fn workdir_with(tf: &Terraform, name: &str) -> Workdir {
     if !declares_provider {
         workdir.write_file(
             "zz_test_required_providers.tf",
-            &common::required_providers(),
+            &support::terraform::required_providers(),
         );
     }
     workdir
@@ -132,20 +133,13 @@ fn validate_resource_backup_child() {
     validates("resources/backup_child");
 }
 
-/// The account Terraform's credentials belong to (the emulator reads it from the access key id).
-const CENTRAL: &str = "111111111111";
-
 #[test]
 fn multi_account_applies_against_the_aws_emulator() {
     let emulator = AwsEmulator::start();
     let mut workdir = workdir_with(&Terraform::v1_15(), "multi-account");
     workdir
-        .env("AWS_ACCESS_KEY_ID", CENTRAL)
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", aws_emulator::REGION)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        .aws_credentials(CENTRAL)
+        .env("AWS_REGION", aws_emulator::REGION);
     workdir.write_file(
         "terraform.tfvars",
         &format!(

@@ -4,16 +4,16 @@
 //! SHA256SUMS, writes `.terraform.lock.hcl`, and applies the multi-level example. A registry serving a
 //! wrong signature must make `init` fail.
 
-mod common;
-#[path = "support/registry.rs"]
-mod registry;
+mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::{state_addresses, Terraform, Workdir, PROVIDER_BINARY};
-use registry::{Dist, Faults, Registry};
+use support::registry::{Dist, Faults, Registry};
+use support::state::state_addresses;
+use support::terraform::{Terraform, PROVIDER_BINARY};
+use support::workdir::Workdir;
 
 /// The example every install applies: pure policy, so it needs no cloud.
 const EXAMPLE: &str = include_str!("../examples/multi-level/main.tf");

@@ -66,9 +66,15 @@ fn the_vendored_test_inputs_are_here_with_their_licences() {
         assert!(azure.join(file).is_file(), "missing tests/specs/azure/{file}");
     }
     let licence = std::fs::read_to_string(azure.join("LICENSE")).unwrap();
-    assert!(licence.contains("MIT") && licence.contains("Microsoft"), "{licence}");
+    assert!(
+        licence.contains("MIT") && licence.contains("Microsoft"),
+        "{licence}"
+    );
     let emulator = repo().join("tests/emulators/aws");
     for file in ["backup_plus.py", "README.md"] {
-        assert!(emulator.join(file).is_file(), "missing tests/emulators/aws/{file}");
+        assert!(
+            emulator.join(file).is_file(),
+            "missing tests/emulators/aws/{file}"
+        );
     }
 }

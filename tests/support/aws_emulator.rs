@@ -9,8 +9,6 @@
 //! [`FaultProxy`] sits between a client and the emulator and answers queued faults (throttling,
 //! 5xx, access denied) before forwarding, to test retries and error reporting.
 
-#![allow(dead_code)] // Each test binary uses a different part of the harness.
-
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::io::{Read, Write};

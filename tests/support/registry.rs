@@ -14,8 +14,6 @@
 //! with `SSL_CERT_FILE` (Go reads it on Linux). The host is `localhost:<port>`, a name Terraform
 //! accepts in provider source addresses.
 
-#![allow(dead_code)] // Each test binary uses a different part of it.
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

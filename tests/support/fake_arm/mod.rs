@@ -1,0 +1,12 @@
+//! A fake Azure Resource Manager and the OpenAPI validator it checks every call with.
+//!
+//! [`server::FakeArm`] is what tests use; the other modules are its route families.
+
+mod operations;
+mod policies;
+mod protected_items;
+pub(crate) mod server;
+mod site_backup;
+mod token;
+pub(crate) mod validator;
+mod vaults;
