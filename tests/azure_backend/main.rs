@@ -14,12 +14,12 @@ mod vaults;
 
 use std::collections::BTreeMap;
 
-use terraform_provider_backup::cloud::azure::translate::{translate_rules, AzureRetentionSchedule};
 use backup_policy::{
     EffectiveRule, DEFAULT_COMPLETION_WINDOW_MINUTES, DEFAULT_START_WINDOW_MINUTES,
 };
 use support::azure::settings;
 use support::fake_arm::server::FakeArm;
+use terraform_provider_backup::cloud::azure::translate::{translate_rules, AzureRetentionSchedule};
 use terraform_provider_backup::cloud::azure::{
     ArmBackend, ArmOptions, AzureBackend, AzureSettings, ImmutabilityState, PolicySpec,
     ProtectedVmSpec, SoftDeleteState, StorageRedundancy, VaultRef, VaultSpec,
