@@ -16,6 +16,7 @@ mod errors;
 mod import;
 mod modes;
 mod replace;
+mod secrets;
 mod tree;
 
 use support::aws::{CENTRAL, MEMBER};
