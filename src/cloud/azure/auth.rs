@@ -185,6 +185,8 @@ impl TokenSource {
                                 .trim()
                                 .to_owned(),
                         };
+                        // The platform rotates the file: each token read is a new secret.
+                        tfplugin::logging::redact(&assertion);
                         form.push(("client_assertion_type", JWT_BEARER.into()));
                         form.push(("client_assertion", assertion));
                     }

@@ -18,9 +18,8 @@ use super::vault;
 use crate::cloud::error::ErrorKind;
 use crate::cloud::retry::RetryPolicy;
 
-/// The client secret and the access token the fake token endpoint hands out.
+/// The client secret of the test credential.
 pub(super) const CLIENT_SECRET: &str = "client-secret-0123456789";
-pub(super) const ACCESS_TOKEN: &str = "access-token-abcdefghijkl";
 
 /// How the server answers one ARM request.
 #[derive(Debug, Clone)]
@@ -52,9 +51,10 @@ impl ScriptedArm {
         let script = Arc::new(Mutex::new(VecDeque::from(script)));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let (s, r) = (script.clone(), requests.clone());
+        let token = access_token(addr);
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, s.clone(), r.clone()));
+                tokio::spawn(serve(stream, token.clone(), s.clone(), r.clone()));
             }
         });
         ScriptedArm { addr, requests }
@@ -64,13 +64,24 @@ impl ScriptedArm {
         format!("http://{}", self.addr)
     }
 
+    /// The access token this server's token endpoint hands out (one per server, so tests running
+    /// at once do not share it).
+    pub(super) fn token(&self) -> String {
+        access_token(self.addr)
+    }
+
     pub(super) fn requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
     }
 }
 
+fn access_token(addr: SocketAddr) -> String {
+    format!("access-token-of-{}", addr.port())
+}
+
 async fn serve(
     mut stream: TcpStream,
+    token: String,
     script: Arc<Mutex<VecDeque<Answer>>>,
     requests: Arc<Mutex<Vec<String>>>,
 ) {
@@ -82,7 +93,7 @@ async fn serve(
             Answer::Status(
                 200,
                 None,
-                format!(r#"{{"access_token":"{ACCESS_TOKEN}","expires_in":3600}}"#),
+                format!(r#"{{"access_token":"{token}","expires_in":3600}}"#),
             )
         } else {
             requests.lock().unwrap().push(request_line);
@@ -311,4 +322,40 @@ async fn other_conflicts_are_not_retried() {
     let err = vault::find_vault(&arm, &rsv()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert_eq!(arm_server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn the_client_secret_and_every_access_token_are_scrubbed_from_logs() {
+    use tfplugin::logging::scrub;
+    let server = ScriptedArm::start(vec![]).await;
+    let token = server.token();
+    let line = format!("Authorization: Bearer {token}");
+    assert_eq!(scrub(&line), None, "not seen yet");
+    let arm = ArmClient::new(&settings(&server.url(), &server.url()), options()).unwrap();
+    arm.authenticate().await.unwrap();
+    let clean = scrub(&line).expect("the access token is registered");
+    assert!(!clean.contains(&token), "{clean}");
+    let clean = scrub(&format!("client_secret={CLIENT_SECRET}")).unwrap();
+    assert!(!clean.contains(CLIENT_SECRET), "{clean}");
+}
+
+#[tokio::test]
+async fn a_federated_token_read_from_its_file_is_scrubbed_from_logs() {
+    use super::settings::FederatedTokenSource;
+    use tfplugin::logging::scrub;
+    let server = ScriptedArm::start(vec![]).await;
+    let oidc = format!("eyJ-oidc-token-of-{}", server.url());
+    let file = std::env::temp_dir().join(format!("oidc-{}", server.token()));
+    std::fs::write(&file, format!("{oidc}\n")).unwrap();
+    assert_eq!(scrub(&oidc), None, "not read yet");
+    let mut settings = settings(&server.url(), &server.url());
+    settings.credential = CredentialKind::FederatedToken {
+        client_id: "app".into(),
+        source: FederatedTokenSource::File(file.clone()),
+    };
+    let arm = ArmClient::new(&settings, options()).unwrap();
+    arm.authenticate().await.unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let clean = scrub(&format!("client_assertion={oidc}")).expect("the OIDC token is registered");
+    assert!(!clean.contains(&oidc), "{clean}");
 }
