@@ -266,7 +266,14 @@ impl ArmClient {
         body: Option<&Value>,
         subject: Subject<'_>,
     ) -> Result<ArmResponse, CloudError> {
-        let token = self.tokens.token().await?;
+        // A token endpoint that does not answer fails this request: say which operation it held up.
+        let token = self.tokens.token().await.map_err(|e| {
+            if e.kind() == ErrorKind::Transient && e.status().is_none() {
+                e.in_operation(subject.operation, subject.name)
+            } else {
+                e
+            }
+        })?;
         let mut bearer =
             HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
                 CloudError::new(

@@ -249,6 +249,23 @@ async fn a_token_endpoint_that_is_down_is_named() {
 }
 
 #[tokio::test]
+async fn a_token_endpoint_that_is_down_fails_the_request_it_held_up() {
+    let arm_server = ScriptedArm::start(vec![]).await;
+    let down = refused_url().await;
+    let arm = ArmClient::new(&settings(&down, &arm_server.url()), options()).unwrap();
+    let err = vault::find_vault(&arm, &rsv()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "reading Recovery Services Vault (rsv): no answer from the Microsoft Entra token endpoint at {down}: could not connect"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("gave up after"), "{text}");
+    assert!(arm_server.requests().is_empty());
+}
+
+#[tokio::test]
 async fn dropped_connections_and_5xx_are_retried() {
     let arm_server = ScriptedArm::start(vec![
         Answer::Drop,
