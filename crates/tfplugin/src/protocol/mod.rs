@@ -11,6 +11,7 @@ mod listener;
 #[doc(hidden)]
 pub mod proto;
 mod provider_service;
+mod rpc;
 mod serve;
 mod tls;
 
