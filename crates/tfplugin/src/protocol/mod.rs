@@ -16,7 +16,7 @@ mod serve;
 mod tls;
 
 pub use handshake::HandshakeError;
-pub use listener::ListenError;
+pub use listener::{GroupError, ListenError};
 pub use provider_service::ProviderService;
 pub use serve::{run, serve, ServeError, ServeOptions};
 pub use tls::TlsError;
