@@ -53,7 +53,8 @@ async fn apply(
 mod tests {
     use super::*;
     use crate::protocol::rpc::test_provider::{
-        dynamic, garbage, identity_type, server, summaries, thing, thing_type, value_of, THING,
+        assert_no_diagnostics, dynamic, garbage, identity_type, server, summaries, thing,
+        thing_type, value_of, THING,
     };
     use tfvalue::Value;
 
@@ -87,11 +88,7 @@ mod tests {
         let (server, _) = server();
         let response =
             apply_resource_change(&server, request(&Value::Null, &thing("n", None))).await;
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
+        assert_no_diagnostics(&response.diagnostics);
         assert_eq!(
             value_of(response.new_state.as_ref(), &thing_type()),
             thing("n", Some("id-1"))
@@ -109,11 +106,7 @@ mod tests {
         let (server, _) = server();
         let response =
             apply_resource_change(&server, request(&thing("n", Some("id-1")), &Value::Null)).await;
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
+        assert_no_diagnostics(&response.diagnostics);
         assert_eq!(
             value_of(response.new_state.as_ref(), &thing_type()),
             Value::Null

@@ -71,7 +71,8 @@ async fn import(
 mod tests {
     use super::*;
     use crate::protocol::rpc::test_provider::{
-        dynamic, garbage, identity_type, server, summaries, thing, thing_type, value_of, THING,
+        assert_no_diagnostics, dynamic, garbage, identity_type, server, summaries, thing,
+        thing_type, value_of, THING,
     };
     use tfvalue::Value;
 
@@ -102,11 +103,7 @@ mod tests {
     async fn import_by_id_maps_the_imported_object() {
         let (server, _) = server();
         let response = import_resource_state(&server, request("i-9", None)).await;
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
+        assert_no_diagnostics(&response.diagnostics);
         let [imported] = response.imported_resources.as_slice() else {
             panic!(
                 "one imported resource expected: {:?}",

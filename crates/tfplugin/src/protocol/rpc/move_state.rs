@@ -58,7 +58,7 @@ fn move_state(
 mod tests {
     use super::*;
     use crate::protocol::rpc::test_provider::{
-        server, summaries, thing, thing_type, value_of, THING,
+        assert_no_diagnostics, server, summaries, thing, thing_type, value_of, THING,
     };
 
     fn request(source_type_name: &str, json: &[u8]) -> pb::move_resource_state::Request {
@@ -79,11 +79,7 @@ mod tests {
     fn moved_state_and_identity_are_mapped() {
         let (server, _) = server();
         let response = move_resource_state(&server, request("old_thing", br#"{"title":"t"}"#));
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
+        assert_no_diagnostics(&response.diagnostics);
         assert_eq!(
             value_of(response.target_state.as_ref(), &thing_type()),
             thing("t", Some("moved"))

@@ -56,7 +56,8 @@ async fn plan(
 mod tests {
     use super::*;
     use crate::protocol::rpc::test_provider::{
-        dynamic, garbage, server, summaries, thing, thing_type, value_of, THING,
+        assert_no_diagnostics, dynamic, garbage, server, summaries, thing, thing_type, value_of,
+        THING,
     };
     use tfvalue::Value;
 
@@ -102,11 +103,7 @@ mod tests {
         let (server, _) = server();
         let config = thing("n", None);
         let response = plan_resource_change(&server, request(&Value::Null, &config, &config)).await;
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
+        assert_no_diagnostics(&response.diagnostics);
         let planned = value_of(response.planned_state.as_ref(), &thing_type());
         assert!(planned.get("id").unwrap().is_unknown());
         assert_eq!(planned.get("name"), Some(&Value::String("n".into())));

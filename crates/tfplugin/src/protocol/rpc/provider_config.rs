@@ -54,7 +54,9 @@ pub(in crate::protocol) async fn configure_provider(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::rpc::test_provider::{dynamic, garbage, server, summaries};
+    use crate::protocol::rpc::test_provider::{
+        assert_no_diagnostics, dynamic, garbage, server, summaries,
+    };
 
     fn config(region: Option<&str>) -> Option<pb::DynamicValue> {
         let (server, _) = server();
@@ -103,7 +105,7 @@ mod tests {
             },
         )
         .await;
-        assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+        assert_no_diagnostics(&ok.diagnostics);
         let empty = validate_provider_config(
             &server,
             pb::validate_provider_config::Request {

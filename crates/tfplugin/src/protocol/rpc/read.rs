@@ -50,7 +50,8 @@ async fn read(
 mod tests {
     use super::*;
     use crate::protocol::rpc::test_provider::{
-        dynamic, garbage, identity_type, server, summaries, thing, thing_type, value_of, THING,
+        assert_no_diagnostics, dynamic, garbage, identity_type, server, summaries, thing,
+        thing_type, value_of, THING,
     };
     use tfvalue::Value;
 
@@ -76,11 +77,7 @@ mod tests {
         let (server, _) = server();
         let state = thing("n", Some("i-1"));
         let response = read_resource(&server, request(dynamic(&state, &thing_type()))).await;
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
+        assert_no_diagnostics(&response.diagnostics);
         assert_eq!(value_of(response.new_state.as_ref(), &thing_type()), state);
         assert_eq!(response.private, b"read");
         let identity = response.new_identity.unwrap().identity_data;

@@ -194,3 +194,11 @@ pub(super) fn value_of(value: Option<&pb::DynamicValue>, ty: &Type) -> Value {
 pub(super) fn summaries(diagnostics: &[pb::Diagnostic]) -> Vec<&str> {
     diagnostics.iter().map(|d| d.summary.as_str()).collect()
 }
+
+/// Fails the test, naming them, when an answer carries diagnostics.
+pub(super) fn assert_no_diagnostics(diagnostics: &[pb::Diagnostic]) {
+    assert!(
+        diagnostics.is_empty(),
+        "unexpected diagnostics: {diagnostics:?}"
+    );
+}

@@ -54,7 +54,9 @@ fn upgrade(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::rpc::test_provider::{identity_type, server, summaries, value_of, THING};
+    use crate::protocol::rpc::test_provider::{
+        assert_no_diagnostics, identity_type, server, summaries, value_of, THING,
+    };
     use tfvalue::Value;
 
     fn request(
@@ -76,11 +78,7 @@ mod tests {
     fn current_identity_is_re_encoded() {
         let (server, _) = server();
         let response = upgrade_resource_identity(&server, request(THING, 0, br#"{"id":"x"}"#));
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
+        assert_no_diagnostics(&response.diagnostics);
         let data = response.upgraded_identity.unwrap().identity_data;
         assert_eq!(
             value_of(data.as_ref(), &identity_type()),

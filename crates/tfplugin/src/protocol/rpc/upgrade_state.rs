@@ -41,8 +41,9 @@ fn upgrade(
 mod tests {
     use super::*;
     use crate::protocol::rpc::test_provider::{
-        server, summaries, thing, thing_type, value_of, THING,
+        assert_no_diagnostics, server, summaries, thing, thing_type, value_of, THING,
     };
+    use tfvalue::Value;
 
     fn request(version: i64, json: &[u8]) -> pb::upgrade_resource_state::Request {
         pb::upgrade_resource_state::Request {
@@ -56,34 +57,24 @@ mod tests {
     }
 
     #[test]
-    fn current_version_is_decoded_as_stored() {
+    fn current_version_is_decoded_and_older_goes_through_the_resource() {
         let (server, _) = server();
-        let response =
-            upgrade_resource_state(&server, request(1, br#"{"id":"i","name":"n","size":null}"#));
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
-        assert_eq!(
-            value_of(response.upgraded_state.as_ref(), &thing_type()),
-            thing("n", Some("i"))
-        );
-    }
-
-    #[test]
-    fn older_version_goes_through_the_resource() {
-        let (server, _) = server();
-        let response = upgrade_resource_state(&server, request(0, br#"{"title":"old"}"#));
-        assert!(
-            response.diagnostics.is_empty(),
-            "{:?}",
-            response.diagnostics
-        );
-        assert_eq!(
-            value_of(response.upgraded_state.as_ref(), &thing_type()),
-            thing("old", Some("upgraded"))
-        );
+        let cases: [(i64, &[u8], Value); 2] = [
+            (
+                1,
+                br#"{"id":"i","name":"n","size":null}"#,
+                thing("n", Some("i")),
+            ),
+            (0, br#"{"title":"old"}"#, thing("old", Some("upgraded"))),
+        ];
+        for (version, json, want) in cases {
+            let response = upgrade_resource_state(&server, request(version, json));
+            assert_no_diagnostics(&response.diagnostics);
+            assert_eq!(
+                value_of(response.upgraded_state.as_ref(), &thing_type()),
+                want
+            );
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub(in crate::protocol) async fn validate_resource_config(
 mod tests {
     use super::*;
     use crate::protocol::rpc::test_provider::{
-        dynamic, garbage, server, summaries, thing, thing_type, THING,
+        assert_no_diagnostics, dynamic, garbage, server, summaries, thing, thing_type, THING,
     };
 
     fn request(
@@ -65,7 +65,7 @@ mod tests {
             request(THING, dynamic(&thing("fine", None), &thing_type())),
         )
         .await;
-        assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+        assert_no_diagnostics(&ok.diagnostics);
         let bad = validate_resource_config(
             &server,
             request(THING, dynamic(&thing("bad", None), &thing_type())),
