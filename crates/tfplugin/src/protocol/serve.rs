@@ -186,7 +186,7 @@ pub fn run<P: Provider>(provider: P, options: ServeOptions) -> i32 {
     crate::logging::init();
     // One thread: Terraform keeps about ten RPCs in flight on one HTTP/2 connection, and
     // handing each between worker threads cost more CPU (futex wake-ups, context switches)
-    // than serving them; see docs/testing.md ("Where the plugin's own CPU goes").
+    // than serving them (the profile is in docs/testing.md, "Benchmarks").
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
