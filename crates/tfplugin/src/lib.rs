@@ -4,6 +4,8 @@
 //! conversion); `framework` is the protocol-independent core resources are
 //! written against.
 
+#![warn(missing_docs)]
+
 pub mod framework;
 pub mod logging;
 pub mod protocol;

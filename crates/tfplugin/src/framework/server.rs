@@ -128,13 +128,19 @@ impl ProviderServer {
         }
     }
 
-    fn write_only_supported(&self) -> bool {
+    /// Whether write-only attributes are kept out of plan and state (the client supports them).
+    pub fn write_only_supported(&self) -> bool {
         self.write_only_supported.load(Ordering::Relaxed)
     }
 
     /// Cancels all in-flight work (Terraform's StopProvider).
     pub fn stop(&self) {
         self.cancel.cancel();
+    }
+
+    /// Whether Terraform asked the provider to stop.
+    pub fn is_stopped(&self) -> bool {
+        self.cancel.is_cancelled()
     }
 
     /// Validates the provider block.

@@ -49,6 +49,28 @@ pub(crate) fn encode_dynamic(
         })
 }
 
+/// The JSON bytes of stored state (`null` when absent); the legacy flatmap form is refused.
+pub(crate) fn raw_state_bytes(raw: Option<&pb::RawState>) -> Result<&[u8], Diagnostic> {
+    match raw {
+        Some(raw) if !raw.json.is_empty() => Ok(raw.json.as_slice()),
+        Some(raw) if !raw.flatmap.is_empty() => Err(Diagnostic::error(
+            "Unsupported state format",
+            "This state is in the legacy flatmap format of Terraform 0.11 and older, which this provider never wrote.",
+        )),
+        _ => Ok(b"null".as_slice()),
+    }
+}
+
+/// Stored state parsed as JSON.
+pub(crate) fn raw_state_json(raw: Option<&pb::RawState>) -> Result<serde_json::Value, Diagnostic> {
+    serde_json::from_slice(raw_state_bytes(raw)?).map_err(|e| {
+        Diagnostic::error(
+            "Malformed stored state",
+            format!("The stored state is not valid JSON: {e}"),
+        )
+    })
+}
+
 /// A framework attribute path as a protocol path.
 pub(crate) fn path_to_proto(path: &AttributePath) -> pb::AttributePath {
     use pb::attribute_path::step::Selector;

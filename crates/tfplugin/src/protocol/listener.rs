@@ -47,6 +47,25 @@ impl ListenEnv {
     }
 }
 
+/// Why `PLUGIN_UNIX_SOCKET_GROUP` could not be applied to the socket.
+#[derive(Debug, thiserror::Error)]
+pub enum GroupError {
+    /// The group is a name, and /etc/group could not be read.
+    #[error("/etc/group: {0}")]
+    GroupDatabase(#[source] io::Error),
+    /// The group is a name /etc/group does not list.
+    #[error("no such group in /etc/group")]
+    UnknownGroup,
+    /// Changing the group or mode of the socket or its directory failed.
+    #[error("{}: {source}", path.display())]
+    Permissions {
+        /// The socket or its directory.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+}
+
 /// Why we could not start listening.
 #[derive(Debug, thiserror::Error)]
 pub enum ListenError {
@@ -67,12 +86,12 @@ pub enum ListenError {
         source: io::Error,
     },
     /// `PLUGIN_UNIX_SOCKET_GROUP` could not be applied.
-    #[error("giving group {group:?} access to the plugin socket: {reason}")]
+    #[error("giving group {group:?} access to the plugin socket: {source}")]
     Group {
         /// The requested group.
         group: String,
         /// What went wrong.
-        reason: String,
+        source: GroupError,
     },
     /// A port variable is not a valid port number.
     #[error("{var} must be a port number, got {value:?}")]
@@ -167,9 +186,9 @@ impl Listener {
             source,
         })?;
         if let Some(group) = &env.socket_group {
-            unix_group::share(dir.path(), &path, group).map_err(|reason| ListenError::Group {
+            unix_group::share(dir.path(), &path, group).map_err(|source| ListenError::Group {
                 group: group.clone(),
-                reason,
+                source,
             })?;
         }
         Ok(Self {
@@ -354,26 +373,32 @@ mod unix_group {
     use std::os::unix::fs::PermissionsExt as _;
     use std::path::Path;
 
-    pub(super) fn share(dir: &Path, socket: &Path, group: &str) -> Result<(), String> {
+    use super::GroupError;
+
+    /// Gives `group` access to the socket and to the directory that holds it.
+    pub(super) fn share(dir: &Path, socket: &Path, group: &str) -> Result<(), GroupError> {
         let gid = resolve(group)?;
         let set = |path: &Path, mode: u32| {
             std::os::unix::fs::chown(path, None, Some(gid))
                 .and_then(|()| {
                     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
                 })
-                .map_err(|e| format!("{}: {e}", path.display()))
+                .map_err(|source| GroupError::Permissions {
+                    path: path.to_path_buf(),
+                    source,
+                })
         };
         set(dir, 0o750)?;
         set(socket, 0o660)
     }
 
     /// A numeric id, or a name looked up in /etc/group.
-    fn resolve(group: &str) -> Result<u32, String> {
+    fn resolve(group: &str) -> Result<u32, GroupError> {
         if let Ok(gid) = group.parse() {
             return Ok(gid);
         }
-        let db = std::fs::read_to_string("/etc/group").map_err(|e| format!("/etc/group: {e}"))?;
-        lookup(&db, group).ok_or_else(|| "no such group in /etc/group".to_owned())
+        let db = std::fs::read_to_string("/etc/group").map_err(GroupError::GroupDatabase)?;
+        lookup(&db, group).ok_or(GroupError::UnknownGroup)
     }
 
     /// Finds `name` in /etc/group content (`name:password:gid:members`).

@@ -11,11 +11,12 @@ mod listener;
 #[doc(hidden)]
 pub mod proto;
 mod provider_service;
+mod rpc;
 mod serve;
 mod tls;
 
 pub use handshake::HandshakeError;
-pub use listener::ListenError;
+pub use listener::{GroupError, ListenError};
 pub use provider_service::ProviderService;
 pub use serve::{run, serve, ServeError, ServeOptions};
 pub use tls::TlsError;

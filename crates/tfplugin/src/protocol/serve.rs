@@ -184,7 +184,10 @@ pub async fn serve<P: Provider>(provider: P, options: ServeOptions) -> Result<()
 /// Meant for `main`: `std::process::exit(tfplugin::protocol::run(service, options))`.
 pub fn run<P: Provider>(provider: P, options: ServeOptions) -> i32 {
     crate::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: Terraform keeps about ten RPCs in flight on one HTTP/2 connection, and
+    // handing each between worker threads cost more CPU (futex wake-ups, context switches)
+    // than serving them (the profile is in docs/testing.md, "Benchmarks").
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -1,0 +1,19 @@
+//! One unit per RPC (or small RPC family): decode the request with `convert`, call the
+//! framework's [`ProviderServer`](crate::framework::ProviderServer), encode the answer.
+//! The tonic service in `provider_service` only routes here.
+
+mod answer;
+pub(super) mod apply;
+pub(super) mod functions;
+pub(super) mod import;
+pub(super) mod move_state;
+pub(super) mod plan;
+pub(super) mod provider_config;
+pub(super) mod read;
+pub(super) mod schema;
+pub(super) mod stop;
+#[cfg(test)]
+mod test_provider;
+pub(super) mod upgrade_identity;
+pub(super) mod upgrade_state;
+pub(super) mod validate_resource;

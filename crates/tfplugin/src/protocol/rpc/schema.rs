@@ -1,0 +1,116 @@
+//! `GetMetadata`, `GetProviderSchema` and `GetResourceIdentitySchemas`: what the provider
+//! serves, and the schemas Terraform checks configuration and values against.
+
+use crate::framework::ProviderServer;
+use crate::protocol::convert::{identity_schema_to_proto, schema_to_proto};
+use crate::protocol::proto::tfplugin6 as pb;
+
+/// What this server supports beyond the protocol's base.
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: true,
+        move_resource_state: true,
+        generate_resource_config: false,
+    }
+}
+
+/// `GetMetadata`: the resource types and the server's capabilities.
+pub(in crate::protocol) fn get_metadata(server: &ProviderServer) -> pb::get_metadata::Response {
+    let resources = server
+        .resource_schemas()
+        .map(|(name, _)| pb::get_metadata::ResourceMetadata {
+            type_name: name.to_string(),
+        })
+        .collect();
+    pb::get_metadata::Response {
+        server_capabilities: Some(capabilities()),
+        resources,
+        ..Default::default()
+    }
+}
+
+/// `GetProviderSchema`: the provider block's schema and every resource's.
+pub(in crate::protocol) fn get_provider_schema(
+    server: &ProviderServer,
+) -> pb::get_provider_schema::Response {
+    let resource_schemas = server
+        .resource_schemas()
+        .map(|(name, s)| (name.to_string(), schema_to_proto(s)))
+        .collect();
+    pb::get_provider_schema::Response {
+        provider: Some(schema_to_proto(server.provider_schema())),
+        resource_schemas,
+        server_capabilities: Some(capabilities()),
+        ..Default::default()
+    }
+}
+
+/// `GetResourceIdentitySchemas`: the identity schema of each resource type that has one.
+pub(in crate::protocol) fn get_resource_identity_schemas(
+    server: &ProviderServer,
+) -> pb::get_resource_identity_schemas::Response {
+    let identity_schemas = server
+        .identity_schemas()
+        .map(|(name, s)| (name.to_string(), identity_schema_to_proto(s)))
+        .collect();
+    pb::get_resource_identity_schemas::Response {
+        identity_schemas,
+        diagnostics: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::rpc::test_provider::{server, THING};
+
+    #[test]
+    fn metadata_lists_resources_and_capabilities() {
+        let (server, _) = server();
+        let response = get_metadata(&server);
+        let names: Vec<_> = response
+            .resources
+            .iter()
+            .map(|r| r.type_name.as_str())
+            .collect();
+        assert_eq!(names, [THING]);
+        let caps = response.server_capabilities.unwrap();
+        assert!(caps.plan_destroy && caps.get_provider_schema_optional && caps.move_resource_state);
+        assert!(!caps.generate_resource_config);
+        assert!(response.diagnostics.is_empty() && response.functions.is_empty());
+    }
+
+    #[test]
+    fn provider_schema_maps_provider_and_resources() {
+        let (server, _) = server();
+        let response = get_provider_schema(&server);
+        let provider = response.provider.unwrap().block.unwrap();
+        assert_eq!(provider.description, "The test provider.");
+        assert_eq!(provider.attributes[0].name, "region");
+        assert!(provider.attributes[0].required);
+        let thing = &response.resource_schemas[THING];
+        assert_eq!(thing.version, 1);
+        let names: Vec<_> = thing
+            .block
+            .as_ref()
+            .unwrap()
+            .attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "name", "size"]);
+        assert!(response.server_capabilities.is_some());
+        assert!(response.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn identity_schemas_name_each_resource_with_one() {
+        let (server, _) = server();
+        let response = get_resource_identity_schemas(&server);
+        let identity = &response.identity_schemas[THING];
+        assert_eq!(identity.identity_attributes[0].name, "id");
+        assert!(identity.identity_attributes[0].required_for_import);
+        assert!(response.diagnostics.is_empty());
+    }
+}
