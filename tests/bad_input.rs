@@ -1,0 +1,767 @@
+//! Issue 13, item 5: a catalogue of invalid configurations. Each case is one resource; every
+//! case must fail `terraform validate` or `terraform plan` with a diagnostic on that resource
+//! that names the attribute path and says what would be valid, and none may crash the provider.
+//!
+//! Terraform reports the diagnostics of every resource in one run, so the cases share as few
+//! runs as possible: one `validate` for everything the schema and the policy core catch alone,
+//! one `plan` for what needs a parent's document or the provider configuration.
+
+mod support;
+
+use support::diagnostics::Diagnostics;
+use support::terraform::{providers_without_clouds, Terraform};
+use support::workdir::Workdir;
+
+/// One invalid configuration.
+struct Case {
+    /// `backup_app` or `backup_child`.
+    resource: &'static str,
+    /// The resource's label, unique in its configuration.
+    label: &'static str,
+    /// The resource block's body.
+    body: &'static str,
+    /// The attribute path the diagnostic must name.
+    path: &'static str,
+    /// A fragment of the diagnostic saying what would be valid.
+    allowed: &'static str,
+}
+
+const fn app(
+    label: &'static str,
+    body: &'static str,
+    path: &'static str,
+    allowed: &'static str,
+) -> Case {
+    Case {
+        resource: "backup_app",
+        label,
+        body,
+        path,
+        allowed,
+    }
+}
+
+const fn child(
+    label: &'static str,
+    body: &'static str,
+    path: &'static str,
+    allowed: &'static str,
+) -> Case {
+    Case {
+        resource: "backup_child",
+        label,
+        body,
+        path,
+        allowed,
+    }
+}
+
+impl Case {
+    fn address(&self) -> String {
+        format!("{}.{}", self.resource, self.label)
+    }
+
+    fn hcl(&self) -> String {
+        format!(
+            "resource \"{}\" \"{}\" {{\n{}\n}}\n",
+            self.resource, self.label, self.body
+        )
+    }
+}
+
+/// Cases `terraform validate` rejects: the schema's validators and the policy core's checks of
+/// one app on its own.
+const VALIDATE_CASES: &[Case] = &[
+    // Schedules.
+    app(
+        "cron_both_days",
+        r#"name = "a1"
+policy = { rules = { daily = { schedule = "cron(0 5 * * * *)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "exactly one of them must be ?",
+    ),
+    app(
+        "cron_garbage",
+        r#"name = "a2"
+policy = { rules = { daily = { schedule = "every day", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "expected cron(minutes hours day-of-month month day-of-week year) or rate(value unit)",
+    ),
+    app(
+        "cron_every_minute",
+        r#"name = "a3"
+policy = { rules = { daily = { schedule = "cron(* * ? * * *)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "must name a single minute",
+    ),
+    app(
+        "rate_zero",
+        r#"name = "a4"
+policy = { rules = { daily = { schedule = "rate(0 hours)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "rate value must be at least 1",
+    ),
+    app(
+        "rate_minutes",
+        r#"name = "a5"
+policy = { rules = { daily = { schedule = "rate(5 minutes)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "at most once an hour",
+    ),
+    app(
+        "rule_without_schedule",
+        r#"name = "a6"
+policy = { rules = { daily = { retention_days = 35 } } }"#,
+        r#"policy.rules["daily"]"#,
+        "so it must set schedule",
+    ),
+    // Retention and windows.
+    app(
+        "retention_zero",
+        r#"name = "a7"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 0 } } }"#,
+        r#"policy.rules["daily"].retention_days"#,
+        "from 1 to 36500",
+    ),
+    app(
+        "retention_negative",
+        r#"name = "a8"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = -5 } } }"#,
+        r#"policy.rules["daily"].retention_days"#,
+        "from 1 to 36500",
+    ),
+    app(
+        "retention_too_long",
+        r#"name = "a9"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 40000 } } }"#,
+        r#"policy.rules["daily"].retention_days"#,
+        "from 1 to 36500",
+    ),
+    app(
+        "retention_below_cold_storage",
+        r#"name = "a10"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 100, cold_storage_after_days = 30 } } }"#,
+        r#"policy.rules["daily"].retention_days"#,
+        "at least cold_storage_after_days + 90 = 120",
+    ),
+    app(
+        "cold_storage_negative",
+        r#"name = "a11"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 100, cold_storage_after_days = -1 } } }"#,
+        r#"policy.rules["daily"].cold_storage_after_days"#,
+        "from 0 to 36500",
+    ),
+    app(
+        "start_window_short",
+        r#"name = "a12"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, start_window_minutes = 30 } } }"#,
+        r#"policy.rules["daily"].start_window_minutes"#,
+        "from 60 to 43200",
+    ),
+    app(
+        "start_window_long",
+        r#"name = "a13"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, start_window_minutes = 50000 } } }"#,
+        r#"policy.rules["daily"].start_window_minutes"#,
+        "from 60 to 43200",
+    ),
+    app(
+        "completion_window_short",
+        r#"name = "a14"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, completion_window_minutes = 10 } } }"#,
+        r#"policy.rules["daily"].completion_window_minutes"#,
+        "from 60 to 5256000",
+    ),
+    // copy_to.
+    app(
+        "copy_arn_not_an_arn",
+        r#"name = "a15"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "dr-vault" }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].vault_arn"#,
+        "must look like arn:aws:backup:<region>:<account-id>:backup-vault:<vault-name>",
+    ),
+    app(
+        "copy_arn_of_s3",
+        r#"name = "a16"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:aws:s3:::dr-bucket" }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].vault_arn"#,
+        "must look like arn:aws:backup:<region>:<account-id>:backup-vault:<vault-name>",
+    ),
+    app(
+        "copy_arn_wrong_partition",
+        r#"name = "a17"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:azure:backup:us-west-2:111111111111:backup-vault:dr" }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].vault_arn"#,
+        "must look like arn:aws:backup:",
+    ),
+    app(
+        "copy_arn_bad_region",
+        r#"name = "a18"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:aws:backup:Mars:111111111111:backup-vault:dr" }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].vault_arn"#,
+        "has no valid region (\"Mars\")",
+    ),
+    app(
+        "copy_arn_bad_account",
+        r#"name = "a19"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:aws:backup:us-west-2:1111:backup-vault:dr" }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].vault_arn"#,
+        "no valid 12-digit account id",
+    ),
+    app(
+        "copy_arn_bad_vault_name",
+        r#"name = "a20"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:d r" }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].vault_arn"#,
+        "2 to 50 letters, digits, '-' or '_'",
+    ),
+    app(
+        "copy_retention_zero",
+        r#"name = "a21"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr", retention_days = 0 }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].retention_days"#,
+        "from 1 to 36500",
+    ),
+    app(
+        "copy_retention_below_cold_storage",
+        r#"name = "a22"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr", retention_days = 100, cold_storage_after_days = 30 }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].retention_days"#,
+        "at least cold_storage_after_days + 90 = 120",
+    ),
+    // Rule names and tags.
+    app(
+        "rule_name_with_space",
+        r#"name = "a23"
+policy = { rules = { "daily backup" = { schedule = "rate(1 day)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily backup"]"#,
+        "1 to 50 letters, digits, '-', '_' or '.'",
+    ),
+    app(
+        "recovery_point_tag_reserved",
+        r#"name = "a24"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, recovery_point_tags = { "aws:owner" = "x" } } } }"#,
+        r#"policy.rules["daily"].recovery_point_tags["aws:owner"]"#,
+        "may not start with \"aws:\"",
+    ),
+    app(
+        "tag_key_empty",
+        r#"name = "a25"
+policy = { tags = { "" = "x" } }"#,
+        r#"policy.tags[""]"#,
+        "must be 1 to 128 characters",
+    ),
+    app(
+        "tag_key_too_long",
+        r#"name = "a26"
+policy = { tags = { "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk" = "x" } }"#,
+        r#"policy.tags["kkkk"#,
+        "must be 1 to 128 characters",
+    ),
+    app(
+        "tag_value_too_long",
+        r#"name = "a27"
+policy = { tags = { owner = "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" } }"#,
+        r#"policy.tags["owner"]"#,
+        "longer than 256 characters",
+    ),
+    // Guardrails of one app.
+    app(
+        "locked_unknown_rule",
+        r#"name = "a28"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35 } } }
+guardrails = { locked = ["rules.weekly.schedule"] }"#,
+        "guardrails.locked[0]",
+        "names no rule",
+    ),
+    app(
+        "locked_unknown_field",
+        r#"name = "a29"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35 } } }
+guardrails = { locked = ["rules.daily.colour"] }"#,
+        "guardrails.locked[0]",
+        "use one of schedule, start_window_minutes",
+    ),
+    app(
+        "locked_without_prefix",
+        r#"name = "a30"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35 } } }
+guardrails = { locked = ["schedule"] }"#,
+        "guardrails.locked[0]",
+        "must start with \"rules.\" or \"tags.\"",
+    ),
+    app(
+        "guardrail_min_above_max",
+        r#"name = "a31"
+guardrails = { min_retention_days = 100, max_retention_days = 30 }"#,
+        "guardrails.min_retention_days",
+        "no retention could satisfy both",
+    ),
+    app(
+        "guardrail_min_zero",
+        r#"name = "a32"
+guardrails = { min_retention_days = 0 }"#,
+        "guardrails.min_retention_days",
+        "from 1 to 36500",
+    ),
+    app(
+        "guardrail_max_too_long",
+        r#"name = "a33"
+guardrails = { max_retention_days = 40000 }"#,
+        "guardrails.max_retention_days",
+        "from 1 to 36500",
+    ),
+    app(
+        "own_rule_below_own_guardrail",
+        r#"name = "a34"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35 } } }
+guardrails = { min_retention_days = 60 }"#,
+        r#"policy.rules["daily"].retention_days"#,
+        "is below min_retention_days = 60",
+    ),
+    // Names.
+    app(
+        "name_with_space",
+        r#"name = "org root""#,
+        "name",
+        "Only letters, digits, `-` and `_`",
+    ),
+    app(
+        "name_with_slash",
+        r#"name = "org/root""#,
+        "name",
+        "Only letters, digits, `-` and `_`",
+    ),
+    app(
+        "name_with_dot",
+        r#"name = "org.root""#,
+        "name",
+        "Only letters, digits, `-` and `_`",
+    ),
+    app(
+        "name_too_long",
+        r#"name = "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn""#,
+        "name",
+        "Must be 1 to 50 characters long",
+    ),
+    app(
+        "name_empty",
+        r#"name = """#,
+        "name",
+        "Must be 1 to 50 characters long",
+    ),
+    child(
+        "child_name_with_space",
+        r#"name = "payments prod"
+parent = "{}""#,
+        "name",
+        "Only letters, digits, `-` and `_`",
+    ),
+    // AWS settings of an app.
+    app(
+        "vault_name_with_space",
+        r#"name = "a35"
+aws = { vault_name = "my vault" }"#,
+        "aws.vault_name",
+        "2 to 50 letters, digits, `-` and `_`",
+    ),
+    app(
+        "vault_name_too_short",
+        r#"name = "a36"
+aws = { vault_name = "v" }"#,
+        "aws.vault_name",
+        "2 to 50 letters, digits, `-` and `_`",
+    ),
+    app(
+        "kms_key_not_an_arn",
+        r#"name = "a37"
+aws = { vault_name = "v37", kms_key_arn = "alias/backup" }"#,
+        "aws.kms_key_arn",
+        "Must be an ARN of service `kms`",
+    ),
+    app(
+        "kms_key_arn_of_iam",
+        r#"name = "a38"
+aws = { vault_name = "v38", kms_key_arn = "arn:aws:iam::111111111111:role/backup" }"#,
+        "aws.kms_key_arn",
+        "Must be an ARN of service `kms`",
+    ),
+    app(
+        "app_role_not_an_arn",
+        r#"name = "a39"
+aws = { vault_name = "v39", iam_role_arn = "backup-role" }"#,
+        "aws.iam_role_arn",
+        "Must be an ARN of service `iam`",
+    ),
+    app(
+        "app_role_arn_of_kms",
+        r#"name = "a40"
+aws = { vault_name = "v40", iam_role_arn = "arn:aws:kms:eu-west-1:111111111111:key/1" }"#,
+        "aws.iam_role_arn",
+        "Must be an ARN of service `iam`",
+    ),
+    app(
+        "account_id_short",
+        r#"name = "a41"
+aws = { vault_name = "v41", allow_copy_from_accounts = ["2222"] }"#,
+        "aws.allow_copy_from_accounts",
+        "12-digit AWS account id",
+    ),
+    app(
+        "account_id_letters",
+        r#"name = "a42"
+aws = { vault_name = "v42", allow_copy_from_accounts = ["22222222222x"] }"#,
+        "aws.allow_copy_from_accounts",
+        "12-digit AWS account id",
+    ),
+    app(
+        "vault_lock_changeable_2_days",
+        r#"name = "a43"
+aws = { vault_name = "v43", vault_lock = { changeable_for_days = 2 } }"#,
+        "aws.vault_lock.changeable_for_days",
+        "from 3 to 36500",
+    ),
+    app(
+        "vault_lock_min_zero",
+        r#"name = "a44"
+aws = { vault_name = "v44", vault_lock = { min_retention_days = 0 } }"#,
+        "aws.vault_lock.min_retention_days",
+        "from 1 to 36500",
+    ),
+    // AWS settings of a child.
+    child(
+        "child_resource_not_an_arn",
+        r#"name = "c1"
+parent = "{}"
+aws = { resources = ["not-an-arn"], iam_role_arn = "arn:aws:iam::111111111111:role/backup" }"#,
+        "aws.resources",
+        "Every element must be an ARN",
+    ),
+    child(
+        "child_role_arn_of_s3",
+        r#"name = "c2"
+parent = "{}"
+aws = { iam_role_arn = "arn:aws:s3:::bucket" }"#,
+        "aws.iam_role_arn",
+        "Must be an ARN of service `iam`",
+    ),
+    child(
+        "child_vault_name_with_slash",
+        r#"name = "c3"
+parent = "{}"
+aws = { iam_role_arn = "arn:aws:iam::111111111111:role/backup", vault_name = "a/b" }"#,
+        "aws.vault_name",
+        "2 to 50 letters, digits, `-` and `_`",
+    ),
+    // Azure settings.
+    app(
+        "storage_redundancy_unknown",
+        r#"name = "a45"
+azure = { resource_group = "rg", location = "westeurope", vault_name = "rsv", storage_redundancy = "Geo" }"#,
+        "azure.storage_redundancy",
+        "`LocallyRedundant`, `GeoRedundant`, `ZoneRedundant`",
+    ),
+    app(
+        "soft_delete_unknown",
+        r#"name = "a46"
+azure = { resource_group = "rg", location = "westeurope", vault_name = "rsv", soft_delete = "On" }"#,
+        "azure.soft_delete",
+        "`Enabled`, `Disabled`, `AlwaysON`",
+    ),
+    app(
+        "immutability_unknown",
+        r#"name = "a47"
+azure = { resource_group = "rg", location = "westeurope", vault_name = "rsv", immutability = "Frozen" }"#,
+        "azure.immutability",
+        "`Disabled`, `Unlocked`, `Locked`",
+    ),
+    child(
+        "vm_ids_holding_a_storage_account",
+        r#"name = "c4"
+parent = "{}"
+azure = { vm_ids = [
+  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+  "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa1",
+] }"#,
+        "azure.vm_ids[1]",
+        "not a Microsoft.Compute/virtualMachines id",
+    ),
+    child(
+        "vm_ids_not_an_id",
+        r#"name = "c5"
+parent = "{}"
+azure = { vm_ids = ["vm1"] }"#,
+        "azure.vm_ids[0]",
+        "/providers/Microsoft.Compute/virtualMachines/<name>",
+    ),
+    child(
+        "site_id_of_a_vm",
+        r#"name = "c6"
+parent = "{}"
+azure = { app_service = { site_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1" } }"#,
+        "azure.app_service.site_id",
+        "not a Microsoft.Web/sites id",
+    ),
+    child(
+        "sas_url_without_signature",
+        r#"name = "c7"
+parent = "{}"
+azure = { app_service = {
+  site_id             = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/shop"
+  storage_account_url = "https://sa1.blob.core.windows.net/backups?sv=2022-11-02&se=2030-01-01"
+} }"#,
+        "azure.app_service.storage_account_url",
+        "Must carry its SAS signature",
+    ),
+];
+
+/// The root every plan case inherits from: guardrails to break and locks to change.
+const ROOT: &str = r#"resource "backup_app" "root" {
+  name = "org-root"
+  policy = {
+    rules = {
+      daily = {
+        schedule       = "cron(0 5 ? * * *)"
+        retention_days = 35
+        copy_to        = [{ vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr" }]
+      }
+    }
+    tags = { owner = "platform" }
+  }
+  guardrails = {
+    min_retention_days = 30
+    max_retention_days = 400
+    require_copy       = true
+    locked             = ["rules.daily.schedule", "tags.owner"]
+    allow_new_rules    = false
+  }
+}
+"#;
+
+/// Cases `terraform plan` rejects: against the parent's document, or the provider configuration
+/// (which has neither `aws` nor `azure` settings).
+const PLAN_CASES: &[Case] = &[
+    child(
+        "below_parent_min",
+        r#"name = "p1"
+parent = backup_app.root.policy_document
+policy = { rules = { daily = { retention_days = 7 } } }"#,
+        DAILY_RETENTION,
+        "below min_retention_days = 30 set by app \"org-root\"",
+    ),
+    child(
+        "above_parent_max",
+        r#"name = "p2"
+parent = backup_app.root.policy_document
+policy = { rules = { daily = { retention_days = 500 } } }"#,
+        DAILY_RETENTION,
+        "above max_retention_days = 400 set by app \"org-root\"",
+    ),
+    child(
+        "inherited_retention_below_cold_storage",
+        r#"name = "p3"
+parent = backup_app.root.policy_document
+policy = { rules = { daily = { cold_storage_after_days = 30 } } }"#,
+        r#"policy.rules["daily"].cold_storage_after_days"#,
+        "at least cold_storage_after_days + 90 = 120",
+    ),
+    child(
+        "locked_schedule_changed",
+        r#"name = "p4"
+parent = backup_app.root.policy_document
+policy = { rules = { daily = { schedule = "cron(0 7 ? * * *)" } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "locked by app \"org-root\" at \"cron(0 5 ? * * *)\"",
+    ),
+    child(
+        "locked_tag_changed",
+        r#"name = "p5"
+parent = backup_app.root.policy_document
+policy = { tags = { owner = "someone-else" } }"#,
+        r#"policy.tags["owner"]"#,
+        "locked by app \"org-root\" at \"platform\"",
+    ),
+    child(
+        "new_rule_not_allowed",
+        r#"name = "p6"
+parent = backup_app.root.policy_document
+policy = { rules = { weekly = { schedule = "cron(0 5 ? * SUN *)", retention_days = 60 } } }"#,
+        r#"policy.rules["weekly"]"#,
+        "sets allow_new_rules = false",
+    ),
+    app(
+        "guardrail_min_loosened",
+        r#"name = "p7"
+parent = backup_app.root.policy_document
+guardrails = { min_retention_days = 10 }"#,
+        "guardrails.min_retention_days",
+        "raise it or leave it unset",
+    ),
+    app(
+        "guardrail_max_loosened",
+        r#"name = "p8"
+parent = backup_app.root.policy_document
+guardrails = { max_retention_days = 1000 }"#,
+        "guardrails.max_retention_days",
+        "lower it or leave it unset",
+    ),
+    app(
+        "require_copy_loosened",
+        r#"name = "p9"
+parent = backup_app.root.policy_document
+guardrails = { require_copy = false }"#,
+        "guardrails.require_copy",
+        "keep it true or leave it unset",
+    ),
+    app(
+        "allow_new_rules_loosened",
+        r#"name = "p10"
+parent = backup_app.root.policy_document
+guardrails = { allow_new_rules = true }"#,
+        "guardrails.allow_new_rules",
+        "keep it false or leave it unset",
+    ),
+    app(
+        "locked_rule_not_inherited",
+        r#"name = "p11"
+parent = backup_app.root.policy_document
+guardrails = { locked = ["rules.monthly.schedule"] }"#,
+        "guardrails.locked[0]",
+        "names no rule",
+    ),
+    child(
+        "parent_not_json",
+        r#"name = "p12"
+parent = "not json""#,
+        "parent",
+        "pass another app's policy_document",
+    ),
+    child(
+        "parent_not_a_policy_document",
+        r#"name = "p13"
+parent = jsonencode({ hello = "world" })"#,
+        "parent",
+        "parent has no \"format\"; it is not a policy_document",
+    ),
+    child(
+        "parent_tampered",
+        r#"name = "p14"
+parent = replace(backup_app.root.policy_document, "\"retention_days\":35", "\"retention_days\":3")"#,
+        "parent",
+        "Pass another app's policy_document unchanged",
+    ),
+    child(
+        "aws_block_without_provider_aws",
+        r#"name = "p15"
+parent = backup_app.root.policy_document
+aws    = { iam_role_arn = "arn:aws:iam::111111111111:role/backup" }"#,
+        "aws",
+        r#"Add `provider "backup" { aws = { region = "..." } }`"#,
+    ),
+    child(
+        "azure_block_without_provider_azure",
+        r#"name = "p16"
+parent = backup_app.root.policy_document
+azure  = { vm_ids = ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"] }"#,
+        "azure",
+        r#"Add `provider "backup" { azure = { subscription_id = "..." } }`"#,
+    ),
+    app(
+        "app_azure_block_without_provider_azure",
+        r#"name = "p17"
+azure = { resource_group = "rg", location = "westeurope", vault_name = "rsv" }"#,
+        "azure",
+        r#"Add `provider "backup" { azure = { subscription_id = "..." } }`"#,
+    ),
+];
+
+const DAILY_RETENTION: &str = r#"policy.rules["daily"].retention_days"#;
+
+/// Text that means the provider crashed or hung rather than reported.
+const CRASH_SIGNS: &[&str] = &["panic", "plugin crashed", "Plugin did not respond"];
+
+/// Checks every case against the diagnostics of one run: each has an error at its path saying
+/// what is allowed, no error belongs to anything but a case, and nothing crashed.
+fn assert_cases(cases: &[Case], diagnostics: &Diagnostics, allowed_addresses: &[&str]) {
+    let output = &diagnostics.output;
+    assert!(!output.success(), "the run must fail:\n{output}");
+    let text = output.combined();
+    for sign in CRASH_SIGNS {
+        assert!(
+            !text.to_lowercase().contains(&sign.to_lowercase()),
+            "{sign:?} in the output:\n{output}"
+        );
+    }
+    let mut failures = Vec::new();
+    for case in cases {
+        let address = case.address();
+        let errors = diagnostics.errors_of(&address);
+        let found = errors
+            .iter()
+            .any(|d| d.points_at(case.path) && d.text().contains(case.allowed));
+        if !found {
+            let seen: Vec<String> = errors
+                .iter()
+                .map(|d| format!("  {} [{:?}]", d.text(), d.code))
+                .collect();
+            failures.push(format!(
+                "{address}: no error at {} saying {:?}; its errors:\n{}",
+                case.path,
+                case.allowed,
+                if seen.is_empty() {
+                    "  (none)".to_owned()
+                } else {
+                    seen.join("\n")
+                }
+            ));
+        }
+    }
+    for error in diagnostics.errors() {
+        let address = error.address.as_deref().unwrap_or("(no address)");
+        if !cases.iter().any(|c| c.address() == address) && !allowed_addresses.contains(&address) {
+            failures.push(format!("unexpected error on {address}: {}", error.text()));
+        }
+    }
+    assert!(failures.is_empty(), "{}\n\n{output}", failures.join("\n"));
+}
+
+fn configuration(prelude: &str, cases: &[Case]) -> String {
+    let mut labels: Vec<String> = cases.iter().map(Case::address).collect();
+    labels.sort();
+    labels.dedup();
+    assert_eq!(labels.len(), cases.len(), "labels must be unique");
+    let mut config = providers_without_clouds() + prelude;
+    for case in cases {
+        config += &case.hcl();
+    }
+    config
+}
+
+#[test]
+fn the_catalogue_has_at_least_fifty_cases() {
+    assert!(
+        VALIDATE_CASES.len() + PLAN_CASES.len() >= 50,
+        "{} cases",
+        VALIDATE_CASES.len() + PLAN_CASES.len()
+    );
+}
+
+#[test]
+fn invalid_input_fails_validate_at_its_path_saying_what_is_valid() {
+    let wd = Workdir::new(&Terraform::v1_15());
+    wd.write_main_tf(&configuration("", VALIDATE_CASES));
+    wd.init();
+    let diagnostics = wd.validate_diagnostics();
+    assert_cases(VALIDATE_CASES, &diagnostics, &[]);
+}
+
+#[test]
+fn invalid_input_against_a_parent_or_the_provider_fails_plan_at_its_path() {
+    let wd = Workdir::new(&Terraform::v1_15());
+    wd.write_main_tf(&configuration(ROOT, PLAN_CASES));
+    wd.init();
+    // Validation passes: these need the parent's document or the provider configuration.
+    wd.validate();
+    let diagnostics = wd.plan_diagnostics();
+    assert_cases(PLAN_CASES, &diagnostics, &[]);
+}
