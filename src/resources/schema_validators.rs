@@ -1,16 +1,28 @@
 //! Validators the schemas of `backup_app` and `backup_child` share: ARNs, account ids, vault and
 //! object names.
 
-use tfplugin::framework::{validators, Validator};
-use tfvalue::Value;
+use tfplugin::framework::{validators, Diagnostics, Validator};
+use tfvalue::{AttributePath, Value};
 
-/// Whether `s` is an ARN: `arn:partition:service:region:account:resource`, with `service` if
-/// given.
+/// The AWS partitions an ARN can name: a typo here would only fail at apply, in AWS.
+const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// Whether `s` is an ARN: `arn:partition:service:region:account:resource` in a known AWS
+/// partition, with `service` if given.
 fn is_arn(s: &str, service: Option<&str>) -> bool {
     let parts: Vec<&str> = s.splitn(6, ':').collect();
     parts.len() == 6
         && parts[0] == "arn"
-        && !parts[1].is_empty()
+        && PARTITIONS.contains(&parts[1])
         && !parts[2].is_empty()
         && !parts[5].is_empty()
         && service.is_none_or(|svc| parts[2] == svc)
@@ -20,7 +32,10 @@ fn is_arn(s: &str, service: Option<&str>) -> bool {
 pub(crate) fn arn(service: Option<&'static str>) -> impl Validator {
     let what = service.map_or("an ARN".to_string(), |s| format!("an ARN of service `{s}`"));
     validators::check(
-        &format!("Must be {what}: `arn:<partition>:<service>:<region>:<account>:<resource>`."),
+        &format!(
+            "Must be {what} in an AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...): \
+             `arn:<partition>:<service>:<region>:<account>:<resource>`."
+        ),
         move |v| match v.as_str() {
             Some(s) if !is_arn(s, service) => Err(format!(
                 "{s:?} is not {}",
@@ -33,14 +48,17 @@ pub(crate) fn arn(service: Option<&'static str>) -> impl Validator {
 
 /// A list whose known elements are ARNs.
 pub(crate) fn arn_list() -> impl Validator {
-    validators::check("Every element must be an ARN.", |v| match v {
-        Value::List(items) | Value::Set(items) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|s| !is_arn(s, None))
-            .map_or(Ok(()), |s| Err(format!("{s:?} is not an ARN"))),
-        _ => Ok(()),
-    })
+    validators::check(
+        "Every element must be an ARN in an AWS partition (`arn:aws:...`, `arn:aws-cn:...`, ...).",
+        |v| match v {
+            Value::List(items) | Value::Set(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|s| !is_arn(s, None))
+                .map_or(Ok(()), |s| Err(format!("{s:?} is not an ARN"))),
+            _ => Ok(()),
+        },
+    )
 }
 
 /// A list whose known elements are 12-digit AWS account ids.
@@ -78,6 +96,36 @@ pub(crate) fn vault_name() -> impl Validator {
     )
 }
 
+/// `aws.vault_lock`: a lock whose `min_retention_days` exceeds its `max_retention_days` admits no
+/// recovery point; AWS would only refuse it at apply. Reported at `min_retention_days`.
+pub(crate) struct VaultLockBounds;
+
+impl Validator for VaultLockBounds {
+    fn description(&self) -> String {
+        "`min_retention_days` may not exceed `max_retention_days`.".to_owned()
+    }
+
+    fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
+        let days = |name: &str| match value.get(name) {
+            Some(Value::Number(n)) => n.as_i64(),
+            _ => None,
+        };
+        if let (Some(min), Some(max)) = (days("min_retention_days"), days("max_retention_days")) {
+            if min > max {
+                diagnostics.error_at(
+                    path.clone().attribute("min_retention_days"),
+                    "Invalid attribute value",
+                    format!(
+                        "min_retention_days = {min} is above max_retention_days = {max}, so the lock \
+                         would admit no recovery point. {}",
+                        self.description()
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Whether `s` uses only the characters every cloud object named after an app accepts.
 fn is_object_name(s: &str) -> bool {
     s.bytes()
@@ -100,7 +148,7 @@ pub(crate) fn object_name() -> impl Validator {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_arn, is_object_name, object_name};
+    use super::{is_arn, is_object_name, object_name, VaultLockBounds};
     use tfplugin::framework::{Diagnostics, Validator};
     use tfvalue::{AttributePath, Value};
 
@@ -151,9 +199,44 @@ mod tests {
             ("arn:aws:iam::111111111111", None, false),
             ("arn::iam::111111111111:role/x", None, false),
             ("arn:aws:iam::111111111111:", None, false),
+            ("arn:aws-us-gov:iam::111111111111:role/x", Some("iam"), true),
+            (
+                "arn:gcp:kms:eu-west-1:111111111111:key/1",
+                Some("kms"),
+                false,
+            ),
+            ("arn:aws-moon:iam::111111111111:role/x", None, false),
         ];
         for (arn, service, ok) in cases {
             assert_eq!(is_arn(arn, service), ok, "{arn} {service:?}");
         }
+    }
+
+    #[test]
+    fn a_vault_lock_whose_min_exceeds_its_max_is_an_error_at_min() {
+        let lock = |min: i64, max: i64| {
+            Value::Object(
+                [
+                    ("min_retention_days".to_owned(), Value::from(min)),
+                    ("max_retention_days".to_owned(), Value::from(max)),
+                ]
+                .into_iter()
+                .collect(),
+            )
+        };
+        let path = AttributePath::attr("aws").attribute("vault_lock");
+        let mut diagnostics = Diagnostics::default();
+        VaultLockBounds.validate(&path, &lock(100, 30), &mut diagnostics);
+        VaultLockBounds.validate(&path, &lock(30, 30), &mut diagnostics);
+        VaultLockBounds.validate(&path, &Value::unknown(), &mut diagnostics);
+        let all = diagnostics.into_vec();
+        assert_eq!(all.len(), 1);
+        assert_eq!(
+            all[0].path.as_ref(),
+            Some(&path.attribute("min_retention_days"))
+        );
+        assert!(all[0]
+            .detail
+            .contains("min_retention_days = 100 is above max_retention_days = 30"));
     }
 }

@@ -4,7 +4,7 @@ use tfplugin::framework::{validators, Attribute, Schema};
 use tfvalue::Type;
 
 use super::super::policy_schema::policy_attribute;
-use super::super::schema_validators::{account_ids, arn, object_name, vault_name};
+use super::super::schema_validators::{account_ids, arn, object_name, vault_name, VaultLockBounds};
 
 /// Built once: Terraform asks for the schema once, but plan and apply consult it per resource.
 pub(crate) fn app_schema() -> &'static Schema {
@@ -131,6 +131,7 @@ pub(crate) fn app_aws_attribute() -> Attribute {
                 ],
             )
             .optional()
+            .validator(VaultLockBounds)
             .description("AWS Backup Vault Lock on the vault (WORM)."),
             Attribute::typed("allow_copy_from_accounts", Type::list(Type::String))
                 .optional()

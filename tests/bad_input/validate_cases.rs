@@ -1,77 +1,10 @@
-//! Issue 13, item 5: a catalogue of invalid configurations. Each case is one resource; every
-//! case must fail `terraform validate` or `terraform plan` with a diagnostic on that resource
-//! that names the attribute path and says what would be valid, and none may crash the provider.
-//!
-//! Terraform reports the diagnostics of every resource in one run, so the cases share as few
-//! runs as possible: one `validate` for everything the schema and the policy core catch alone,
-//! one `plan` for what needs a parent's document or the provider configuration.
+//! The cases `terraform validate` catches, in one configuration.
 
-mod support;
-
-use support::diagnostics::Diagnostics;
-use support::terraform::{providers_without_clouds, Terraform};
-use support::workdir::Workdir;
-
-/// One invalid configuration.
-struct Case {
-    /// `backup_app` or `backup_child`.
-    resource: &'static str,
-    /// The resource's label, unique in its configuration.
-    label: &'static str,
-    /// The resource block's body.
-    body: &'static str,
-    /// The attribute path the diagnostic must name.
-    path: &'static str,
-    /// A fragment of the diagnostic saying what would be valid.
-    allowed: &'static str,
-}
-
-const fn app(
-    label: &'static str,
-    body: &'static str,
-    path: &'static str,
-    allowed: &'static str,
-) -> Case {
-    Case {
-        resource: "backup_app",
-        label,
-        body,
-        path,
-        allowed,
-    }
-}
-
-const fn child(
-    label: &'static str,
-    body: &'static str,
-    path: &'static str,
-    allowed: &'static str,
-) -> Case {
-    Case {
-        resource: "backup_child",
-        label,
-        body,
-        path,
-        allowed,
-    }
-}
-
-impl Case {
-    fn address(&self) -> String {
-        format!("{}.{}", self.resource, self.label)
-    }
-
-    fn hcl(&self) -> String {
-        format!(
-            "resource \"{}\" \"{}\" {{\n{}\n}}\n",
-            self.resource, self.label, self.body
-        )
-    }
-}
+use crate::{app, child, Case};
 
 /// Cases `terraform validate` rejects: the schema's validators and the policy core's checks of
 /// one app on its own.
-const VALIDATE_CASES: &[Case] = &[
+pub(crate) const VALIDATE_CASES: &[Case] = &[
     // Schedules.
     app(
         "cron_both_days",
@@ -428,6 +361,20 @@ aws = { vault_name = "v44", vault_lock = { min_retention_days = 0 } }"#,
         "aws.vault_lock.min_retention_days",
         "from 1 to 36500",
     ),
+    app(
+        "kms_key_arn_in_no_aws_partition",
+        r#"name = "a48"
+aws = { vault_name = "v48", kms_key_arn = "arn:gcp:kms:eu-west-1:111111111111:key/1" }"#,
+        "aws.kms_key_arn",
+        "in an AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...)",
+    ),
+    app(
+        "vault_lock_min_above_max",
+        r#"name = "a49"
+aws = { vault_name = "v49", vault_lock = { min_retention_days = 100, max_retention_days = 30 } }"#,
+        "aws.vault_lock.min_retention_days",
+        "`min_retention_days` may not exceed `max_retention_days`",
+    ),
     // AWS settings of a child.
     child(
         "child_resource_not_an_arn",
@@ -452,6 +399,25 @@ parent = "{}"
 aws = { iam_role_arn = "arn:aws:iam::111111111111:role/backup", vault_name = "a/b" }"#,
         "aws.vault_name",
         "2 to 50 letters, digits, `-` and `_`",
+    ),
+    child(
+        "child_role_arn_in_no_aws_partition",
+        r#"name = "c8"
+parent = "{}"
+aws = { iam_role_arn = "arn:aws-moon:iam::111111111111:role/backup" }"#,
+        "aws.iam_role_arn",
+        "in an AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...)",
+    ),
+    child(
+        "child_resource_in_no_aws_partition",
+        r#"name = "c9"
+parent = "{}"
+aws = {
+  resources    = ["arn:nope:dynamodb:eu-west-1:111111111111:table/t"]
+  iam_role_arn = "arn:aws:iam::111111111111:role/backup"
+}"#,
+        "aws.resources",
+        "ARN in an AWS partition",
     ),
     // Azure settings.
     app(
@@ -514,254 +480,3 @@ azure = { app_service = {
         "Must carry its SAS signature",
     ),
 ];
-
-/// The root every plan case inherits from: guardrails to break and locks to change.
-const ROOT: &str = r#"resource "backup_app" "root" {
-  name = "org-root"
-  policy = {
-    rules = {
-      daily = {
-        schedule       = "cron(0 5 ? * * *)"
-        retention_days = 35
-        copy_to        = [{ vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr" }]
-      }
-    }
-    tags = { owner = "platform" }
-  }
-  guardrails = {
-    min_retention_days = 30
-    max_retention_days = 400
-    require_copy       = true
-    locked             = ["rules.daily.schedule", "tags.owner"]
-    allow_new_rules    = false
-  }
-}
-"#;
-
-/// Cases `terraform plan` rejects: against the parent's document, or the provider configuration
-/// (which has neither `aws` nor `azure` settings).
-const PLAN_CASES: &[Case] = &[
-    child(
-        "below_parent_min",
-        r#"name = "p1"
-parent = backup_app.root.policy_document
-policy = { rules = { daily = { retention_days = 7 } } }"#,
-        DAILY_RETENTION,
-        "below min_retention_days = 30 set by app \"org-root\"",
-    ),
-    child(
-        "above_parent_max",
-        r#"name = "p2"
-parent = backup_app.root.policy_document
-policy = { rules = { daily = { retention_days = 500 } } }"#,
-        DAILY_RETENTION,
-        "above max_retention_days = 400 set by app \"org-root\"",
-    ),
-    child(
-        "inherited_retention_below_cold_storage",
-        r#"name = "p3"
-parent = backup_app.root.policy_document
-policy = { rules = { daily = { cold_storage_after_days = 30 } } }"#,
-        r#"policy.rules["daily"].cold_storage_after_days"#,
-        "at least cold_storage_after_days + 90 = 120",
-    ),
-    child(
-        "locked_schedule_changed",
-        r#"name = "p4"
-parent = backup_app.root.policy_document
-policy = { rules = { daily = { schedule = "cron(0 7 ? * * *)" } } }"#,
-        r#"policy.rules["daily"].schedule"#,
-        "locked by app \"org-root\" at \"cron(0 5 ? * * *)\"",
-    ),
-    child(
-        "locked_tag_changed",
-        r#"name = "p5"
-parent = backup_app.root.policy_document
-policy = { tags = { owner = "someone-else" } }"#,
-        r#"policy.tags["owner"]"#,
-        "locked by app \"org-root\" at \"platform\"",
-    ),
-    child(
-        "new_rule_not_allowed",
-        r#"name = "p6"
-parent = backup_app.root.policy_document
-policy = { rules = { weekly = { schedule = "cron(0 5 ? * SUN *)", retention_days = 60 } } }"#,
-        r#"policy.rules["weekly"]"#,
-        "sets allow_new_rules = false",
-    ),
-    app(
-        "guardrail_min_loosened",
-        r#"name = "p7"
-parent = backup_app.root.policy_document
-guardrails = { min_retention_days = 10 }"#,
-        "guardrails.min_retention_days",
-        "raise it or leave it unset",
-    ),
-    app(
-        "guardrail_max_loosened",
-        r#"name = "p8"
-parent = backup_app.root.policy_document
-guardrails = { max_retention_days = 1000 }"#,
-        "guardrails.max_retention_days",
-        "lower it or leave it unset",
-    ),
-    app(
-        "require_copy_loosened",
-        r#"name = "p9"
-parent = backup_app.root.policy_document
-guardrails = { require_copy = false }"#,
-        "guardrails.require_copy",
-        "keep it true or leave it unset",
-    ),
-    app(
-        "allow_new_rules_loosened",
-        r#"name = "p10"
-parent = backup_app.root.policy_document
-guardrails = { allow_new_rules = true }"#,
-        "guardrails.allow_new_rules",
-        "keep it false or leave it unset",
-    ),
-    app(
-        "locked_rule_not_inherited",
-        r#"name = "p11"
-parent = backup_app.root.policy_document
-guardrails = { locked = ["rules.monthly.schedule"] }"#,
-        "guardrails.locked[0]",
-        "names no rule",
-    ),
-    child(
-        "parent_not_json",
-        r#"name = "p12"
-parent = "not json""#,
-        "parent",
-        "pass another app's policy_document",
-    ),
-    child(
-        "parent_not_a_policy_document",
-        r#"name = "p13"
-parent = jsonencode({ hello = "world" })"#,
-        "parent",
-        "parent has no \"format\"; it is not a policy_document",
-    ),
-    child(
-        "parent_tampered",
-        r#"name = "p14"
-parent = replace(backup_app.root.policy_document, "\"retention_days\":35", "\"retention_days\":3")"#,
-        "parent",
-        "Pass another app's policy_document unchanged",
-    ),
-    child(
-        "aws_block_without_provider_aws",
-        r#"name = "p15"
-parent = backup_app.root.policy_document
-aws    = { iam_role_arn = "arn:aws:iam::111111111111:role/backup" }"#,
-        "aws",
-        r#"Add `provider "backup" { aws = { region = "..." } }`"#,
-    ),
-    child(
-        "azure_block_without_provider_azure",
-        r#"name = "p16"
-parent = backup_app.root.policy_document
-azure  = { vm_ids = ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"] }"#,
-        "azure",
-        r#"Add `provider "backup" { azure = { subscription_id = "..." } }`"#,
-    ),
-    app(
-        "app_azure_block_without_provider_azure",
-        r#"name = "p17"
-azure = { resource_group = "rg", location = "westeurope", vault_name = "rsv" }"#,
-        "azure",
-        r#"Add `provider "backup" { azure = { subscription_id = "..." } }`"#,
-    ),
-];
-
-const DAILY_RETENTION: &str = r#"policy.rules["daily"].retention_days"#;
-
-/// Text that means the provider crashed or hung rather than reported.
-const CRASH_SIGNS: &[&str] = &["panic", "plugin crashed", "Plugin did not respond"];
-
-/// Checks every case against the diagnostics of one run: each has an error at its path saying
-/// what is allowed, no error belongs to anything but a case, and nothing crashed.
-fn assert_cases(cases: &[Case], diagnostics: &Diagnostics, allowed_addresses: &[&str]) {
-    let output = &diagnostics.output;
-    assert!(!output.success(), "the run must fail:\n{output}");
-    let text = output.combined();
-    for sign in CRASH_SIGNS {
-        assert!(
-            !text.to_lowercase().contains(&sign.to_lowercase()),
-            "{sign:?} in the output:\n{output}"
-        );
-    }
-    let mut failures = Vec::new();
-    for case in cases {
-        let address = case.address();
-        let errors = diagnostics.errors_of(&address);
-        let found = errors
-            .iter()
-            .any(|d| d.points_at(case.path) && d.text().contains(case.allowed));
-        if !found {
-            let seen: Vec<String> = errors
-                .iter()
-                .map(|d| format!("  {} [{:?}]", d.text(), d.code))
-                .collect();
-            failures.push(format!(
-                "{address}: no error at {} saying {:?}; its errors:\n{}",
-                case.path,
-                case.allowed,
-                if seen.is_empty() {
-                    "  (none)".to_owned()
-                } else {
-                    seen.join("\n")
-                }
-            ));
-        }
-    }
-    for error in diagnostics.errors() {
-        let address = error.address.as_deref().unwrap_or("(no address)");
-        if !cases.iter().any(|c| c.address() == address) && !allowed_addresses.contains(&address) {
-            failures.push(format!("unexpected error on {address}: {}", error.text()));
-        }
-    }
-    assert!(failures.is_empty(), "{}\n\n{output}", failures.join("\n"));
-}
-
-fn configuration(prelude: &str, cases: &[Case]) -> String {
-    let mut labels: Vec<String> = cases.iter().map(Case::address).collect();
-    labels.sort();
-    labels.dedup();
-    assert_eq!(labels.len(), cases.len(), "labels must be unique");
-    let mut config = providers_without_clouds() + prelude;
-    for case in cases {
-        config += &case.hcl();
-    }
-    config
-}
-
-#[test]
-fn the_catalogue_has_at_least_fifty_cases() {
-    assert!(
-        VALIDATE_CASES.len() + PLAN_CASES.len() >= 50,
-        "{} cases",
-        VALIDATE_CASES.len() + PLAN_CASES.len()
-    );
-}
-
-#[test]
-fn invalid_input_fails_validate_at_its_path_saying_what_is_valid() {
-    let wd = Workdir::new(&Terraform::v1_15());
-    wd.write_main_tf(&configuration("", VALIDATE_CASES));
-    wd.init();
-    let diagnostics = wd.validate_diagnostics();
-    assert_cases(VALIDATE_CASES, &diagnostics, &[]);
-}
-
-#[test]
-fn invalid_input_against_a_parent_or_the_provider_fails_plan_at_its_path() {
-    let wd = Workdir::new(&Terraform::v1_15());
-    wd.write_main_tf(&configuration(ROOT, PLAN_CASES));
-    wd.init();
-    // Validation passes: these need the parent's document or the provider configuration.
-    wd.validate();
-    let diagnostics = wd.plan_diagnostics();
-    assert_cases(PLAN_CASES, &diagnostics, &[]);
-}
