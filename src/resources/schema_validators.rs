@@ -126,6 +126,124 @@ impl Validator for VaultLockBounds {
     }
 }
 
+/// A Recovery Services vault name: 2 to 50 letters, digits and `-`, starting with a letter.
+pub(crate) fn azure_vault_name() -> impl Validator {
+    validators::check(
+        "A Recovery Services vault name has 2 to 50 letters, digits and `-`, starting with a letter.",
+        |v| match v.as_str() {
+            Some(s)
+                if !(2..=50).contains(&s.len())
+                    || !s.starts_with(|c: char| c.is_ascii_alphabetic())
+                    || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+            {
+                Err(format!("{s:?} is not a valid vault name"))
+            }
+            _ => Ok(()),
+        },
+    )
+}
+
+/// An Azure resource group name: 1 to 90 letters, digits, `_`, `-`, `.`, `(` and `)`, not ending
+/// with `.`.
+pub(crate) fn azure_resource_group() -> impl Validator {
+    validators::check(
+        "A resource group name has 1 to 90 letters, digits, `_`, `-`, `.`, `(` and `)`, and does not end with `.`.",
+        |v| match v.as_str() {
+            Some(s)
+                if !(1..=90).contains(&s.chars().count())
+                    || s.ends_with('.')
+                    || !s
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || "_-.()".contains(c)) =>
+            {
+                Err(format!("{s:?} is not a valid resource group name"))
+            }
+            _ => Ok(()),
+        },
+    )
+}
+
+/// An Azure region: its name (`westeurope`) or display name (`West Europe`).
+pub(crate) fn azure_location() -> impl Validator {
+    validators::check(
+        "An Azure region such as `westeurope` (letters, digits and spaces).",
+        |v| match v.as_str() {
+            Some(s)
+                if s.trim().is_empty()
+                    || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') =>
+            {
+                Err(format!("{s:?} is not an Azure region"))
+            }
+            _ => Ok(()),
+        },
+    )
+}
+
+/// `backup_app.azure`: cross-region restore needs geo-redundant storage; ARM would only refuse it
+/// at apply. Reported at `cross_region_restore`.
+pub(crate) struct CrossRegionRestore;
+
+impl Validator for CrossRegionRestore {
+    fn description(&self) -> String {
+        "`cross_region_restore = true` needs `storage_redundancy = \"GeoRedundant\"` (or unset: Azure's default)."
+            .to_owned()
+    }
+
+    fn validate(&self, path: &AttributePath, value: &Value, diagnostics: &mut Diagnostics) {
+        let restore = matches!(value.get("cross_region_restore"), Some(Value::Bool(true)));
+        let redundancy = value.get("storage_redundancy").and_then(Value::as_str);
+        if let (true, Some(redundancy)) = (restore, redundancy) {
+            if redundancy != "GeoRedundant" {
+                diagnostics.error_at(
+                    path.clone().attribute("cross_region_restore"),
+                    "Invalid attribute value",
+                    format!(
+                        "cross-region restore copies backups to the paired region, which {redundancy} storage \
+                         does not keep. {}",
+                        self.description()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// An STS session name: 2 to 64 letters, digits and `+=,.@_-`.
+pub(crate) fn session_name() -> impl Validator {
+    validators::check(
+        "A session name has 2 to 64 letters, digits and `+=,.@_-`.",
+        |v| match v.as_str() {
+            Some(s)
+                if !(2..=64).contains(&s.len())
+                    || !s
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)) =>
+            {
+                Err(format!("{s:?} is not a valid session name"))
+            }
+            _ => Ok(()),
+        },
+    )
+}
+
+/// An endpoint: an absolute `http` or `https` URL with a host.
+pub(crate) fn endpoint_url() -> impl Validator {
+    validators::check(
+        "Must be an absolute `https://` (or `http://`) URL with a host.",
+        |v| match v.as_str() {
+            Some(s)
+                if !url::Url::parse(s).is_ok_and(|u| {
+                    matches!(u.scheme(), "http" | "https")
+                        && u.host_str().is_some_and(|h| !h.is_empty())
+                }) =>
+            {
+                Err(format!("{s:?} is not an http(s) URL"))
+            }
+            _ => Ok(()),
+        },
+    )
+}
+
 /// Whether `s` uses only the characters every cloud object named after an app accepts.
 fn is_object_name(s: &str) -> bool {
     s.bytes()
@@ -148,7 +266,10 @@ pub(crate) fn object_name() -> impl Validator {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_arn, is_object_name, object_name, VaultLockBounds};
+    use super::{
+        azure_location, azure_resource_group, azure_vault_name, endpoint_url, is_arn,
+        is_object_name, object_name, session_name, CrossRegionRestore, VaultLockBounds,
+    };
     use tfplugin::framework::{Diagnostics, Validator};
     use tfvalue::{AttributePath, Value};
 
@@ -238,5 +359,97 @@ mod tests {
         assert!(all[0]
             .detail
             .contains("min_retention_days = 100 is above max_retention_days = 30"));
+    }
+
+    /// The problems `validator` finds in each of `values`, one entry per value (`None`: valid).
+    fn problems(validator: &dyn Validator, values: &[&str]) -> Vec<bool> {
+        values
+            .iter()
+            .map(|v| {
+                let mut diagnostics = Diagnostics::default();
+                validator.validate(
+                    &AttributePath::attr("x"),
+                    &Value::from(*v),
+                    &mut diagnostics,
+                );
+                !diagnostics.into_vec().is_empty()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn azure_names_and_regions() {
+        assert_eq!(
+            problems(
+                &azure_vault_name(),
+                &["rsv-org-root", "r", "1rsv", "rsv vault", "rsv_x"]
+            ),
+            [false, true, true, true, true]
+        );
+        assert_eq!(
+            problems(
+                &azure_resource_group(),
+                &["rg-backup", "rg.(1)_x", "", "rg.", "rg/1"]
+            ),
+            [false, false, true, true, true]
+        );
+        assert_eq!(
+            problems(
+                &azure_location(),
+                &["westeurope", "West Europe", "", "west-europe!"]
+            ),
+            [false, false, true, true]
+        );
+    }
+
+    #[test]
+    fn cross_region_restore_needs_geo_redundancy() {
+        let azure = |redundancy: Option<&str>, restore: bool| {
+            let mut fields = vec![("cross_region_restore".to_owned(), Value::Bool(restore))];
+            if let Some(r) = redundancy {
+                fields.push(("storage_redundancy".to_owned(), Value::from(r)));
+            }
+            Value::Object(fields.into_iter().collect())
+        };
+        let path = AttributePath::attr("azure");
+        let mut diagnostics = Diagnostics::default();
+        for value in [
+            azure(Some("LocallyRedundant"), true),
+            azure(Some("GeoRedundant"), true),
+            azure(None, true),
+            azure(Some("ZoneRedundant"), false),
+        ] {
+            CrossRegionRestore.validate(&path, &value, &mut diagnostics);
+        }
+        let all = diagnostics.into_vec();
+        assert_eq!(all.len(), 1);
+        assert_eq!(
+            all[0].path.as_ref(),
+            Some(&path.attribute("cross_region_restore"))
+        );
+        assert!(all[0].detail.contains("LocallyRedundant"));
+    }
+
+    #[test]
+    fn session_names_and_endpoints() {
+        assert_eq!(
+            problems(
+                &session_name(),
+                &["terraform", "ci@build.1", "x", "has space"]
+            ),
+            [false, false, true, true]
+        );
+        assert_eq!(
+            problems(
+                &endpoint_url(),
+                &[
+                    "https://backup.eu-west-1.amazonaws.com",
+                    "http://127.0.0.1:4566",
+                    "localhost 4566",
+                    "ftp://x"
+                ]
+            ),
+            [false, false, true, true]
+        );
     }
 }

@@ -14,17 +14,17 @@ mod validate_cases;
 
 use plan_cases::{PLAN_CASES, ROOT};
 use support::diagnostics::Diagnostics;
-use support::terraform::{providers_without_clouds, Terraform};
+use support::terraform::{providers_without_clouds, Terraform, PROVIDER_ADDRESS};
 use support::workdir::Workdir;
 use validate_cases::VALIDATE_CASES;
 
 /// One invalid configuration.
 pub(crate) struct Case {
-    /// `backup_app` or `backup_child`.
+    /// `backup_app`, `backup_child`, or `provider` for a provider configuration.
     resource: &'static str,
-    /// The resource's label, unique in its configuration.
+    /// The resource's label (a provider's alias), unique in its configuration.
     label: &'static str,
-    /// The resource block's body.
+    /// The block's body.
     body: &'static str,
     /// The attribute path the diagnostic must name.
     path: &'static str,
@@ -62,16 +62,49 @@ pub(crate) const fn child(
     }
 }
 
+/// A provider configuration with the alias `label`, used by a pure policy app (Terraform
+/// validates only the provider configurations some resource uses).
+pub(crate) const fn provider(
+    label: &'static str,
+    body: &'static str,
+    path: &'static str,
+    allowed: &'static str,
+) -> Case {
+    Case {
+        resource: "provider",
+        label,
+        body,
+        path,
+        allowed,
+    }
+}
+
 impl Case {
+    /// The address Terraform gives the case's diagnostics.
     fn address(&self) -> String {
-        format!("{}.{}", self.resource, self.label)
+        if self.resource == "provider" {
+            format!("provider[\"{PROVIDER_ADDRESS}\"].{}", self.label)
+        } else {
+            format!("{}.{}", self.resource, self.label)
+        }
     }
 
     fn hcl(&self) -> String {
-        format!(
-            "resource \"{}\" \"{}\" {{\n{}\n}}\n",
-            self.resource, self.label, self.body
-        )
+        if self.resource == "provider" {
+            let alias = self.label;
+            format!(
+                "provider \"backup\" {{\nalias = \"{alias}\"\n{}\n}}\n\
+                 resource \"backup_app\" \"uses_{alias}\" {{\n\
+                 provider = backup.{alias}\nname = \"uses-{}\"\n}}\n",
+                self.body,
+                alias.replace('_', "-")
+            )
+        } else {
+            format!(
+                "resource \"{}\" \"{}\" {{\n{}\n}}\n",
+                self.resource, self.label, self.body
+            )
+        }
     }
 }
 

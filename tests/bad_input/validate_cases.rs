@@ -1,6 +1,6 @@
 //! The cases `terraform validate` catches, in one configuration.
 
-use crate::{app, child, Case};
+use crate::{app, child, provider, Case};
 
 /// Cases `terraform validate` rejects: the schema's validators and the policy core's checks of
 /// one app on its own.
@@ -198,6 +198,93 @@ policy = { tags = { owner = "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv
         r#"policy.tags["owner"]"#,
         "longer than 256 characters",
     ),
+    app(
+        "cron_minute_60",
+        r#"name = "a50"
+policy = { rules = { daily = { schedule = "cron(60 5 ? * * *)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "minutes: 60 is outside 0-59",
+    ),
+    app(
+        "cron_hour_25",
+        r#"name = "a51"
+policy = { rules = { daily = { schedule = "cron(0 25 ? * * *)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "hours: 25 is outside 0-23",
+    ),
+    app(
+        "cron_five_fields",
+        r#"name = "a52"
+policy = { rules = { daily = { schedule = "cron(0 5 ? * *)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "expected 6 fields (minutes hours day-of-month month day-of-week year)",
+    ),
+    app(
+        "cron_unknown_weekday",
+        r#"name = "a53"
+policy = { rules = { daily = { schedule = "cron(0 5 ? * FUNDAY *)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "nor a name (SUN, MON, TUE, WED, THU, FRI, SAT)",
+    ),
+    app(
+        "rate_unknown_unit",
+        r#"name = "a54"
+policy = { rules = { daily = { schedule = "rate(1 fortnight)", retention_days = 35 } } }"#,
+        r#"policy.rules["daily"].schedule"#,
+        "use minutes, hours or days",
+    ),
+    app(
+        "empty_new_rule",
+        r#"name = "a55"
+policy = { rules = { daily = {} } }"#,
+        r#"policy.rules["daily"]"#,
+        "must set schedule and retention_days",
+    ),
+    app(
+        "retention_fraction",
+        r#"name = "a56"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 1.5 } } }"#,
+        r#"policy.rules["daily"].retention_days"#,
+        "Must be a whole number from 1 to 36500",
+    ),
+    app(
+        "copy_to_same_vault_twice",
+        r#"name = "a57"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [
+  { vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr" },
+  { vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr", retention_days = 50 },
+] } } }"#,
+        r#"policy.rules["daily"].copy_to[1].vault_arn"#,
+        "more than once",
+    ),
+    app(
+        "copy_retention_too_long",
+        r#"name = "a58"
+policy = { rules = { daily = { schedule = "rate(1 day)", retention_days = 35, copy_to = [{ vault_arn = "arn:aws:backup:us-west-2:111111111111:backup-vault:dr", retention_days = 40000 }] } } }"#,
+        r#"policy.rules["daily"].copy_to[0].retention_days"#,
+        "from 1 to 36500",
+    ),
+    app(
+        "rule_name_too_long",
+        r#"name = "a59"
+policy = { rules = { "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr" = { schedule = "rate(1 day)", retention_days = 35 } } }"#,
+        r#"policy.rules["rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr"]"#,
+        "1 to 50 letters, digits, '-', '_' or '.'",
+    ),
+    app(
+        "locked_unknown_tag",
+        r#"name = "a60"
+guardrails = { locked = ["tags.nosuch"] }"#,
+        "guardrails.locked[0]",
+        "is not a tag of this app's policy",
+    ),
+    app(
+        "locked_empty_entry",
+        r#"name = "a61"
+guardrails = { locked = [""] }"#,
+        "guardrails.locked[0]",
+        "must start with \"rules.\" or \"tags.\"",
+    ),
     // Guardrails of one app.
     app(
         "locked_unknown_rule",
@@ -375,6 +462,13 @@ aws = { vault_name = "v49", vault_lock = { min_retention_days = 100, max_retenti
         "aws.vault_lock.min_retention_days",
         "`min_retention_days` may not exceed `max_retention_days`",
     ),
+    app(
+        "vault_lock_max_zero",
+        r#"name = "a62"
+aws = { vault_name = "v62", vault_lock = { max_retention_days = 0 } }"#,
+        "aws.vault_lock.max_retention_days",
+        "from 1 to 36500",
+    ),
     // AWS settings of a child.
     child(
         "child_resource_not_an_arn",
@@ -478,5 +572,90 @@ azure = { app_service = {
 } }"#,
         "azure.app_service.storage_account_url",
         "Must carry its SAS signature",
+    ),
+    app(
+        "azure_resource_group_with_slash",
+        r#"name = "a63"
+azure = { resource_group = "rg/1", location = "westeurope", vault_name = "rsv" }"#,
+        "azure.resource_group",
+        "1 to 90 letters, digits, `_`, `-`, `.`, `(` and `)`",
+    ),
+    app(
+        "azure_location_empty",
+        r#"name = "a64"
+azure = { resource_group = "rg", location = "", vault_name = "rsv" }"#,
+        "azure.location",
+        "An Azure region such as `westeurope`",
+    ),
+    app(
+        "azure_vault_name_with_space",
+        r#"name = "a65"
+azure = { resource_group = "rg", location = "westeurope", vault_name = "rsv vault" }"#,
+        "azure.vault_name",
+        "2 to 50 letters, digits and `-`, starting with a letter",
+    ),
+    app(
+        "cross_region_restore_without_geo_redundancy",
+        r#"name = "a66"
+azure = {
+  resource_group       = "rg"
+  location             = "westeurope"
+  vault_name           = "rsv"
+  storage_redundancy   = "LocallyRedundant"
+  cross_region_restore = true
+}"#,
+        "azure.cross_region_restore",
+        "needs `storage_redundancy = \"GeoRedundant\"`",
+    ),
+    child(
+        "sas_url_not_a_url",
+        r#"name = "c10"
+parent = "{}"
+azure = { app_service = {
+  site_id             = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/shop"
+  storage_account_url = "not a url"
+} }"#,
+        "azure.app_service.storage_account_url",
+        "`https://<account>.blob.core.windows.net/<container>?sv=...&sig=...`",
+    ),
+    // Provider configurations.
+    provider(
+        "assume_role_not_an_arn",
+        r#"aws = { region = "eu-west-1", assume_role = { role_arn = "BackupAdmin" } }"#,
+        "aws.assume_role.role_arn",
+        "Must be an ARN of service `iam`",
+    ),
+    provider(
+        "session_name_too_short",
+        r#"aws = {
+  region      = "eu-west-1"
+  assume_role = { role_arn = "arn:aws:iam::222222222222:role/BackupAdmin", session_name = "x" }
+}"#,
+        "aws.assume_role.session_name",
+        "2 to 64 letters, digits and `+=,.@_-`",
+    ),
+    provider(
+        "backup_endpoint_not_a_url",
+        r#"aws = { region = "eu-west-1", endpoints = { backup = "localhost 4566" } }"#,
+        "aws.endpoints.backup",
+        "Must be an absolute `https://` (or `http://`) URL with a host",
+    ),
+    provider(
+        "sts_endpoint_not_a_url",
+        r#"aws = { region = "eu-west-1", endpoints = { sts = "sts" } }"#,
+        "aws.endpoints.sts",
+        "Must be an absolute `https://` (or `http://`) URL with a host",
+    ),
+    provider(
+        "resource_manager_endpoint_not_a_url",
+        r#"azure = { subscription_id = "00000000-0000-0000-0000-000000000000", resource_manager_endpoint = "management azure" }"#,
+        "azure.resource_manager_endpoint",
+        "Must be an absolute `https://` (or `http://`) URL with a host",
+    ),
+    provider(
+        "authority_host_not_a_url",
+        r#"azure = { subscription_id = "00000000-0000-0000-0000-000000000000", authority_host = "login" }"#,
+        "azure.authority_host",
+        "Must be an absolute `https://` (or `http://`) URL with a host",
     ),
 ];
