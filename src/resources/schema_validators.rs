@@ -244,6 +244,33 @@ pub(crate) fn endpoint_url() -> impl Validator {
     )
 }
 
+/// A map of AWS tags to match: keys of 1 to 128 characters, values of at most 256.
+pub(crate) fn tag_conditions() -> impl Validator {
+    validators::check(
+        "Tag keys have 1 to 128 characters and values at most 256.",
+        |v| match v {
+            Value::Map(tags) | Value::Object(tags) => tags
+                .iter()
+                .find_map(|(key, value)| {
+                    if key.is_empty() || key.chars().count() > 128 {
+                        Some(format!(
+                            "tag key {key:?} has {} characters",
+                            key.chars().count()
+                        ))
+                    } else if value.as_str().is_some_and(|v| v.chars().count() > 256) {
+                        Some(format!(
+                            "the value of tag {key:?} is longer than 256 characters"
+                        ))
+                    } else {
+                        None
+                    }
+                })
+                .map_or(Ok(()), Err),
+            _ => Ok(()),
+        },
+    )
+}
+
 /// Whether `s` uses only the characters every cloud object named after an app accepts.
 fn is_object_name(s: &str) -> bool {
     s.bytes()
@@ -268,7 +295,8 @@ pub(crate) fn object_name() -> impl Validator {
 mod tests {
     use super::{
         azure_location, azure_resource_group, azure_vault_name, endpoint_url, is_arn,
-        is_object_name, object_name, session_name, CrossRegionRestore, VaultLockBounds,
+        is_object_name, object_name, session_name, tag_conditions, CrossRegionRestore,
+        VaultLockBounds,
     };
     use tfplugin::framework::{Diagnostics, Validator};
     use tfvalue::{AttributePath, Value};
@@ -451,5 +479,30 @@ mod tests {
             ),
             [false, false, true, true]
         );
+    }
+
+    #[test]
+    fn selection_tag_keys_and_values() {
+        let tags = |key: &str, value: &str| {
+            Value::Map([(key.to_owned(), Value::from(value))].into_iter().collect())
+        };
+        let path = AttributePath::attr("aws").attribute("selection_tags");
+        let mut diagnostics = Diagnostics::default();
+        for value in [
+            tags("backup", "gold"),
+            tags("", "gold"),
+            tags(&"k".repeat(129), "x"),
+            tags("backup", &"v".repeat(257)),
+        ] {
+            tag_conditions().validate(&path, &value, &mut diagnostics);
+        }
+        let details: Vec<String> = diagnostics
+            .into_vec()
+            .into_iter()
+            .map(|d| d.detail)
+            .collect();
+        assert_eq!(details.len(), 3, "{details:?}");
+        assert!(details[0].starts_with("tag key \"\" has 0 characters"));
+        assert!(details[2].contains("longer than 256 characters"));
     }
 }

@@ -124,6 +124,13 @@ parent = "not json""#,
         "pass another app's policy_document",
     ),
     child(
+        "parent_empty",
+        r#"name = "p18"
+parent = """#,
+        "parent",
+        "pass another app's policy_document",
+    ),
+    child(
         "parent_not_a_policy_document",
         r#"name = "p13"
 parent = jsonencode({ hello = "world" })"#,

@@ -179,6 +179,14 @@ aws = {
         "aws.resources",
         "ARN in an AWS partition",
     ),
+    child(
+        "selection_tag_key_empty",
+        r#"name = "c11"
+parent = "{}"
+aws = { iam_role_arn = "arn:aws:iam::111111111111:role/backup", selection_tags = { "" = "gold" } }"#,
+        "aws.selection_tags",
+        "Tag keys have 1 to 128 characters",
+    ),
     // Azure settings.
     app(
         "storage_redundancy_unknown",
