@@ -4,6 +4,8 @@
 //! - [`terraform`]: the pinned Terraform CLIs and how one command runs (environment, time limit).
 //! - [`workdir`]: [`Workdir`](workdir::Workdir), a private working directory whose Terraform
 //!   runs the provider built for this test run.
+//! - [`diagnostics`]: `terraform validate -json` / `plan -json` diagnostics, each with its
+//!   resource address, for configurations holding many independent cases.
 //! - [`plan`]: `terraform plan -out` + `show -json`, read as resource changes.
 //! - [`state`]: `terraform show -json` state, read as resources and values.
 //! - [`aws_emulator`]: the AWS emulator (ministack + `tests/emulators/aws`) and a fault proxy;
@@ -19,6 +21,7 @@
 pub(crate) mod aws;
 pub(crate) mod aws_emulator;
 pub(crate) mod azure;
+pub(crate) mod diagnostics;
 pub(crate) mod fake_arm;
 pub(crate) mod plan;
 pub(crate) mod registry;

@@ -4,7 +4,10 @@ use tfplugin::framework::{validators, Attribute, Schema};
 use tfvalue::Type;
 
 use super::super::policy_schema::policy_attribute;
-use super::super::schema_validators::{account_ids, arn, object_name, vault_name};
+use super::super::schema_validators::{
+    account_ids, arn, azure_location, azure_resource_group, azure_vault_name, object_name,
+    vault_name, CrossRegionRestore, VaultLockBounds,
+};
 
 /// Built once: Terraform asks for the schema once, but plan and apply consult it per resource.
 pub(crate) fn app_schema() -> &'static Schema {
@@ -131,6 +134,7 @@ pub(crate) fn app_aws_attribute() -> Attribute {
                 ],
             )
             .optional()
+            .validator(VaultLockBounds)
             .description("AWS Backup Vault Lock on the vault (WORM)."),
             Attribute::typed("allow_copy_from_accounts", Type::list(Type::String))
                 .optional()
@@ -155,9 +159,9 @@ pub(crate) fn app_azure_attribute() -> Attribute {
     Attribute::single_nested(
         "azure",
         vec![
-            Attribute::string("resource_group").required().description("Resource group of the vault."),
-            Attribute::string("location").required().description("Azure region of the vault, e.g. `westeurope`."),
-            Attribute::string("vault_name").required().description("Name of the Recovery Services vault."),
+            Attribute::string("resource_group").required().validator(azure_resource_group()).description("Resource group of the vault."),
+            Attribute::string("location").required().validator(azure_location()).description("Azure region of the vault, e.g. `westeurope`."),
+            Attribute::string("vault_name").required().validator(azure_vault_name()).description("Name of the Recovery Services vault."),
             Attribute::string("storage_redundancy")
                 .optional()
                 .validator(validators::one_of(&["LocallyRedundant", "GeoRedundant", "ZoneRedundant"]))
@@ -174,5 +178,6 @@ pub(crate) fn app_azure_attribute() -> Attribute {
         ],
     )
     .optional_nested()
+    .validator(CrossRegionRestore)
     .description("Realise this app on Azure: a Recovery Services vault and an IaaS VM backup policy of its effective rules.")
 }

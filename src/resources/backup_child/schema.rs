@@ -4,7 +4,7 @@ use tfplugin::framework::{validators, Attribute, Diagnostics, Schema, Validator}
 use tfvalue::{AttributePath, Type, Value};
 
 use super::super::policy_schema::policy_attribute;
-use super::super::schema_validators::{arn, arn_list, object_name, vault_name};
+use super::super::schema_validators::{arn, arn_list, object_name, tag_conditions, vault_name};
 
 /// Built once: Terraform asks for the schema once, but plan and apply consult it per resource.
 pub(crate) fn child_schema() -> &'static Schema {
@@ -60,6 +60,7 @@ pub(crate) fn child_aws_attribute() -> Attribute {
                 .description("ARNs of the resources to protect, in the child's account and region (`*` wildcards as AWS Backup allows)."),
             Attribute::typed("selection_tags", Type::map(Type::String))
                 .optional()
+                .validator(tag_conditions())
                 .description("Also protect every resource carrying any one of these tags (`key = value`); AWS ORs them with `resources`."),
             Attribute::string("iam_role_arn")
                 .required()

@@ -2,6 +2,8 @@
 
 use tfplugin::framework::Attribute;
 
+use super::super::schema_validators::{arn, endpoint_url, session_name};
+
 /// The provider's `aws` block.
 pub(super) fn aws_attribute() -> Attribute {
     Attribute::single_nested(
@@ -18,11 +20,12 @@ pub(super) fn aws_attribute() -> Attribute {
                 vec![
                     Attribute::string("role_arn")
                         .required()
+                        .validator(arn(Some("iam")))
                         .description("Role to assume, e.g. in another account."),
                     Attribute::string("external_id")
                         .optional()
                         .description("External id the role's trust policy requires."),
-                    Attribute::string("session_name").optional().description(
+                    Attribute::string("session_name").optional().validator(session_name()).description(
                         "Session name (2 to 64 characters); default `terraform-provider-backup`.",
                     ),
                 ],
@@ -34,9 +37,11 @@ pub(super) fn aws_attribute() -> Attribute {
                 vec![
                     Attribute::string("backup")
                         .optional()
+                        .validator(endpoint_url())
                         .description("Endpoint URL for AWS Backup."),
                     Attribute::string("sts")
                         .optional()
+                        .validator(endpoint_url())
                         .description("Endpoint URL for STS."),
                 ],
             )
@@ -67,9 +72,11 @@ pub(super) fn azure_attribute() -> Attribute {
             Attribute::bool("use_cli").optional().description("Authenticate with the Azure CLI's login; else `ARM_USE_CLI`."),
             Attribute::string("resource_manager_endpoint")
                 .optional()
+                .validator(endpoint_url())
                 .description("Azure Resource Manager endpoint, for sovereign clouds; default `https://management.azure.com`."),
             Attribute::string("authority_host")
                 .optional()
+                .validator(endpoint_url())
                 .description("Microsoft Entra authority, for sovereign clouds; else `AZURE_AUTHORITY_HOST`, default `https://login.microsoftonline.com`."),
         ],
     )
