@@ -1,6 +1,6 @@
 //! Cloud errors and translation problems as diagnostics naming the resource.
 
-use backup_policy::azure::{translate_policy, AzureRetentionSchedule};
+use crate::cloud::azure::translate::{translate_policy, AzureRetentionSchedule};
 use backup_policy::PolicyDocument;
 use tfplugin::framework::{Diagnostic, Diagnostics};
 

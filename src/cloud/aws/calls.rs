@@ -4,13 +4,15 @@
 use std::error::Error;
 use std::future::Future;
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Instant;
 
 use aws_sdk_backup::config::http::HttpResponse;
 use aws_sdk_backup::error::{ProvideErrorMetadata, SdkError};
 
-use super::errors::from_sdk;
+use super::errors::{from_sdk, is_unreachable, unreachable};
 use super::AwsBackend;
-use crate::cloud::error::CloudError;
+use crate::cloud::error::{CloudError, ErrorKind};
 use crate::cloud::retry;
 
 impl AwsBackend {
@@ -45,16 +47,98 @@ impl AwsBackend {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
     {
+        self.attempts(also, || {
+            let attempt = request();
+            async move { attempt.await.map_err(|e| from_sdk(operation, name, e)) }
+        })
+        .await
+    }
+
+    /// Sends a create `request` as [`send_retrying`](Self::send_retrying) does, but after an
+    /// attempt whose answer may have been lost (a dropped connection, a timeout, a 5xx) first asks
+    /// `find_created` whether that attempt made the object, and adopts it instead of creating a
+    /// second one. AWS would honour the create's `CreatorRequestId` the same way; emulators and
+    /// proxies may not.
+    pub(super) async fn send_create<T, E, F, Fut, A, AFut>(
+        &self,
+        operation: &'static str,
+        name: &str,
+        also: impl Fn(&CloudError) -> bool,
+        find_created: A,
+        mut request: F,
+    ) -> Result<T, CloudError>
+    where
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        A: Fn() -> AFut,
+        AFut: Future<Output = Result<Option<T>, CloudError>>,
+    {
+        let answer_lost = AtomicBool::new(false);
+        self.attempts(also, || {
+            // Boxed: the finder's future nests a whole retried call, too deep a type to inline.
+            let check = answer_lost
+                .load(Ordering::SeqCst)
+                .then(|| Box::pin(find_created()));
+            let attempt = request();
+            let answer_lost = &answer_lost;
+            async move {
+                if let Some(check) = check {
+                    if let Some(created) = check.await? {
+                        tracing::debug!(operation, name, "adopting what a lost attempt created");
+                        return Ok(created);
+                    }
+                }
+                let result = attempt.await.map_err(|e| from_sdk(operation, name, e));
+                if result
+                    .as_ref()
+                    .is_err_and(|e| e.kind() == ErrorKind::Transient)
+                {
+                    answer_lost.store(true, Ordering::SeqCst);
+                }
+                result
+            }
+        })
+        .await
+    }
+
+    /// Runs `attempt` through the one retry loop (retryable errors and those `also` names), counting
+    /// the attempts; an endpoint that never answered is named in the final error, with how long and
+    /// how often it was tried.
+    async fn attempts<T, F, Fut>(
+        &self,
+        also: impl Fn(&CloudError) -> bool,
+        mut attempt: F,
+    ) -> Result<T, CloudError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, CloudError>>,
+    {
+        let started = Instant::now();
+        let attempts = AtomicU32::new(0);
         retry::retry_when(
             &self.retry,
             &self.cancel,
             |e| retry::is_retryable(e) || also(e),
             || {
-                let attempt = request();
-                async move { attempt.await.map_err(|e| from_sdk(operation, name, e)) }
+                attempts.fetch_add(1, Ordering::Relaxed);
+                attempt()
             },
         )
         .await
+        .map_err(|e| {
+            if is_unreachable(&e) {
+                unreachable(
+                    e,
+                    "AWS Backup",
+                    &self.endpoint,
+                    attempts.load(Ordering::Relaxed),
+                    started.elapsed(),
+                )
+            } else {
+                e
+            }
+        })
     }
 
     /// Sends `request` once per page, each time with the previous page's token (`None` first) and

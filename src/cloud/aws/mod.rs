@@ -35,6 +35,8 @@ pub struct AwsBackend {
     account_id: String,
     region: String,
     partition: String,
+    /// The AWS Backup endpoint URL, for errors that never got an answer.
+    endpoint: String,
     retry: RetryPolicy,
     cancel: CancellationToken,
 }
@@ -47,6 +49,7 @@ impl AwsBackend {
             account_id: context.account_id().to_owned(),
             region: context.region().to_owned(),
             partition: context.partition().to_owned(),
+            endpoint: context.backup_endpoint(),
             retry: context.options().retry.clone(),
             cancel: context.options().cancel.clone(),
         }
@@ -161,6 +164,14 @@ impl BackupBackend for AwsBackend {
         name: &str,
     ) -> Result<Option<Selection>, CloudError> {
         selection::find_selection_by_name(self, plan_id, name).await
+    }
+
+    async fn list_selections_by_name(
+        &self,
+        plan_id: &str,
+        name: &str,
+    ) -> Result<Vec<Selection>, CloudError> {
+        selection::list_selections_by_name(self, plan_id, name).await
     }
 
     async fn list_selection_ids(&self, plan_id: &str) -> Result<Vec<String>, CloudError> {

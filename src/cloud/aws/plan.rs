@@ -17,6 +17,9 @@ const OP_UPDATE: &str = "updating Backup Plan";
 const OP_DELETE: &str = "deleting Backup Plan";
 const OP_LIST: &str = "listing Backup Plans";
 
+/// The most a list call may return per page: keeps finding by name at about one call.
+pub(super) const MAX_RESULTS: i32 = 1000;
+
 /// AWS refuses to delete a plan while selections reference it, and a selection deleted a moment ago
 /// may still count: "InvalidRequestException: Related backup plan selections must be deleted prior
 /// to backup plan deletion".
@@ -27,7 +30,8 @@ fn is_selections_not_yet_deleted(err: &CloudError) -> bool {
     )
 }
 
-/// `CreateBackupPlan` with the plan's tags (1 call).
+/// `CreateBackupPlan` with the plan's tags (1 call). After an attempt whose answer was lost, the
+/// plan that attempt made is adopted rather than a second one created.
 pub(super) async fn create_plan(
     backend: &AwsBackend,
     spec: &PlanSpec,
@@ -36,23 +40,43 @@ pub(super) async fn create_plan(
     // One token for every attempt, so a retried create after a lost answer does not make a second plan.
     let token = creator_request_id();
     let out = backend
-        .send(OP_CREATE, &spec.name, || {
-            backend
-                .client
-                .create_backup_plan()
-                .backup_plan(input.clone())
-                .set_backup_plan_tags(expand_tags(&spec.tags))
-                .creator_request_id(&token)
-                .send()
-        })
+        .send_create(
+            OP_CREATE,
+            &spec.name,
+            |_| false,
+            || async {
+                let created = find_plan_state_by_name(backend, &spec.name).await?;
+                Ok(created.map(Created::Found))
+            },
+            || async {
+                backend
+                    .client
+                    .create_backup_plan()
+                    .backup_plan(input.clone())
+                    .set_backup_plan_tags(expand_tags(&spec.tags))
+                    .creator_request_id(&token)
+                    .send()
+                    .await
+                    .map(Created::Answer)
+            },
+        )
         .await?;
-    plan_state(
-        OP_CREATE,
-        &spec.name,
-        out.backup_plan_id(),
-        out.version_id(),
-        out.backup_plan_arn(),
-    )
+    match out {
+        Created::Found(state) => Ok(state),
+        Created::Answer(out) => plan_state(
+            OP_CREATE,
+            &spec.name,
+            out.backup_plan_id(),
+            out.version_id(),
+            out.backup_plan_arn(),
+        ),
+    }
+}
+
+/// A create's outcome: AWS's answer, or the plan a lost attempt made, found by name.
+enum Created {
+    Answer(aws_sdk_backup::operation::create_backup_plan::CreateBackupPlanOutput),
+    Found(PlanState),
 }
 
 /// `UpdateBackupPlan`, then the tags: `ListTags` and at most one untag and one tag call (2–4 calls).
@@ -136,12 +160,24 @@ pub(super) async fn find_plan_by_id(
     Ok(Some(Plan { state, spec }))
 }
 
-/// `ListBackupPlans` pages, then [`find_plan_by_id`] for the one match (pages + 2 calls).
+/// `ListBackupPlans` (1 call per 1000 plans), then [`find_plan_by_id`] for the one match (+2 calls).
 pub(super) async fn find_plan_by_name(
     backend: &AwsBackend,
     name: &str,
 ) -> Result<Option<Plan>, CloudError> {
-    let mut ids = Vec::new();
+    match find_plan_state_by_name(backend, name).await? {
+        Some(state) => find_plan_by_id(backend, &state.plan_id).await,
+        None => Ok(None),
+    }
+}
+
+/// `ListBackupPlans` (1 call per 1000 plans): the ids of the plan named `name`, or `None`. More
+/// than one plan of the name is a `Conflict` naming them.
+pub(super) async fn find_plan_state_by_name(
+    backend: &AwsBackend,
+    name: &str,
+) -> Result<Option<PlanState>, CloudError> {
+    let mut found = Vec::new();
     backend
         .send_pages(
             OP_LIST,
@@ -150,34 +186,46 @@ pub(super) async fn find_plan_by_name(
                 backend
                     .client
                     .list_backup_plans()
+                    .max_results(MAX_RESULTS)
                     .set_next_token(token)
                     .send()
             },
             |page| page.next_token(),
             |page| {
-                ids.extend(
+                found.extend(
                     page.backup_plans_list()
                         .iter()
                         .filter(|p| {
                             p.backup_plan_name() == Some(name) && p.deletion_date().is_none()
                         })
-                        .filter_map(|p| p.backup_plan_id().map(str::to_owned)),
+                        .map(|p| {
+                            plan_state(
+                                OP_LIST,
+                                name,
+                                p.backup_plan_id(),
+                                p.version_id(),
+                                p.backup_plan_arn(),
+                            )
+                        }),
                 );
                 ControlFlow::Continue(())
             },
         )
         .await?;
-    match ids.as_slice() {
-        [] => Ok(None),
-        [id] => find_plan_by_id(backend, id).await,
+    let mut found = found.into_iter().collect::<Result<Vec<_>, _>>()?;
+    match found.len() {
+        0 | 1 => Ok(found.pop()),
         many => Err(CloudError::new(
             ErrorKind::Conflict,
             OP_READ,
             name,
             format!(
-                "{} Backup Plans have this name ({}); plan names must be unique",
-                many.len(),
-                many.join(", ")
+                "{many} Backup Plans have this name ({}); plan names must be unique",
+                found
+                    .iter()
+                    .map(|p| p.plan_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )),
     }

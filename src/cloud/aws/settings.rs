@@ -303,6 +303,21 @@ impl AwsContext {
         &self.options
     }
 
+    /// The AWS Backup endpoint URL: the override, else the region's public endpoint.
+    pub(crate) fn backup_endpoint(&self) -> String {
+        match &self.endpoints.backup {
+            Some(url) => url.clone(),
+            None => {
+                let suffix = if self.partition == "aws-cn" {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                format!("https://backup.{}.{suffix}", self.region)
+            }
+        }
+    }
+
     /// An AWS Backup client honouring the backup endpoint override.
     pub(crate) fn backup_client(&self) -> aws_sdk_backup::Client {
         let mut config = aws_sdk_backup::config::Builder::from(&self.sdk_config);

@@ -269,6 +269,21 @@ impl BackupBackend for FakeAws {
             .cloned())
     }
 
+    async fn list_selections_by_name(
+        &self,
+        plan_id: &str,
+        name: &str,
+    ) -> Result<Vec<Selection>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("list_selections_by_name", name)?;
+        Ok(world
+            .selections
+            .values()
+            .filter(|s| s.plan_id == plan_id && s.spec.name == name)
+            .cloned()
+            .collect())
+    }
+
     async fn list_selection_ids(&self, plan_id: &str) -> Result<Vec<String>, CloudError> {
         let mut world = self.world();
         world.calls.record("list_selection_ids", plan_id)?;
