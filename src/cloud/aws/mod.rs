@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use settings::{
     AssumeRole, AwsContext, AwsSettings, ConnectOptions, Endpoints, StaticCredentials,
-    DEFAULT_SESSION_NAME,
+    DEFAULT_SESSION_NAME, RETRY_BUDGET,
 };
 
 use crate::cloud::backend::{
@@ -39,6 +39,8 @@ pub struct AwsBackend {
     endpoint: String,
     retry: RetryPolicy,
     cancel: CancellationToken,
+    /// True for the one-attempt copy used inside another call's attempt (see `calls.rs`).
+    single_attempt: bool,
 }
 
 impl AwsBackend {
@@ -52,6 +54,7 @@ impl AwsBackend {
             endpoint: context.backup_endpoint(),
             retry: context.options().retry.clone(),
             cancel: context.options().cancel.clone(),
+            single_attempt: false,
         }
     }
 

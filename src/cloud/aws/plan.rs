@@ -44,8 +44,8 @@ pub(super) async fn create_plan(
             OP_CREATE,
             &spec.name,
             |_| false,
-            || async {
-                let created = find_plan_state_by_name(backend, &spec.name).await?;
+            |once| async move {
+                let created = find_plan_state_by_name(&once, &spec.name).await?;
                 Ok(created.map(Created::Found))
             },
             || async {

@@ -60,8 +60,8 @@ pub(super) async fn create_selection(
             OP_CREATE,
             &spec.name,
             |e| is_iam_role_not_yet_assumable(e) || is_iam_role_not_yet_authorized(e),
-            || async {
-                let named = list_selections_by_name(backend, plan_id, &spec.name).await?;
+            |once| async move {
+                let named = list_selections_by_name(&once, plan_id, &spec.name).await?;
                 let created = named.into_iter().find(|s| s.spec == *spec);
                 Ok(created.map(|s| Some(s.selection_id)))
             },
