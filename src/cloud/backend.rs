@@ -226,6 +226,13 @@ pub trait BackupBackend: Send + Sync {
     /// The vault named `name`, or `None`.
     async fn find_vault_by_name(&self, name: &str) -> Result<Option<VaultState>, CloudError>;
 
+    /// True when a vault named `name` exists. Backends may answer from a listing shared by the
+    /// reads of one refresh (AWS: one `ListBackupVaults` for every vault, a few seconds old at most,
+    /// dropped whenever this provider creates or deletes a vault).
+    async fn vault_exists(&self, name: &str) -> Result<bool, CloudError> {
+        Ok(self.find_vault_by_name(name).await?.is_some())
+    }
+
     /// Deletes the vault. One holding recovery points is refused with `InvalidState` unless `force`,
     /// which deletes the recovery points first.
     async fn delete_vault(&self, name: &str, force: bool) -> Result<(), CloudError>;
@@ -260,6 +267,13 @@ pub trait BackupBackend: Send + Sync {
 
     /// The plan with this id, or `None` (also for a deleted plan AWS still remembers).
     async fn find_plan_by_id(&self, plan_id: &str) -> Result<Option<Plan>, CloudError>;
+
+    /// The rules of the plan with this id (normalized, see [`PlanSpec::normalized`]), or `None`:
+    /// the plan without its tags, for refreshes that only compare rules (1 call on AWS, not 2).
+    async fn find_plan_rules_by_id(
+        &self,
+        plan_id: &str,
+    ) -> Result<Option<Vec<RuleSpec>>, CloudError>;
 
     /// The plan with this name, or `None`. More than one plan with the name is a `Conflict`.
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError>;

@@ -22,8 +22,8 @@ pub use settings::{
 };
 
 use crate::cloud::backend::{
-    BackupBackend, Plan, PlanSpec, PlanState, Selection, SelectionSpec, VaultLockSpec, VaultSpec,
-    VaultState,
+    BackupBackend, Plan, PlanSpec, PlanState, RuleSpec, Selection, SelectionSpec, VaultLockSpec,
+    VaultSpec, VaultState,
 };
 use crate::cloud::error::CloudError;
 use crate::cloud::retry::RetryPolicy;
@@ -39,6 +39,8 @@ pub struct AwsBackend {
     endpoint: String,
     retry: RetryPolicy,
     cancel: CancellationToken,
+    /// The vault names of the account and region, listed once for the reads of one refresh.
+    vault_names: std::sync::Arc<vault::VaultNames>,
     /// True for the one-attempt copy used inside another call's attempt (see `calls.rs`).
     single_attempt: bool,
 }
@@ -55,6 +57,7 @@ impl AwsBackend {
             retry: context.options().retry.clone(),
             cancel: context.options().cancel.clone(),
             single_attempt: false,
+            vault_names: context.vault_names(),
         }
     }
 
@@ -135,6 +138,17 @@ impl BackupBackend for AwsBackend {
 
     async fn find_plan_by_id(&self, plan_id: &str) -> Result<Option<Plan>, CloudError> {
         plan::find_plan_by_id(self, plan_id).await
+    }
+
+    async fn find_plan_rules_by_id(
+        &self,
+        plan_id: &str,
+    ) -> Result<Option<Vec<RuleSpec>>, CloudError> {
+        plan::find_plan_rules_by_id(self, plan_id).await
+    }
+
+    async fn vault_exists(&self, name: &str) -> Result<bool, CloudError> {
+        vault::vault_exists(self, name).await
     }
 
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError> {

@@ -122,6 +122,38 @@ pub(super) async fn find_plan_by_id(
     backend: &AwsBackend,
     plan_id: &str,
 ) -> Result<Option<Plan>, CloudError> {
+    let Some((state, name, rules)) = get_plan(backend, plan_id).await? else {
+        return Ok(None);
+    };
+    let Some(tags) = find_tags_by_arn(backend, OP_READ, plan_id, &state.arn).await? else {
+        return Ok(None);
+    };
+    let spec = PlanSpec { name, rules, tags }.normalized();
+    Ok(Some(Plan { state, spec }))
+}
+
+/// `GetBackupPlan` (1 call): the plan's rules, normalized, without its tags.
+pub(super) async fn find_plan_rules_by_id(
+    backend: &AwsBackend,
+    plan_id: &str,
+) -> Result<Option<Vec<RuleSpec>>, CloudError> {
+    let found = get_plan(backend, plan_id).await?;
+    Ok(found.map(|(_, name, rules)| {
+        let spec = PlanSpec {
+            name,
+            rules,
+            ..PlanSpec::default()
+        };
+        spec.normalized().rules
+    }))
+}
+
+/// `GetBackupPlan` (1 call): the plan's ids, name and rules; `None` when it is gone (or AWS
+/// reports it with a deletion date).
+async fn get_plan(
+    backend: &AwsBackend,
+    plan_id: &str,
+) -> Result<Option<(PlanState, String, Vec<RuleSpec>)>, CloudError> {
     let found = backend
         .send(OP_READ, plan_id, || {
             backend
@@ -148,16 +180,8 @@ pub(super) async fn find_plan_by_id(
         out.version_id(),
         out.backup_plan_arn(),
     )?;
-    let Some(tags) = find_tags_by_arn(backend, OP_READ, plan_id, &state.arn).await? else {
-        return Ok(None);
-    };
-    let spec = PlanSpec {
-        name: plan.backup_plan_name().to_owned(),
-        rules: flatten_rules(plan.rules()),
-        tags,
-    }
-    .normalized();
-    Ok(Some(Plan { state, spec }))
+    let name = plan.backup_plan_name().to_owned();
+    Ok(Some((state, name, flatten_rules(plan.rules()))))
 }
 
 /// `ListBackupPlans` (1 call per 1000 plans), then [`find_plan_by_id`] for the one match (+2 calls).

@@ -1,6 +1,7 @@
 //! The provider's `aws` block and the connection it yields: one [`AwsContext`] per provider
 //! configuration or alias, knowing its account, region and partition.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::environment::region::EnvironmentVariableRegionProvider;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Deserializer};
 use tokio_util::sync::CancellationToken;
 
 use super::errors::{describe, find_in_chain, from_sdk, is_unreachable, unreachable};
+use super::vault::VaultNames;
 use crate::cloud::error::{CloudError, ErrorKind};
 use crate::cloud::retry::{self, RetryPolicy};
 
@@ -169,6 +171,8 @@ pub struct AwsContext {
     caller_arn: String,
     region: String,
     partition: String,
+    /// Shared by every backend built on this context (see [`VaultNames`]).
+    vault_names: Arc<VaultNames>,
 }
 
 impl AwsContext {
@@ -283,6 +287,7 @@ impl AwsContext {
             caller_arn,
             region: region.to_string(),
             partition,
+            vault_names: Arc::default(),
         })
     }
 
@@ -334,6 +339,11 @@ impl AwsContext {
         }
     }
 
+    /// The vault name listing shared by the backends built on this context.
+    pub(crate) fn vault_names(&self) -> Arc<VaultNames> {
+        self.vault_names.clone()
+    }
+
     /// An AWS Backup client honouring the backup endpoint override.
     pub(crate) fn backup_client(&self) -> aws_sdk_backup::Client {
         let mut config = aws_sdk_backup::config::Builder::from(&self.sdk_config);
@@ -380,6 +390,7 @@ impl AwsContext {
             caller_arn: "arn:aws:iam::111111111111:user/test".to_owned(),
             region: "eu-west-1".to_owned(),
             partition: "aws".to_owned(),
+            vault_names: Arc::default(),
         }
     }
 }

@@ -436,7 +436,7 @@ async fn destroy(
 }
 
 /// Reads the child's objects. `Ok(false)`: the selection, plan or vault is gone, so the child is
-/// dropped from state and re-created by the next plan. Rules or tags of a derived plan that differ
+/// dropped from state and re-created by the next plan. Rules of a derived plan that differ
 /// from the state's `policy_document` null it (the next plan restores them in place); a changed
 /// selection shows as a change of the `aws` attributes it came from.
 async fn read(
@@ -483,13 +483,17 @@ async fn read(
     if recorded.mode.as_deref() != Some(DERIVED) {
         return Ok(true);
     }
-    let Some(plan) = backend.find_plan_by_id(plan_id).await? else {
+    // A refresh reads what drift can change: the selection, the plan's rules (GetBackupPlan only)
+    // and whether the vault is there (one listing shared by the refresh). The tags of the plan and
+    // vault follow the policy and are set again by every update, but are not read back here: two
+    // calls per derived child saved on every plan.
+    let Some(rules) = backend.find_plan_rules_by_id(plan_id).await? else {
         return Ok(false);
     };
     let vault_name = model.vault_name(child);
-    let Some(vault) = backend.find_vault_by_name(&vault_name).await? else {
+    if !backend.vault_exists(&vault_name).await? {
         return Ok(false);
-    };
+    }
     if let Some(document) = NodeRecord::of(state).document() {
         let placement = Placement::decide(&document, backend, child, model);
         let central = match &placement {
@@ -499,7 +503,7 @@ async fn read(
             Placement::Joined { .. } => None,
         };
         let expected = plan_spec(&document, child, &vault_name, central.as_deref());
-        if plan.spec != expected || vault.tags != vault_tags(&document) {
+        if rules != expected.rules {
             update.policy_document = Some(Value::Null);
         }
     }

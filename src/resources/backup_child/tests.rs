@@ -650,3 +650,54 @@ async fn a_derived_childs_plan_left_by_an_interrupted_apply_is_adopted_and_conve
         90
     );
 }
+
+/// A derived child's refresh reads its selection, its plan's rules and whether its vault exists
+/// (which AWS answers from one listing per refresh): rule drift nulls `policy_document`, a
+/// vanished vault drops the child.
+#[tokio::test]
+async fn a_derived_childs_refresh_reads_selection_rules_and_vault_presence() {
+    let aws = FakeAws::new(MEMBER, "eu-west-1");
+    let config = child_config();
+    let quiet = &mut Diagnostics::default();
+    let mut state = config.clone();
+    converge_into(
+        &aws_part(&aws, &config),
+        &child(None),
+        &Value::Null,
+        &mut state,
+        quiet,
+    )
+    .await
+    .unwrap();
+    set_attr(
+        &mut state,
+        "policy_document",
+        Value::from(child(None).to_json()),
+    );
+    aws.world().calls.log.clear();
+    let part = aws_part(&aws, &state);
+    let mut read = state.clone();
+    assert_eq!(
+        read_into(&part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
+    assert_eq!(read, state);
+    assert_eq!(
+        aws.world().calls.operations(),
+        ["find_selection", "find_plan_rules_by_id", "vault_exists"]
+    );
+
+    let plan_id = str_attr(&state, "aws_plan_id").unwrap().to_string();
+    aws.world().plans.get_mut(&plan_id).unwrap().spec.rules[0]
+        .lifecycle
+        .delete_after_days = 7;
+    assert_eq!(
+        read_into(&part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
+    assert_eq!(read.get("policy_document"), Some(&Value::Null));
+
+    aws.world().vaults.clear();
+    let mut read = state.clone();
+    assert_eq!(read_into(&part, &mut read, quiet).await, Ok(Presence::Gone));
+}
