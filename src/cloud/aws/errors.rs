@@ -3,6 +3,7 @@
 
 use std::error::Error;
 
+use aws_config::retry::ErrorKind as RetryKind;
 use aws_sdk_backup::config::http::HttpResponse;
 use aws_sdk_backup::error::{BuildError, ProvideErrorMetadata, SdkError};
 
@@ -107,13 +108,7 @@ where
             CloudError::new(ErrorKind::Transient, operation, name, chain_text(err))
         }
         SdkError::DispatchFailure(failure) => {
-            // Connection refused/reset and timeouts may pass; anything else here (e.g. credentials
-            // that could not be loaded) will not, and the chain of causes says why.
-            let kind = if failure.is_io() || failure.is_timeout() {
-                ErrorKind::Transient
-            } else {
-                ErrorKind::Other
-            };
+            let kind = dispatch_kind(failure.is_io() || failure.is_timeout(), failure.as_other());
             CloudError::new(kind, operation, name, chain_text(err))
         }
         SdkError::ResponseError(response) => {
@@ -132,6 +127,51 @@ where
             .with_retry_after(retry_after(response.raw()))
         }
         _ => CloudError::new(ErrorKind::Other, operation, name, chain_text(err)),
+    }
+}
+
+/// True for a failure without an answer: the connection was refused or dropped, or the endpoint
+/// did not answer in time (HTTP errors carry a status, service errors a code).
+pub(crate) fn is_unreachable(err: &CloudError) -> bool {
+    err.kind() == ErrorKind::Transient && err.status().is_none() && err.code().is_none()
+}
+
+/// `err` (an [`is_unreachable`] failure of `service` at `endpoint`) restated so that the user sees
+/// which endpoint failed and how long it was tried: `creating Backup Plan (p): cannot reach AWS
+/// Backup at http://127.0.0.1:1234: ...: Connection refused (after 4 attempts over 12.0 s)`.
+pub(crate) fn unreachable(
+    err: CloudError,
+    service: &str,
+    endpoint: &str,
+    attempts: u32,
+    elapsed: std::time::Duration,
+) -> CloudError {
+    let plural = if attempts == 1 { "" } else { "s" };
+    let message = format!(
+        "cannot reach {service} at {endpoint}: {} (after {attempts} attempt{plural} over {:.1} s)",
+        err.message(),
+        elapsed.as_secs_f64()
+    );
+    CloudError::new(
+        ErrorKind::Transient,
+        err.operation().to_owned(),
+        err.name(),
+        message,
+    )
+    .with_source(err)
+}
+
+/// What a request that got no answer amounts to (`io_or_timeout`: the SDK says so; `other`: the
+/// retry kind its HTTP client gave an error of no other class). Connections refused, reset or closed before the
+/// answer was complete ("connection closed before message completed", which the SDK's HTTP client
+/// marks as a transient "other" error) and timeouts may pass; anything else here (e.g. credentials
+/// that could not be loaded) will not, and the chain of causes says why.
+fn dispatch_kind(io_or_timeout: bool, other: Option<RetryKind>) -> ErrorKind {
+    match other {
+        _ if io_or_timeout => ErrorKind::Transient,
+        Some(RetryKind::TransientError | RetryKind::ServerError) => ErrorKind::Transient,
+        Some(RetryKind::ThrottlingError) => ErrorKind::Throttled,
+        _ => ErrorKind::Other,
     }
 }
 
@@ -241,6 +281,26 @@ mod tests {
         for (code, status, want) in cases {
             assert_eq!(classify(code, status), want, "{code:?} {status:?}");
         }
+    }
+
+    #[test]
+    fn dropped_connections_and_timeouts_are_transient() {
+        assert_eq!(dispatch_kind(true, None), ErrorKind::Transient);
+        // "connection closed before message completed"
+        assert_eq!(
+            dispatch_kind(false, Some(RetryKind::TransientError)),
+            ErrorKind::Transient
+        );
+        assert_eq!(
+            dispatch_kind(false, Some(RetryKind::ThrottlingError)),
+            ErrorKind::Throttled
+        );
+        // e.g. credentials that could not be loaded
+        assert_eq!(dispatch_kind(false, None), ErrorKind::Other);
+        assert_eq!(
+            dispatch_kind(false, Some(RetryKind::ClientError)),
+            ErrorKind::Other
+        );
     }
 
     #[test]

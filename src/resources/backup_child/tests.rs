@@ -25,6 +25,8 @@ use crate::resources::fakes::{converge_into, object, read_into, str_attr, FakeAw
 use crate::resources::model::decode_block;
 use crate::resources::state::set_attr;
 
+mod recovery;
+
 const CENTRAL: &str = "111111111111";
 const MEMBER: &str = "222222222222";
 
@@ -209,7 +211,11 @@ async fn a_child_like_its_ancestor_joins_the_ancestors_plan() {
     );
     assert_eq!(
         aws.world().calls.operations(),
-        ["find_plan_by_name", "create_selection"]
+        [
+            "find_plan_by_name",
+            "list_selections_by_name",
+            "create_selection"
+        ]
     );
     let selection_id = str_attr(&state, "aws_selection_id").unwrap().to_string();
     assert_eq!(
@@ -249,7 +255,12 @@ async fn a_child_in_another_account_derives_a_plan_copying_to_the_central_vault(
     assert_eq!(str_attr(&state, "mode"), Some("derived"));
     assert_eq!(
         aws.world().calls.operations(),
-        ["ensure_vault", "create_plan", "create_selection"]
+        [
+            "ensure_vault",
+            "find_plan_by_name",
+            "create_plan",
+            "create_selection"
+        ]
     );
     let plan_id = str_attr(&state, "aws_plan_id").unwrap().to_string();
     let copies = aws.world().plans[&plan_id].spec.rules[0]
