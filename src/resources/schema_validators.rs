@@ -1,7 +1,8 @@
 //! Validators the schemas of `backup_app` and `backup_child` share: ARNs, account ids, vault and
 //! object names.
 
-use tfplugin::framework::{validators, Diagnostics, Validator};
+use tfplugin::framework::validators::{self, Invalid};
+use tfplugin::framework::{Diagnostics, Validator};
 use tfvalue::{AttributePath, Value};
 
 /// The AWS partitions an ARN can name: a typo here would only fail at apply, in AWS.
@@ -37,10 +38,10 @@ pub(crate) fn arn(service: Option<&'static str>) -> impl Validator {
              `arn:<partition>:<service>:<region>:<account>:<resource>`."
         ),
         move |v| match v.as_str() {
-            Some(s) if !is_arn(s, service) => Err(format!(
+            Some(s) if !is_arn(s, service) => Err(Invalid(format!(
                 "{s:?} is not {}",
                 service.map_or("an ARN".into(), |s| format!("an ARN of service `{s}`"))
-            )),
+            ))),
             _ => Ok(()),
         },
     )
@@ -55,7 +56,7 @@ pub(crate) fn arn_list() -> impl Validator {
                 .iter()
                 .filter_map(Value::as_str)
                 .find(|s| !is_arn(s, None))
-                .map_or(Ok(()), |s| Err(format!("{s:?} is not an ARN"))),
+                .map_or(Ok(()), |s| Err(Invalid(format!("{s:?} is not an ARN")))),
             _ => Ok(()),
         },
     )
@@ -71,7 +72,7 @@ pub(crate) fn account_ids() -> impl Validator {
                 .filter_map(Value::as_str)
                 .find(|s| s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()))
                 .map_or(Ok(()), |s| {
-                    Err(format!("{s:?} is not a 12-digit account id"))
+                    Err(Invalid(format!("{s:?} is not a 12-digit account id")))
                 }),
             _ => Ok(()),
         },
@@ -89,7 +90,7 @@ pub(crate) fn vault_name() -> impl Validator {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
             {
-                Err(format!("{s:?} is not a valid vault name"))
+                Err(Invalid(format!("{s:?} is not a valid vault name")))
             }
             _ => Ok(()),
         },
@@ -136,7 +137,7 @@ pub(crate) fn azure_vault_name() -> impl Validator {
                     || !s.starts_with(|c: char| c.is_ascii_alphabetic())
                     || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
             {
-                Err(format!("{s:?} is not a valid vault name"))
+                Err(Invalid(format!("{s:?} is not a valid vault name")))
             }
             _ => Ok(()),
         },
@@ -156,7 +157,7 @@ pub(crate) fn azure_resource_group() -> impl Validator {
                         .chars()
                         .all(|c| c.is_alphanumeric() || "_-.()".contains(c)) =>
             {
-                Err(format!("{s:?} is not a valid resource group name"))
+                Err(Invalid(format!("{s:?} is not a valid resource group name")))
             }
             _ => Ok(()),
         },
@@ -172,7 +173,7 @@ pub(crate) fn azure_location() -> impl Validator {
                 if s.trim().is_empty()
                     || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') =>
             {
-                Err(format!("{s:?} is not an Azure region"))
+                Err(Invalid(format!("{s:?} is not an Azure region")))
             }
             _ => Ok(()),
         },
@@ -219,7 +220,7 @@ pub(crate) fn session_name() -> impl Validator {
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)) =>
             {
-                Err(format!("{s:?} is not a valid session name"))
+                Err(Invalid(format!("{s:?} is not a valid session name")))
             }
             _ => Ok(()),
         },
@@ -237,7 +238,7 @@ pub(crate) fn endpoint_url() -> impl Validator {
                         && u.host_str().is_some_and(|h| !h.is_empty())
                 }) =>
             {
-                Err(format!("{s:?} is not an http(s) URL"))
+                Err(Invalid(format!("{s:?} is not an http(s) URL")))
             }
             _ => Ok(()),
         },
@@ -265,7 +266,7 @@ pub(crate) fn tag_conditions() -> impl Validator {
                         None
                     }
                 })
-                .map_or(Ok(()), Err),
+                .map_or(Ok(()), |problem| Err(Invalid(problem))),
             _ => Ok(()),
         },
     )
@@ -285,7 +286,7 @@ pub(crate) fn object_name() -> impl Validator {
         "Only letters, digits, `-` and `_`, as the AWS plans, selections and vaults and the Azure backup policies \
          named after it require.",
         |v| match v.as_str() {
-            Some(s) if !is_object_name(s) => Err(format!("{s:?} is not a valid name")),
+            Some(s) if !is_object_name(s) => Err(Invalid(format!("{s:?} is not a valid name"))),
             _ => Ok(()),
         },
     )

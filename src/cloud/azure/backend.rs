@@ -17,6 +17,16 @@ use crate::cloud::error::{CloudError, ErrorKind};
 /// Azure tags.
 pub type AzureTags = BTreeMap<String, String>;
 
+/// A string that is none of an ARM enum's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected one of {}, got {got:?}", expected.join(", "))]
+pub struct UnknownEnumValue {
+    /// The values the enum has, as ARM spells them.
+    pub expected: &'static [&'static str],
+    /// What was given.
+    pub got: String,
+}
+
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -40,11 +50,11 @@ macro_rules! string_enum {
         }
 
         impl FromStr for $name {
-            type Err = String;
+            type Err = UnknownEnumValue;
             /// Case-insensitive, as ARM compares enum values.
-            fn from_str(s: &str) -> Result<Self, String> {
+            fn from_str(s: &str) -> Result<Self, UnknownEnumValue> {
                 $(if s.eq_ignore_ascii_case($text) { return Ok($name::$variant); })+
-                Err(format!("expected one of {}, got {s:?}", Self::ALL.join(", ")))
+                Err(UnknownEnumValue { expected: Self::ALL, got: s.to_owned() })
             }
         }
     };

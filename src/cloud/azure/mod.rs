@@ -49,7 +49,8 @@ pub use arm::{
 pub use backend::{
     AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,
     ProtectedVmSpec, ProtectedVmState, SiteBackupSchedule, SiteBackupSpec, SiteBackupState,
-    SoftDeleteState, StopProtectionOutcome, StorageRedundancy, VaultRef, VaultSpec, VaultState,
+    SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultRef,
+    VaultSpec, VaultState,
 };
 pub use protected_item::VmItemNames;
 pub use settings::{

@@ -3,7 +3,7 @@
 use backup_policy::PolicyDocument;
 use serde::Deserialize;
 
-use crate::cloud::azure::{VaultRef, VaultSpec};
+use crate::cloud::azure::{UnknownEnumValue, VaultRef, VaultSpec};
 use crate::cloud::{CloudError, ErrorKind};
 
 /// `backup_app.aws` as configured.
@@ -71,8 +71,13 @@ impl AppAzureModel {
 
     /// The vault to create or update, tagged with the effective tags.
     pub(crate) fn vault_spec(&self, document: &PolicyDocument) -> Result<VaultSpec, CloudError> {
-        let parse = |what: &str, e: String| {
-            CloudError::new(ErrorKind::InvalidInput, "reading the azure block", what, e)
+        let parse = |what: &str, e: UnknownEnumValue| {
+            CloudError::new(
+                ErrorKind::InvalidInput,
+                "reading the azure block",
+                what,
+                e.to_string(),
+            )
         };
         let mut spec = VaultSpec::new(&self.resource_group, &self.vault_name, &self.location);
         spec.storage_redundancy = self

@@ -5,6 +5,17 @@ use tfvalue::{AttributePath, Value};
 use super::diagnostics::Diagnostics;
 use super::schema::Validator;
 
+/// What is wrong with a value, in a few words (`"\"x y\" is not a valid name"`); the diagnostic
+/// adds the validator's description of what would be valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub String);
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A validator from a description and a check returning what is wrong.
 pub struct Check<F> {
     description: String,
@@ -14,7 +25,7 @@ pub struct Check<F> {
 /// Builds a validator from a Markdown description and a function that explains a bad value.
 pub fn check<F>(description: &str, check: F) -> Check<F>
 where
-    F: Fn(&Value) -> Result<(), String> + Send + Sync,
+    F: Fn(&Value) -> Result<(), Invalid> + Send + Sync,
 {
     Check {
         description: description.to_string(),
@@ -24,7 +35,7 @@ where
 
 impl<F> Validator for Check<F>
 where
-    F: Fn(&Value) -> Result<(), String> + Send + Sync,
+    F: Fn(&Value) -> Result<(), Invalid> + Send + Sync,
 {
     fn description(&self) -> String {
         self.description.clone()
@@ -48,9 +59,9 @@ pub fn int_between(min: i64, max: i64) -> impl Validator {
         move |v| match v {
             Value::Number(n) => match n.as_i64() {
                 Some(i) if (min..=max).contains(&i) => Ok(()),
-                _ => Err(format!("{n} is not allowed")),
+                _ => Err(Invalid(format!("{n} is not allowed"))),
             },
-            _ => Err("not a number".to_string()),
+            _ => Err(Invalid("not a number".to_string())),
         },
     )
 }
@@ -65,8 +76,8 @@ pub fn one_of(allowed: &'static [&'static str]) -> impl Validator {
     check(&format!("Must be one of {list}."), move |v| {
         match v.as_str() {
             Some(s) if allowed.contains(&s) => Ok(()),
-            Some(s) => Err(format!("{s:?} is not allowed")),
-            None => Err("not a string".to_string()),
+            Some(s) => Err(Invalid(format!("{s:?} is not allowed"))),
+            None => Err(Invalid("not a string".to_string())),
         }
     })
 }
@@ -77,8 +88,11 @@ pub fn string_length(min: usize, max: usize) -> impl Validator {
         &format!("Must be {min} to {max} characters long."),
         move |v| match v.as_str() {
             Some(s) if (min..=max).contains(&s.chars().count()) => Ok(()),
-            Some(s) => Err(format!("{s:?} has {} characters", s.chars().count())),
-            None => Err("not a string".to_string()),
+            Some(s) => Err(Invalid(format!(
+                "{s:?} has {} characters",
+                s.chars().count()
+            ))),
+            None => Err(Invalid("not a string".to_string())),
         },
     )
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use tfvalue::{AttributePath, Type, Value};
 
-use crate::framework::validators::check;
+use crate::framework::validators::{check, Invalid};
 use crate::framework::{
     ApplyRequest, ApplyResponse, Attribute, Context, Diagnostics, ImportRequest, ImportResponse,
     MoveStateRequest, MoveStateResponse, PlanRequest, PlanResponse, Provider, ProviderServer,
@@ -141,7 +141,7 @@ impl Provider for TestProvider {
     }
     fn schema(&self) -> Schema {
         let not_empty = check("Must not be empty.", |v: &Value| match v.as_str() {
-            Some("") => Err("The region is empty".to_string()),
+            Some("") => Err(Invalid("The region is empty".to_string())),
             _ => Ok(()),
         });
         Schema::new(
