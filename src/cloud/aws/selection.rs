@@ -87,7 +87,7 @@ pub(super) async fn create_selection(
         ));
     };
     let id = selection_id.as_str();
-    backend
+    let readable = backend
         .wait_for(
             OP_CREATE,
             &spec.name,
@@ -97,7 +97,14 @@ pub(super) async fn create_selection(
                 Ok(found.map(|_| ()))
             },
         )
-        .await?;
+        .await;
+    // The selection exists: AWS answered with its id. Failing to read it back (the endpoint went
+    // away, say) must not lose that id, or the state would not record the selection and the next
+    // apply would have to find it again; so the id is returned and the failure only logged.
+    if let Err(error) = readable {
+        tracing::warn!(selection = %spec.name, selection_id = %selection_id, %error,
+            "created the backup selection but could not read it back");
+    }
     Ok(selection_id)
 }
 
