@@ -226,6 +226,13 @@ pub trait BackupBackend: Send + Sync {
     /// The vault named `name`, or `None`.
     async fn find_vault_by_name(&self, name: &str) -> Result<Option<VaultState>, CloudError>;
 
+    /// True when a vault named `name` exists. Backends may answer from a listing shared by the
+    /// reads of one refresh (AWS: one `ListBackupVaults` for every vault, a few seconds old at most,
+    /// dropped whenever this provider creates or deletes a vault).
+    async fn vault_exists(&self, name: &str) -> Result<bool, CloudError> {
+        Ok(self.find_vault_by_name(name).await?.is_some())
+    }
+
     /// Deletes the vault. One holding recovery points is refused with `InvalidState` unless `force`,
     /// which deletes the recovery points first.
     async fn delete_vault(&self, name: &str, force: bool) -> Result<(), CloudError>;
@@ -261,8 +268,41 @@ pub trait BackupBackend: Send + Sync {
     /// The plan with this id, or `None` (also for a deleted plan AWS still remembers).
     async fn find_plan_by_id(&self, plan_id: &str) -> Result<Option<Plan>, CloudError>;
 
+    /// The rules of the plan with this id (normalized, see [`PlanSpec::normalized`]), or `None`:
+    /// the plan without its tags, for refreshes that only compare rules (1 call on AWS, not 2).
+    async fn find_plan_rules_by_id(
+        &self,
+        plan_id: &str,
+    ) -> Result<Option<Vec<RuleSpec>>, CloudError>;
+
     /// The plan with this name, or `None`. More than one plan with the name is a `Conflict`.
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError>;
+
+    /// Brings the plan named `spec.name` to `spec` and returns it with `true` when it was created
+    /// just now (so it holds no selections yet): the plan `recorded_id` when it still exists, else
+    /// one of that name an interrupted apply left (adopted and updated in place), else a new one.
+    /// This is what keeps a re-run after a crash between "created in AWS" and "saved in state"
+    /// from making a second plan of the name.
+    async fn ensure_plan(
+        &self,
+        recorded_id: Option<&str>,
+        spec: &PlanSpec,
+    ) -> Result<(PlanState, bool), CloudError> {
+        if let Some(id) = recorded_id {
+            match self.update_plan(id, spec).await {
+                Err(e) if e.is_not_found() => {}
+                other => return other.map(|state| (state, false)),
+            }
+        }
+        match self.find_plan_by_name(&spec.name).await? {
+            Some(plan) if plan.spec == spec.clone().normalized() => Ok((plan.state, false)),
+            Some(plan) => self
+                .update_plan(&plan.state.plan_id, spec)
+                .await
+                .map(|state| (state, false)),
+            None => self.create_plan(spec).await.map(|state| (state, true)),
+        }
+    }
 
     /// Deletes a plan, waiting out AWS's "selections must be deleted first" while recently deleted
     /// selections propagate.
@@ -289,6 +329,14 @@ pub trait BackupBackend: Send + Sync {
         plan_id: &str,
         name: &str,
     ) -> Result<Option<Selection>, CloudError>;
+
+    /// Every selection named `name` in the plan (usually none or one), with its content; empty
+    /// when the plan does not exist. More than one is the trace of an interrupted swap.
+    async fn list_selections_by_name(
+        &self,
+        plan_id: &str,
+        name: &str,
+    ) -> Result<Vec<Selection>, CloudError>;
 
     /// The ids of every selection in the plan; empty when the plan does not exist.
     async fn list_selection_ids(&self, plan_id: &str) -> Result<Vec<String>, CloudError>;

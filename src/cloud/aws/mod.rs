@@ -18,12 +18,12 @@ use tokio_util::sync::CancellationToken;
 
 pub use settings::{
     AssumeRole, AwsContext, AwsSettings, ConnectOptions, Endpoints, StaticCredentials,
-    DEFAULT_SESSION_NAME,
+    DEFAULT_SESSION_NAME, RETRY_BUDGET,
 };
 
 use crate::cloud::backend::{
-    BackupBackend, Plan, PlanSpec, PlanState, Selection, SelectionSpec, VaultLockSpec, VaultSpec,
-    VaultState,
+    BackupBackend, Plan, PlanSpec, PlanState, RuleSpec, Selection, SelectionSpec, VaultLockSpec,
+    VaultSpec, VaultState,
 };
 use crate::cloud::error::CloudError;
 use crate::cloud::retry::RetryPolicy;
@@ -35,8 +35,14 @@ pub struct AwsBackend {
     account_id: String,
     region: String,
     partition: String,
+    /// The AWS Backup endpoint URL, for errors that never got an answer.
+    endpoint: String,
     retry: RetryPolicy,
     cancel: CancellationToken,
+    /// The vault names of the account and region, listed once for the reads of one refresh.
+    vault_names: std::sync::Arc<vault::VaultNames>,
+    /// True for the one-attempt copy used inside another call's attempt (see `calls.rs`).
+    single_attempt: bool,
 }
 
 impl AwsBackend {
@@ -47,8 +53,11 @@ impl AwsBackend {
             account_id: context.account_id().to_owned(),
             region: context.region().to_owned(),
             partition: context.partition().to_owned(),
+            endpoint: context.backup_endpoint(),
             retry: context.options().retry.clone(),
             cancel: context.options().cancel.clone(),
+            single_attempt: false,
+            vault_names: context.vault_names(),
         }
     }
 
@@ -131,6 +140,17 @@ impl BackupBackend for AwsBackend {
         plan::find_plan_by_id(self, plan_id).await
     }
 
+    async fn find_plan_rules_by_id(
+        &self,
+        plan_id: &str,
+    ) -> Result<Option<Vec<RuleSpec>>, CloudError> {
+        plan::find_plan_rules_by_id(self, plan_id).await
+    }
+
+    async fn vault_exists(&self, name: &str) -> Result<bool, CloudError> {
+        vault::vault_exists(self, name).await
+    }
+
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError> {
         plan::find_plan_by_name(self, name).await
     }
@@ -161,6 +181,14 @@ impl BackupBackend for AwsBackend {
         name: &str,
     ) -> Result<Option<Selection>, CloudError> {
         selection::find_selection_by_name(self, plan_id, name).await
+    }
+
+    async fn list_selections_by_name(
+        &self,
+        plan_id: &str,
+        name: &str,
+    ) -> Result<Vec<Selection>, CloudError> {
+        selection::list_selections_by_name(self, plan_id, name).await
     }
 
     async fn list_selection_ids(&self, plan_id: &str) -> Result<Vec<String>, CloudError> {

@@ -17,6 +17,9 @@ const OP_UPDATE: &str = "updating Backup Plan";
 const OP_DELETE: &str = "deleting Backup Plan";
 const OP_LIST: &str = "listing Backup Plans";
 
+/// The most a list call may return per page: keeps finding by name at about one call.
+pub(super) const MAX_RESULTS: i32 = 1000;
+
 /// AWS refuses to delete a plan while selections reference it, and a selection deleted a moment ago
 /// may still count: "InvalidRequestException: Related backup plan selections must be deleted prior
 /// to backup plan deletion".
@@ -27,7 +30,8 @@ fn is_selections_not_yet_deleted(err: &CloudError) -> bool {
     )
 }
 
-/// `CreateBackupPlan` with the plan's tags (1 call).
+/// `CreateBackupPlan` with the plan's tags (1 call). After an attempt whose answer was lost, the
+/// plan that attempt made is adopted rather than a second one created.
 pub(super) async fn create_plan(
     backend: &AwsBackend,
     spec: &PlanSpec,
@@ -36,23 +40,43 @@ pub(super) async fn create_plan(
     // One token for every attempt, so a retried create after a lost answer does not make a second plan.
     let token = creator_request_id();
     let out = backend
-        .send(OP_CREATE, &spec.name, || {
-            backend
-                .client
-                .create_backup_plan()
-                .backup_plan(input.clone())
-                .set_backup_plan_tags(expand_tags(&spec.tags))
-                .creator_request_id(&token)
-                .send()
-        })
+        .send_create(
+            OP_CREATE,
+            &spec.name,
+            |_| false,
+            |once| async move {
+                let created = find_plan_state_by_name(&once, &spec.name).await?;
+                Ok(created.map(Created::Found))
+            },
+            || async {
+                backend
+                    .client
+                    .create_backup_plan()
+                    .backup_plan(input.clone())
+                    .set_backup_plan_tags(expand_tags(&spec.tags))
+                    .creator_request_id(&token)
+                    .send()
+                    .await
+                    .map(Created::Answer)
+            },
+        )
         .await?;
-    plan_state(
-        OP_CREATE,
-        &spec.name,
-        out.backup_plan_id(),
-        out.version_id(),
-        out.backup_plan_arn(),
-    )
+    match out {
+        Created::Found(state) => Ok(state),
+        Created::Answer(out) => plan_state(
+            OP_CREATE,
+            &spec.name,
+            out.backup_plan_id(),
+            out.version_id(),
+            out.backup_plan_arn(),
+        ),
+    }
+}
+
+/// A create's outcome: AWS's answer, or the plan a lost attempt made, found by name.
+enum Created {
+    Answer(aws_sdk_backup::operation::create_backup_plan::CreateBackupPlanOutput),
+    Found(PlanState),
 }
 
 /// `UpdateBackupPlan`, then the tags: `ListTags` and at most one untag and one tag call (2–4 calls).
@@ -98,6 +122,38 @@ pub(super) async fn find_plan_by_id(
     backend: &AwsBackend,
     plan_id: &str,
 ) -> Result<Option<Plan>, CloudError> {
+    let Some((state, name, rules)) = get_plan(backend, plan_id).await? else {
+        return Ok(None);
+    };
+    let Some(tags) = find_tags_by_arn(backend, OP_READ, plan_id, &state.arn).await? else {
+        return Ok(None);
+    };
+    let spec = PlanSpec { name, rules, tags }.normalized();
+    Ok(Some(Plan { state, spec }))
+}
+
+/// `GetBackupPlan` (1 call): the plan's rules, normalized, without its tags.
+pub(super) async fn find_plan_rules_by_id(
+    backend: &AwsBackend,
+    plan_id: &str,
+) -> Result<Option<Vec<RuleSpec>>, CloudError> {
+    let found = get_plan(backend, plan_id).await?;
+    Ok(found.map(|(_, name, rules)| {
+        let spec = PlanSpec {
+            name,
+            rules,
+            ..PlanSpec::default()
+        };
+        spec.normalized().rules
+    }))
+}
+
+/// `GetBackupPlan` (1 call): the plan's ids, name and rules; `None` when it is gone (or AWS
+/// reports it with a deletion date).
+async fn get_plan(
+    backend: &AwsBackend,
+    plan_id: &str,
+) -> Result<Option<(PlanState, String, Vec<RuleSpec>)>, CloudError> {
     let found = backend
         .send(OP_READ, plan_id, || {
             backend
@@ -124,24 +180,28 @@ pub(super) async fn find_plan_by_id(
         out.version_id(),
         out.backup_plan_arn(),
     )?;
-    let Some(tags) = find_tags_by_arn(backend, OP_READ, plan_id, &state.arn).await? else {
-        return Ok(None);
-    };
-    let spec = PlanSpec {
-        name: plan.backup_plan_name().to_owned(),
-        rules: flatten_rules(plan.rules()),
-        tags,
-    }
-    .normalized();
-    Ok(Some(Plan { state, spec }))
+    let name = plan.backup_plan_name().to_owned();
+    Ok(Some((state, name, flatten_rules(plan.rules()))))
 }
 
-/// `ListBackupPlans` pages, then [`find_plan_by_id`] for the one match (pages + 2 calls).
+/// `ListBackupPlans` (1 call per 1000 plans), then [`find_plan_by_id`] for the one match (+2 calls).
 pub(super) async fn find_plan_by_name(
     backend: &AwsBackend,
     name: &str,
 ) -> Result<Option<Plan>, CloudError> {
-    let mut ids = Vec::new();
+    match find_plan_state_by_name(backend, name).await? {
+        Some(state) => find_plan_by_id(backend, &state.plan_id).await,
+        None => Ok(None),
+    }
+}
+
+/// `ListBackupPlans` (1 call per 1000 plans): the ids of the plan named `name`, or `None`. More
+/// than one plan of the name is a `Conflict` naming them.
+pub(super) async fn find_plan_state_by_name(
+    backend: &AwsBackend,
+    name: &str,
+) -> Result<Option<PlanState>, CloudError> {
+    let mut found = Vec::new();
     backend
         .send_pages(
             OP_LIST,
@@ -150,34 +210,46 @@ pub(super) async fn find_plan_by_name(
                 backend
                     .client
                     .list_backup_plans()
+                    .max_results(MAX_RESULTS)
                     .set_next_token(token)
                     .send()
             },
             |page| page.next_token(),
             |page| {
-                ids.extend(
+                found.extend(
                     page.backup_plans_list()
                         .iter()
                         .filter(|p| {
                             p.backup_plan_name() == Some(name) && p.deletion_date().is_none()
                         })
-                        .filter_map(|p| p.backup_plan_id().map(str::to_owned)),
+                        .map(|p| {
+                            plan_state(
+                                OP_LIST,
+                                name,
+                                p.backup_plan_id(),
+                                p.version_id(),
+                                p.backup_plan_arn(),
+                            )
+                        }),
                 );
                 ControlFlow::Continue(())
             },
         )
         .await?;
-    match ids.as_slice() {
-        [] => Ok(None),
-        [id] => find_plan_by_id(backend, id).await,
+    let mut found = found.into_iter().collect::<Result<Vec<_>, _>>()?;
+    match found.len() {
+        0 | 1 => Ok(found.pop()),
         many => Err(CloudError::new(
             ErrorKind::Conflict,
             OP_READ,
             name,
             format!(
-                "{} Backup Plans have this name ({}); plan names must be unique",
-                many.len(),
-                many.join(", ")
+                "{many} Backup Plans have this name ({}); plan names must be unique",
+                found
+                    .iter()
+                    .map(|p| p.plan_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )),
     }

@@ -7,6 +7,7 @@ use aws_sdk_backup::operation::list_backup_selections::ListBackupSelectionsOutpu
 use aws_sdk_backup::types::{BackupSelection, Condition, ConditionType};
 
 use super::errors::IncompleteInput;
+use super::plan::MAX_RESULTS;
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{Selection, SelectionSpec, Tags};
 use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
@@ -54,12 +55,17 @@ pub(super) async fn create_selection(
     })?;
     // One token for every attempt, so a retried create after a lost answer is not done twice.
     let token = creator_request_id();
-    let out = backend
-        .send_retrying(
+    let selection_id = backend
+        .send_create(
             OP_CREATE,
             &spec.name,
             |e| is_iam_role_not_yet_assumable(e) || is_iam_role_not_yet_authorized(e),
-            || {
+            |once| async move {
+                let named = list_selections_by_name(&once, plan_id, &spec.name).await?;
+                let created = named.into_iter().find(|s| s.spec == *spec);
+                Ok(created.map(|s| Some(s.selection_id)))
+            },
+            || async {
                 backend
                     .client
                     .create_backup_selection()
@@ -67,10 +73,12 @@ pub(super) async fn create_selection(
                     .backup_selection(selection.clone())
                     .creator_request_id(&token)
                     .send()
+                    .await
+                    .map(|out| out.selection_id().map(str::to_owned))
             },
         )
         .await?;
-    let Some(selection_id) = out.selection_id().map(str::to_owned) else {
+    let Some(selection_id) = selection_id else {
         return Err(CloudError::new(
             ErrorKind::Other,
             OP_CREATE,
@@ -122,7 +130,8 @@ pub(super) async fn find_selection_by_two_part_key(
     }))
 }
 
-/// `ListBackupSelections` pages, then `GetBackupSelection` for the match (pages + 1 calls).
+/// `ListBackupSelections` (1 call per 1000 selections), then `GetBackupSelection` for the match
+/// (+1 call).
 pub(super) async fn find_selection_by_name(
     backend: &AwsBackend,
     plan_id: &str,
@@ -146,6 +155,33 @@ pub(super) async fn find_selection_by_name(
         (Some(()), Some(id)) => find_selection_by_two_part_key(backend, plan_id, &id).await,
         _ => Ok(None),
     }
+}
+
+/// `ListBackupSelections` (1 call per 1000 selections), then `GetBackupSelection` for each
+/// selection named `name` (usually none or one).
+pub(super) async fn list_selections_by_name(
+    backend: &AwsBackend,
+    plan_id: &str,
+    name: &str,
+) -> Result<Vec<Selection>, CloudError> {
+    let mut ids = Vec::new();
+    visit_selection_pages(backend, plan_id, name, |page| {
+        ids.extend(
+            page.backup_selections_list()
+                .iter()
+                .filter(|s| s.selection_name() == Some(name))
+                .filter_map(|s| s.selection_id().map(str::to_owned)),
+        );
+        ControlFlow::Continue(())
+    })
+    .await?;
+    let mut found = Vec::new();
+    for id in ids {
+        if let Some(selection) = find_selection_by_two_part_key(backend, plan_id, &id).await? {
+            found.push(selection);
+        }
+    }
+    Ok(found)
 }
 
 /// `ListBackupSelections` pages: the ids of every selection in the plan (empty when the plan is gone).
@@ -184,6 +220,7 @@ async fn visit_selection_pages(
                     .client
                     .list_backup_selections()
                     .backup_plan_id(plan_id)
+                    .max_results(MAX_RESULTS)
                     .set_next_token(token)
                     .send()
             },

@@ -1,6 +1,7 @@
 //! The provider's `aws` block and the connection it yields: one [`AwsContext`] per provider
 //! configuration or alias, knowing its account, region and partition.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::environment::region::EnvironmentVariableRegionProvider;
@@ -19,7 +20,8 @@ use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
 use serde::{Deserialize, Deserializer};
 use tokio_util::sync::CancellationToken;
 
-use super::errors::{describe, find_in_chain, from_sdk};
+use super::errors::{describe, find_in_chain, from_sdk, is_unreachable, unreachable};
+use super::vault::VaultNames;
 use crate::cloud::error::{CloudError, ErrorKind};
 use crate::cloud::retry::{self, RetryPolicy};
 
@@ -94,11 +96,19 @@ impl std::fmt::Debug for StaticCredentials {
 }
 
 /// How the clients behave: retries, timeouts, cancellation. Not user configuration.
+///
+/// Every call goes through our one retry loop ([`retry`](Self::retry)); the SDK's own retries are
+/// off by default (`sdk_max_attempts` 1), so attempts do not multiply and a create is never sent
+/// again without first looking for what a lost attempt made. With the defaults an endpoint that
+/// refuses connections fails a call within 60 s, and one that accepts but never answers within
+/// 80 s (the 60 s budget plus one 20 s attempt), with an error naming the endpoint.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {
-    /// Our retry layer above the SDK's (throttling storms, named eventual-consistency errors).
+    /// The one retry loop: throttling, 5xx, dropped connections and timeouts, and the named
+    /// eventual-consistency errors, with bounded attempts and total time.
     pub retry: RetryPolicy,
-    /// Attempts the SDK makes per request in standard retry mode (1 disables its retries).
+    /// Attempts the SDK makes per request in standard retry mode (1, the default, disables its
+    /// retries).
     pub sdk_max_attempts: u32,
     /// The SDK's first retry backoff.
     pub sdk_initial_backoff: Duration,
@@ -114,15 +124,21 @@ pub struct ConnectOptions {
     pub credentials: Option<StaticCredentials>,
 }
 
+/// How long the retry loop keeps trying one AWS call (no attempt starts after it).
+pub const RETRY_BUDGET: Duration = Duration::from_secs(60);
+
 impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
-            retry: RetryPolicy::standard(),
-            sdk_max_attempts: 3,
+            retry: RetryPolicy {
+                max_elapsed: RETRY_BUDGET,
+                ..RetryPolicy::standard()
+            },
+            sdk_max_attempts: 1,
             sdk_initial_backoff: Duration::from_secs(1),
-            connect_timeout: Duration::from_secs(10),
-            attempt_timeout: Duration::from_secs(60),
-            operation_timeout: Duration::from_secs(180),
+            connect_timeout: Duration::from_secs(5),
+            attempt_timeout: Duration::from_secs(20),
+            operation_timeout: Duration::from_secs(20),
             cancel: CancellationToken::new(),
             credentials: None,
         }
@@ -155,6 +171,8 @@ pub struct AwsContext {
     caller_arn: String,
     region: String,
     partition: String,
+    /// Shared by every backend built on this context (see [`VaultNames`]).
+    vault_names: Arc<VaultNames>,
 }
 
 impl AwsContext {
@@ -173,20 +191,7 @@ impl AwsContext {
         validate(settings)?;
         let region = resolve_region(settings).await?;
 
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(region.clone())
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(options.sdk_max_attempts.max(1))
-                    .with_initial_backoff(options.sdk_initial_backoff),
-            )
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(options.connect_timeout)
-                    .operation_attempt_timeout(options.attempt_timeout)
-                    .operation_timeout(options.operation_timeout)
-                    .build(),
-            );
+        let mut loader = sdk_loader(&options, region.clone());
         if let Some(profile) = &settings.profile {
             loader = loader.profile_name(profile);
         }
@@ -233,18 +238,33 @@ impl AwsContext {
             (None, Some(profile)) => format!("profile {profile}"),
             (None, None) => "default credentials".to_owned(),
         };
+        let started = std::time::Instant::now();
+        let attempts = std::sync::atomic::AtomicU32::new(0);
         let identity = retry::retry_when(
             &options.retry,
             &options.cancel,
             retry::is_retryable,
             || async {
+                attempts.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 sts.get_caller_identity()
                     .send()
                     .await
                     .map_err(|e| identity_error(settings, &who, e))
             },
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            if !is_unreachable(&e) {
+                return e;
+            }
+            let endpoint = settings
+                .endpoints
+                .sts
+                .clone()
+                .unwrap_or_else(|| format!("https://sts.{region}.amazonaws.com"));
+            let attempts = attempts.load(std::sync::atomic::Ordering::Relaxed);
+            unreachable(e, "AWS STS", &endpoint, attempts, started.elapsed())
+        })?;
         let account_id = identity.account().unwrap_or_default().to_owned();
         let caller_arn = identity.arn().unwrap_or_default().to_owned();
         if account_id.len() != 12 {
@@ -267,6 +287,7 @@ impl AwsContext {
             caller_arn,
             region: region.to_string(),
             partition,
+            vault_names: Arc::default(),
         })
     }
 
@@ -303,11 +324,74 @@ impl AwsContext {
         &self.options
     }
 
+    /// The AWS Backup endpoint URL: the override, else the region's public endpoint.
+    pub(crate) fn backup_endpoint(&self) -> String {
+        match &self.endpoints.backup {
+            Some(url) => url.clone(),
+            None => {
+                let suffix = if self.partition == "aws-cn" {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                format!("https://backup.{}.{suffix}", self.region)
+            }
+        }
+    }
+
+    /// The vault name listing shared by the backends built on this context.
+    pub(crate) fn vault_names(&self) -> Arc<VaultNames> {
+        self.vault_names.clone()
+    }
+
     /// An AWS Backup client honouring the backup endpoint override.
     pub(crate) fn backup_client(&self) -> aws_sdk_backup::Client {
         let mut config = aws_sdk_backup::config::Builder::from(&self.sdk_config);
         config.set_endpoint_url(self.endpoints.backup.clone());
         aws_sdk_backup::Client::from_conf(config.build())
+    }
+}
+
+/// The SDK configuration loader with the options' retries and timeouts, in `region`.
+fn sdk_loader(options: &ConnectOptions, region: Region) -> aws_config::ConfigLoader {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(region)
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(options.sdk_max_attempts.max(1))
+                .with_initial_backoff(options.sdk_initial_backoff),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(options.connect_timeout)
+                .operation_attempt_timeout(options.attempt_timeout)
+                .operation_timeout(options.operation_timeout)
+                .build(),
+        )
+}
+
+#[cfg(test)]
+impl AwsContext {
+    /// A context for account 111111111111 in eu-west-1 whose AWS Backup calls go to
+    /// `backup_endpoint`, made without calling STS: for tests of how calls fail.
+    pub(crate) async fn offline(backup_endpoint: &str, options: ConnectOptions) -> AwsContext {
+        let sdk_config = sdk_loader(&options, Region::new("eu-west-1"))
+            .credentials_provider(Credentials::new("AKID", "secret", None, None, "test"))
+            .load()
+            .await;
+        AwsContext {
+            sdk_config,
+            endpoints: Endpoints {
+                backup: Some(backup_endpoint.to_owned()),
+                sts: None,
+            },
+            options,
+            account_id: "111111111111".to_owned(),
+            caller_arn: "arn:aws:iam::111111111111:user/test".to_owned(),
+            region: "eu-west-1".to_owned(),
+            partition: "aws".to_owned(),
+            vault_names: Arc::default(),
+        }
     }
 }
 

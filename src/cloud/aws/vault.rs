@@ -1,12 +1,14 @@
 //! Backup vaults: the vault itself, its tags, its lock, its access policy and (for `force`
 //! destroys) its recovery points.
 
+use std::collections::BTreeSet;
 use std::ops::ControlFlow;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_backup::operation::describe_backup_vault::DescribeBackupVaultOutput;
 use serde_json::{json, Value};
 
+use super::plan::MAX_RESULTS;
 use super::tags::{expand_tags, find_tags_by_arn, update_tags};
 use super::{creator_request_id, AwsBackend};
 use crate::cloud::backend::{BackupBackend, VaultLockSpec, VaultLockState, VaultSpec, VaultState};
@@ -16,6 +18,7 @@ pub(super) const OP_CREATE: &str = "creating Backup Vault";
 pub(super) const OP_READ: &str = "reading Backup Vault";
 pub(super) const OP_UPDATE: &str = "updating Backup Vault";
 pub(super) const OP_DELETE: &str = "deleting Backup Vault";
+const OP_LIST: &str = "listing Backup Vaults";
 const OP_PUT_LOCK: &str = "putting Backup Vault Lock Configuration";
 const OP_DELETE_LOCK: &str = "deleting Backup Vault Lock Configuration";
 const OP_PUT_POLICY: &str = "putting Backup Vault Access Policy";
@@ -86,8 +89,63 @@ fn flatten_vault(
     }
 }
 
-/// Creates the vault when missing (create + read: 4 calls), or adopts it and reconciles its tags
-/// (read + 0–2 tag calls).
+/// How long a vault name listing answers [`vault_exists`]: long enough to serve every read of
+/// one refresh from one `ListBackupVaults`, short enough that a later command sees changes.
+const VAULT_NAMES_TTL: Duration = Duration::from_secs(10);
+
+/// The vault names of an account and region, listed at most once per [`VAULT_NAMES_TTL`] and
+/// shared by the backends of one provider configuration. Dropped whenever this provider creates
+/// or deletes a vault, so it never answers for a vault this process changed.
+#[derive(Debug, Default)]
+pub(crate) struct VaultNames(tokio::sync::Mutex<Option<(Instant, BTreeSet<String>)>>);
+
+impl VaultNames {
+    /// Forgets the listing: the next question lists again.
+    async fn invalidate(&self) {
+        *self.0.lock().await = None;
+    }
+}
+
+/// Whether the vault exists, from the shared listing (1 `ListBackupVaults` per 1000 vaults, per
+/// refresh); concurrent readers wait for the one listing in flight.
+pub(super) async fn vault_exists(backend: &AwsBackend, name: &str) -> Result<bool, CloudError> {
+    let mut cached = backend.vault_names.0.lock().await;
+    if let Some((at, names)) = cached.as_ref() {
+        if at.elapsed() < VAULT_NAMES_TTL {
+            return Ok(names.contains(name));
+        }
+    }
+    let mut names = BTreeSet::new();
+    backend
+        .send_pages(
+            OP_LIST,
+            name,
+            |token| {
+                backend
+                    .client
+                    .list_backup_vaults()
+                    .max_results(MAX_RESULTS)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| page.next_token(),
+            |page| {
+                names.extend(
+                    page.backup_vault_list()
+                        .iter()
+                        .filter_map(|v| v.backup_vault_name().map(str::to_owned)),
+                );
+                ControlFlow::Continue(())
+            },
+        )
+        .await?;
+    let exists = names.contains(name);
+    *cached = Some((Instant::now(), names));
+    Ok(exists)
+}
+
+/// Creates the vault when missing (read + create + describe: 3 calls), or adopts it and
+/// reconciles its tags (read + 0–2 tag calls).
 pub(super) async fn ensure_vault(
     backend: &AwsBackend,
     spec: &VaultSpec,
@@ -110,6 +168,7 @@ pub(super) async fn ensure_vault(
                 .send()
         })
         .await;
+    backend.vault_names.invalidate().await;
     match created {
         Ok(_) => {}
         // Created concurrently, or by an attempt whose answer was lost: adopt it.
@@ -122,11 +181,16 @@ pub(super) async fn ensure_vault(
         Err(err) => return Err(err),
     }
     // Read after write: AWS is eventually consistent, so a brand-new vault may briefly be missing.
-    backend
+    // Its tags are the ones it was just created with (no ListTags needed).
+    let out = backend
         .wait_for(OP_CREATE, name, "the new vault to become readable", || {
-            find_vault_by_name(backend, OP_CREATE, name)
+            describe_vault(backend, OP_CREATE, name)
         })
-        .await
+        .await?;
+    let arn = out
+        .backup_vault_arn()
+        .map_or_else(|| backend.vault_arn(name), str::to_owned);
+    Ok(flatten_vault(&out, name, arn, spec.tags.clone()))
 }
 
 async fn adopt_vault(
@@ -183,7 +247,7 @@ pub(super) async fn delete_vault(
     if force {
         delete_recovery_points(backend, name).await?;
     }
-    backend
+    let deleted = backend
         .send(OP_DELETE, name, || {
             backend
                 .client
@@ -193,7 +257,9 @@ pub(super) async fn delete_vault(
         })
         .await
         .none_if_not_found()
-        .map(drop)
+        .map(drop);
+    backend.vault_names.invalidate().await;
+    deleted
 }
 
 /// Deletes every recovery point in the vault and waits until each is gone (AWS deletes them

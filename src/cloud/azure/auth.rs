@@ -12,6 +12,7 @@ use azure_core::credentials::TokenCredential;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
+use super::arm::{no_answer, origin, Subject};
 use super::settings::{CredentialKind, FederatedTokenSource, ResolvedAzureSettings, Secret};
 use crate::cloud::error::{CloudError, ErrorKind};
 
@@ -113,6 +114,19 @@ impl TokenSource {
         })
     }
 
+    /// Who hands out the tokens, for messages: the token endpoint's origin, or the identity.
+    pub(crate) fn endpoint(&self) -> String {
+        match &self.kind {
+            Flow::Form { token_url, .. } => {
+                format!(
+                    "the Microsoft Entra token endpoint at {}",
+                    origin(token_url)
+                )
+            }
+            Flow::Identity(_) => "the Azure identity (managed identity or Azure CLI)".to_owned(),
+        }
+    }
+
     /// A valid bearer token, from the cache or freshly requested.
     pub(crate) async fn token(&self) -> Result<Secret, CloudError> {
         let mut cache = self.cache.lock().await;
@@ -171,21 +185,29 @@ impl TokenSource {
                                 .trim()
                                 .to_owned(),
                         };
+                        // The platform rotates the file: each token read is a new secret.
+                        tfplugin::logging::redact(&assertion);
                         form.push(("client_assertion_type", JWT_BEARER.into()));
                         form.push(("client_assertion", assertion));
                     }
                 }
                 tracing::debug!(token_url = %token_url, client_id = %client_id, "requesting an Azure access token");
-                let response = http.post(token_url).form(&form).send().await.map_err(|e| {
-                    auth_error(
-                        ErrorKind::Transient,
-                        format!("token request failed: {}", e.without_url()),
-                    )
-                })?;
+                let subject = Subject {
+                    operation: "authenticating to Azure",
+                    name: "azure",
+                };
+                let authority = "the Microsoft Entra token endpoint";
+                let response = http
+                    .post(token_url)
+                    .form(&form)
+                    .send()
+                    .await
+                    .map_err(|e| no_answer(subject, authority, token_url, e))?;
                 let status = response.status();
-                let bytes = response.bytes().await.map_err(|e| {
-                    auth_error(ErrorKind::Transient, format!("reading token response: {e}"))
-                })?;
+                let bytes = response
+                    .bytes()
+                    .await
+                    .map_err(|e| no_answer(subject, authority, token_url, e))?;
                 if !status.is_success() {
                     let err: Option<TokenError> = serde_json::from_slice(&bytes).ok();
                     let (code, description) = err

@@ -40,7 +40,9 @@ pub(crate) fn classify(code: Option<&str>, status: Option<u16>) -> ErrorKind {
     }
 }
 
-/// An error Azure answered, classified by [`classify`].
+/// An error Azure answered, classified by [`classify`]. A message quoting a secret the provider
+/// registered (a SAS URL or signature echoed back, a token) has it replaced, so diagnostics never
+/// show it.
 pub(crate) fn api_error(
     operation: impl Into<std::borrow::Cow<'static, str>>,
     name: impl Into<String>,
@@ -49,6 +51,8 @@ pub(crate) fn api_error(
     status: Option<u16>,
 ) -> CloudError {
     let kind = classify(code.as_deref(), status);
+    let message = message.into();
+    let message = tfplugin::logging::scrub(&message).unwrap_or(message);
     CloudError::from_api(kind, operation, name, code, message, status)
 }
 
@@ -140,6 +144,26 @@ mod tests {
         for (code, status, kind) in cases {
             assert_eq!(classify(Some(code), Some(status)), kind, "{code}");
         }
+    }
+
+    #[test]
+    fn registered_secrets_are_replaced_in_azure_messages() {
+        let _sas = super::super::settings::Secret::sas_url(
+            "https://acct.blob.core.windows.net/c?sv=1&sig=U2lnbmF0dXJlRWNob2Vk%2B",
+        );
+        let body = json!({"error": {"code": "BadRequest", "message": "signature U2lnbmF0dXJlRWNob2Vk+ does not match"}});
+        let err = arm_error(
+            Subject {
+                operation: "configuring App Service backup",
+                name: "shop",
+            },
+            StatusCode::BAD_REQUEST,
+            Some(&body),
+        );
+        assert_eq!(
+            err.to_string(),
+            "configuring App Service backup (shop): BadRequest: signature <redacted> does not match"
+        );
     }
 
     #[test]

@@ -30,6 +30,8 @@ mod auth;
 mod backend;
 mod bodies;
 mod errors;
+#[cfg(test)]
+mod fault_tests;
 mod lro;
 mod policy;
 mod protected_item;
@@ -41,8 +43,8 @@ mod vault;
 use async_trait::async_trait;
 
 pub use arm::{
-    ArmClient, ArmOptions, BACKUP_API_VERSION, COMPUTE_API_VERSION, VAULTS_API_VERSION,
-    WEB_API_VERSION,
+    ArmClient, ArmOptions, ATTEMPT_TIMEOUT, BACKUP_API_VERSION, COMPUTE_API_VERSION,
+    CONNECT_TIMEOUT, REQUEST_BUDGET, VAULTS_API_VERSION, WEB_API_VERSION,
 };
 pub use backend::{
     AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,

@@ -13,15 +13,39 @@ pub const PUBLIC_RESOURCE_MANAGER: &str = "https://management.azure.com";
 /// Azure public cloud's Microsoft Entra authority.
 pub const PUBLIC_AUTHORITY_HOST: &str = "https://login.microsoftonline.com";
 
-/// A secret value (client secret, OIDC token, SAS URL): sent where it belongs, never printed.
-/// `Debug` and `Display` show `<redacted>`.
+/// A secret value (client secret, OIDC token, access token, SAS URL): sent where it belongs, never
+/// printed. `Debug` and `Display` show `<redacted>`, and making one registers it with the log
+/// scrubber ([`tfplugin::logging::redact`]), so no log line at any level shows it either.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 
 impl Secret {
-    /// Wraps a secret.
+    /// Wraps a secret and registers it with the log scrubber.
     pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
+        let value = value.into();
+        tfplugin::logging::redact(&value);
+        Secret(value)
+    }
+
+    /// A storage SAS URL: besides the whole URL, its query (the SAS token) and its signature, as
+    /// written and percent-decoded, are registered with the log scrubber, so a message quoting only
+    /// the token or the signature is scrubbed too.
+    pub fn sas_url(url: impl Into<String>) -> Secret {
+        let secret = Secret::new(url);
+        if let Some((_, query)) = secret.0.split_once('?') {
+            tfplugin::logging::redact(query);
+            for pair in query.split('&') {
+                if let Some(("sig", signature)) = pair.split_once('=') {
+                    tfplugin::logging::redact(signature);
+                }
+            }
+            for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+                if key == "sig" {
+                    tfplugin::logging::redact(&value);
+                }
+            }
+        }
+        secret
     }
 
     /// The secret itself, for the one place that sends it.
@@ -44,7 +68,7 @@ impl fmt::Display for Secret {
 
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Secret)
+        String::deserialize(d).map(Secret::new)
     }
 }
 
@@ -166,7 +190,7 @@ impl AzureSettings {
             .or_else(|| first(&["ARM_CLIENT_ID", "AZURE_CLIENT_ID"]));
         self.client_secret = self
             .client_secret
-            .or_else(|| first(&["ARM_CLIENT_SECRET"]).map(Secret));
+            .or_else(|| first(&["ARM_CLIENT_SECRET"]).map(Secret::new));
         self.use_oidc = self
             .use_oidc
             .or_else(|| flag(&["ARM_USE_OIDC"]))
@@ -176,7 +200,7 @@ impl AzureSettings {
         });
         self.oidc_token = self
             .oidc_token
-            .or_else(|| first(&["ARM_OIDC_TOKEN"]).map(Secret));
+            .or_else(|| first(&["ARM_OIDC_TOKEN"]).map(Secret::new));
         self.use_msi = self.use_msi.or_else(|| flag(&["ARM_USE_MSI"]));
         self.use_cli = self.use_cli.or_else(|| flag(&["ARM_USE_CLI"]));
         self.environment = self.environment.or_else(|| first(&["ARM_ENVIRONMENT"]));
@@ -308,6 +332,47 @@ mod tests {
         };
         assert!(!format!("{s:?}").contains("hunter2"));
         assert_eq!(Secret::new("x").to_string(), "<redacted>");
+    }
+
+    #[test]
+    fn secrets_from_the_block_or_the_environment_are_scrubbed_from_logs() {
+        use tfplugin::logging::scrub;
+        let block: AzureSettings = serde_json::from_value(serde_json::json!({
+            "client_secret": "block-secret-7f3a",
+            "oidc_token": "block-oidc-token-9c2e",
+        }))
+        .unwrap();
+        let settings = block.with_env(env(&[("ARM_CLIENT_SECRET", "env-secret-5d1b")]));
+        assert_eq!(
+            settings.client_secret,
+            Some(Secret::new("block-secret-7f3a"))
+        );
+        for secret in ["block-secret-7f3a", "block-oidc-token-9c2e"] {
+            let clean = scrub(&format!("x {secret} y")).expect(secret);
+            assert!(!clean.contains(secret), "{clean}");
+        }
+        // A secret taken from the environment is registered as it is read.
+        let env_only =
+            AzureSettings::default().with_env(env(&[("ARM_OIDC_TOKEN", "env-oidc-4e8a")]));
+        assert!(env_only.oidc_token.is_some());
+        assert!(scrub("env-oidc-4e8a").is_some());
+    }
+
+    #[test]
+    fn a_sas_url_its_token_and_its_signature_are_scrubbed_from_logs() {
+        use tfplugin::logging::scrub;
+        let url = "https://acct.blob.core.windows.net/backups?sv=2024-11-04&sp=rwdl&sig=Zm9vYmFy%2Bc2ln%3D";
+        let _secret = Secret::sas_url(url);
+        for text in [
+            url,
+            "sv=2024-11-04&sp=rwdl&sig=Zm9vYmFy%2Bc2ln%3D",
+            "Zm9vYmFy%2Bc2ln%3D",
+            // As a server that decoded the query would quote it.
+            "Zm9vYmFy+c2ln=",
+        ] {
+            let clean = scrub(&format!("error: {text} is invalid")).expect(text);
+            assert!(!clean.contains("Zm9vYmFy"), "{clean}");
+        }
     }
 
     #[test]

@@ -239,14 +239,9 @@ async fn converge(
         }
     }
 
+    // A plan of the app's name that an interrupted apply created is adopted, not duplicated.
     let spec = plan_spec(document, app, &model.vault_name, None);
-    let plan = match prior_plan_id {
-        Some(id) => match backend.update_plan(id, &spec).await {
-            Err(e) if e.is_not_found() => backend.create_plan(&spec).await?,
-            other => other?,
-        },
-        None => backend.create_plan(&spec).await?,
-    };
+    let (plan, _) = backend.ensure_plan(prior_plan_id, &spec).await?;
     update.aws_plan_id = Some(Value::from(plan.plan_id));
     Ok(())
 }

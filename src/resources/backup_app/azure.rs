@@ -201,7 +201,8 @@ async fn converge(
 /// Deletes the policy, then the vault. Azure refuses to delete a vault that still holds
 /// soft-deleted items, so those are checked first, before anything is deleted: without `force`
 /// the destroy fails and says why; with it they are purged the documented way (soft delete off,
-/// undelete each item, delete it for good).
+/// undelete each item, delete it for good). When a step after turning soft delete off fails, the
+/// error says that soft delete is now off on the vault and how to turn it back on.
 async fn destroy(
     backend: &dyn AzureBackend,
     app: &str,
@@ -209,17 +210,26 @@ async fn destroy(
     force: bool,
 ) -> Result<(), CloudError> {
     let vault_ref = model.vault();
+    let mut kept = Vec::new();
+    let mut turned_off = false;
     if let Some(vault) = backend.find_vault(&vault_ref).await? {
-        let kept = soft_deleted(backend.list_protected_vms(&vault_ref).await?);
+        kept = soft_deleted(backend.list_protected_vms(&vault_ref).await?);
         if !kept.is_empty() {
             if !force {
                 return Err(vault_error(&vault_ref, not_empty_reason(&kept)));
             }
-            purge(backend, &vault, &kept).await?;
+            turned_off = turn_soft_delete_off(backend, &vault, &kept).await?;
         }
     }
-    backend.delete_policy(&vault_ref, app).await?;
-    backend.delete_vault(&vault_ref).await
+    let rest = async {
+        purge(backend, &vault_ref, &kept).await?;
+        backend.delete_policy(&vault_ref, app).await?;
+        backend.delete_vault(&vault_ref).await
+    };
+    match rest.await {
+        Err(e) if turned_off => Err(soft_delete_left_off(e, &vault_ref)),
+        result => result,
+    }
 }
 
 const OP_DELETE_VAULT: &str = "deleting Recovery Services Vault";
@@ -233,6 +243,28 @@ fn vault_error(vault: &VaultRef, reason: String) -> CloudError {
     )
 }
 
+/// `err` of a step after force_destroy turned the vault's soft delete off, saying so and how to
+/// turn it back on (kind, code and status unchanged).
+fn soft_delete_left_off(err: CloudError, vault: &VaultRef) -> CloudError {
+    let (group, name) = (&vault.resource_group, &vault.name);
+    let message = format!(
+        "{}. Soft delete is now off on Recovery Services vault {name} (resource group {group}): force_destroy \
+         turned it off to purge the vault's soft-deleted items, and the destroy stopped before the vault was \
+         deleted. To turn it back on, run `az backup vault backup-properties set --resource-group {group} \
+         --name {name} --soft-delete-feature-state Enable` (or set azure.soft_delete = \"Enabled\" and apply); \
+         to finish the purge instead, destroy again",
+        err.message().trim_end_matches('.')
+    );
+    CloudError::from_api(
+        err.kind(),
+        err.operation().to_owned(),
+        err.name(),
+        err.code().map(str::to_owned),
+        message,
+        err.status(),
+    )
+    .with_source(err)
+}
 /// The items the vault's soft delete keeps (and that keep the vault from being deleted).
 fn soft_deleted(items: Vec<ProtectedVmState>) -> Vec<ProtectedVmState> {
     items.into_iter().filter(|item| item.soft_deleted).collect()
@@ -271,44 +303,52 @@ fn not_empty_reason(items: &[ProtectedVmState]) -> String {
     )
 }
 
-/// Purges soft-deleted items so the vault can be deleted.
-async fn purge(
+/// Turns the vault's soft delete off so its soft-deleted `items` can be purged: true when this
+/// call turned it off (it was on), false when it was off already.
+async fn turn_soft_delete_off(
     backend: &dyn AzureBackend,
     vault: &VaultState,
     items: &[ProtectedVmState],
-) -> Result<(), CloudError> {
+) -> Result<bool, CloudError> {
     let vault_ref = VaultRef::new(&vault.resource_group, &vault.name);
     match vault.soft_delete {
-        Some(SoftDeleteState::AlwaysOn) => {
-            return Err(vault_error(
-                &vault_ref,
-                format!(
-                    "the vault holds {} soft-deleted backup item(s) (VMs: {}), and its soft delete is AlwaysON, which \
-                     cannot be turned off: force_destroy cannot purge them, so the vault can only be deleted once the \
-                     soft-delete retention has passed",
-                    items.len(),
-                    vm_names(items)
-                ),
-            ));
-        }
-        Some(SoftDeleteState::Disabled) => {}
+        Some(SoftDeleteState::AlwaysOn) => Err(vault_error(
+            &vault_ref,
+            format!(
+                "the vault holds {} soft-deleted backup item(s) (VMs: {}), and its soft delete is AlwaysON, which \
+                 cannot be turned off: force_destroy cannot purge them, so the vault can only be deleted once the \
+                 soft-delete retention has passed",
+                items.len(),
+                vm_names(items)
+            ),
+        )),
+        Some(SoftDeleteState::Disabled) => Ok(false),
         // While soft delete is on, deleting an undeleted item would only soft-delete it again.
         Some(SoftDeleteState::Enabled) | None => {
             backend.disable_soft_delete(&vault_ref).await?;
             tracing::info!(vault = %vault.name, "force_destroy: turned the vault's soft delete off to purge its soft-deleted items");
+            Ok(true)
         }
     }
+}
+
+/// Purges soft-deleted items (soft delete is off) so the vault can be deleted.
+async fn purge(
+    backend: &dyn AzureBackend,
+    vault_ref: &VaultRef,
+    items: &[ProtectedVmState],
+) -> Result<(), CloudError> {
     for item in items {
         backend
-            .undelete_protected_vm(&vault_ref, &item.vm_id)
+            .undelete_protected_vm(vault_ref, &item.vm_id)
             .await?;
-        match backend.stop_protection(&vault_ref, &item.vm_id).await? {
+        match backend.stop_protection(vault_ref, &item.vm_id).await? {
             StopProtectionOutcome::Removed => {
-                tracing::info!(vault = %vault.name, vm_id = %item.vm_id, item = %item.id, "force_destroy: purged the soft-deleted backup item and its recovery points");
+                tracing::info!(vault = %vault_ref.name, vm_id = %item.vm_id, item = %item.id, "force_destroy: purged the soft-deleted backup item and its recovery points");
             }
             StopProtectionOutcome::SoftDeleted(_) => {
                 return Err(vault_error(
-                    &vault_ref,
+                    vault_ref,
                     format!(
                         "the backup item of {} was soft-deleted again after soft delete was turned off",
                         item.vm_id
@@ -349,8 +389,122 @@ async fn read(
 #[cfg(test)]
 mod tests {
     use super::super::import::PolicyImportId;
-    use super::{not_empty_reason, soft_deleted};
-    use crate::cloud::azure::ProtectedVmState;
+    use super::super::model::AppAzureModel;
+    use super::{destroy, not_empty_reason, soft_deleted};
+    use crate::cloud::azure::{
+        AzureBackend, ProtectedVmState, SoftDeleteState, VaultRef, VaultSpec,
+    };
+    use crate::cloud::ErrorKind;
+    use crate::resources::fakes::FakeAzure;
+
+    fn model() -> AppAzureModel {
+        AppAzureModel {
+            resource_group: "rg".into(),
+            location: "westeurope".into(),
+            vault_name: "rsv".into(),
+            storage_redundancy: None,
+            cross_region_restore: None,
+            soft_delete: None,
+            immutability: None,
+        }
+    }
+
+    /// A fake subscription whose vault `rsv` (soft delete as given) keeps a soft-deleted item of
+    /// `vm1`, with `fail_on` failing.
+    async fn vault_with_a_soft_deleted_item(
+        soft_delete: SoftDeleteState,
+        fail_on: Option<&'static str>,
+    ) -> std::sync::Arc<FakeAzure> {
+        let azure = FakeAzure::new("s");
+        let mut spec = VaultSpec::new("rg", "rsv", "westeurope");
+        spec.soft_delete = Some(soft_delete);
+        azure.ensure_vault(&spec).await.unwrap();
+        let kept = item("vm1", true, Some("2026-12-07T00:00:00Z"));
+        let mut world = azure.world();
+        world
+            .vms
+            .insert((VaultRef::new("rg", "rsv"), kept.vm_id.clone()), kept);
+        world.calls.fail_on = fail_on;
+        world.calls.log.clear();
+        drop(world);
+        azure
+    }
+
+    #[tokio::test]
+    async fn a_purge_that_fails_part_way_says_soft_delete_is_left_off_and_how_to_restore_it() {
+        for failing in [
+            "undelete_protected_vm",
+            "stop_protection",
+            "delete_policy",
+            "delete_vault",
+        ] {
+            let azure =
+                vault_with_a_soft_deleted_item(SoftDeleteState::Enabled, Some(failing)).await;
+            let err = destroy(&*azure, "app", &model(), true).await.unwrap_err();
+            // The failing step's own error, kind unchanged, then what it leaves behind.
+            assert_eq!(err.kind(), ErrorKind::AccessDenied, "{failing}");
+            let text = err.to_string();
+            for part in [
+                &format!("{failing} ("),
+                "injected failure. Soft delete is now off on Recovery Services vault rsv (resource group rg)",
+                "az backup vault backup-properties set --resource-group rg --name rsv --soft-delete-feature-state Enable",
+                "azure.soft_delete = \"Enabled\"",
+            ] {
+                assert!(text.contains(part), "{failing}: {part:?} not in {text:?}");
+            }
+            let vault = azure
+                .world()
+                .vaults
+                .get(&VaultRef::new("rg", "rsv"))
+                .cloned()
+                .unwrap();
+            assert_eq!(
+                vault.soft_delete,
+                Some(SoftDeleteState::Disabled),
+                "{failing}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failure_before_soft_delete_is_touched_or_with_it_off_already_says_nothing_of_it() {
+        // disable_soft_delete itself failing: soft delete is still on.
+        let azure =
+            vault_with_a_soft_deleted_item(SoftDeleteState::Enabled, Some("disable_soft_delete"))
+                .await;
+        let err = destroy(&*azure, "app", &model(), true).await.unwrap_err();
+        assert!(!err.to_string().contains("Soft delete is now off"), "{err}");
+        // Off before the destroy: the provider did not turn it off.
+        let azure =
+            vault_with_a_soft_deleted_item(SoftDeleteState::Disabled, Some("delete_vault")).await;
+        let err = destroy(&*azure, "app", &model(), true).await.unwrap_err();
+        assert!(!err.to_string().contains("Soft delete is now off"), "{err}");
+        assert!(!azure
+            .world()
+            .calls
+            .operations()
+            .contains(&"disable_soft_delete"));
+    }
+
+    #[tokio::test]
+    async fn a_purge_that_succeeds_deletes_the_item_policy_and_vault() {
+        let azure = vault_with_a_soft_deleted_item(SoftDeleteState::Enabled, None).await;
+        destroy(&*azure, "app", &model(), true).await.unwrap();
+        let world = azure.world();
+        assert_eq!(
+            world.calls.operations(),
+            [
+                "find_vault",
+                "list_protected_vms",
+                "disable_soft_delete",
+                "undelete_protected_vm",
+                "stop_protection",
+                "delete_policy",
+                "delete_vault"
+            ]
+        );
+        assert!(world.vaults.is_empty() && world.vms.is_empty());
+    }
 
     fn item(vm: &str, soft: bool, purge_at: Option<&str>) -> ProtectedVmState {
         ProtectedVmState {

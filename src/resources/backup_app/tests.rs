@@ -132,7 +132,12 @@ async fn aws_part_creates_reads_back_and_destroys_the_vault_and_plan() {
         let world = aws.world();
         assert_eq!(
             world.calls.operations(),
-            ["ensure_vault", "put_vault_access_policy", "create_plan"]
+            [
+                "ensure_vault",
+                "put_vault_access_policy",
+                "find_plan_by_name",
+                "create_plan"
+            ]
         );
         let plan = &world.plans[&plan_id];
         assert_eq!(plan.spec.name, "org-root");
@@ -419,4 +424,44 @@ async fn an_azure_app_plans_creates_reads_and_deletes_through_the_resource() {
     );
     let world = azure.world();
     assert!(world.vaults.is_empty() && world.policies.is_empty());
+}
+
+/// An app whose plan was created but never saved (Terraform killed mid-apply): the next apply
+/// adopts the plan of the app's name and brings its rules in line, rather than making a second.
+#[tokio::test]
+async fn a_plan_left_by_an_interrupted_apply_is_adopted_and_updated() {
+    use crate::cloud::{BackupBackend, PlanSpec};
+    let aws = FakeAws::new(ACCOUNT, REGION);
+    let left = aws
+        .create_plan(&PlanSpec {
+            name: "org-root".into(),
+            ..PlanSpec::default()
+        })
+        .await
+        .unwrap();
+    aws.world().calls.log.clear();
+    let config = config(true, false);
+    let response = apply(&config, &Value::Null, &[aws_part(&aws, &config)]).await;
+    assert!(errors(&response.diagnostics).is_empty());
+    assert_eq!(
+        str_attr(&response.new_state, "aws_plan_id"),
+        Some(left.plan_id.as_str())
+    );
+    let world = aws.world();
+    assert_eq!(
+        world.calls.operations(),
+        [
+            "ensure_vault",
+            "put_vault_access_policy",
+            "find_plan_by_name",
+            "update_plan"
+        ]
+    );
+    assert_eq!(world.plans.len(), 1);
+    assert_eq!(
+        world.plans[&left.plan_id].spec.rules[0]
+            .lifecycle
+            .delete_after_days,
+        35
+    );
 }

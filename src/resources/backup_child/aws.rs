@@ -294,12 +294,12 @@ async fn converge(
         document,
     } = *desired;
     update.mode = Some(Value::from(placement.mode()));
-    let plan_id = match placement {
+    let (plan_id, new_plan) = match placement {
         Placement::Joined {
             plan_name,
             anchor_app,
         } => match backend.find_plan_by_name(plan_name).await? {
-            Some(plan) => plan.state.plan_id,
+            Some(plan) => (plan.state.plan_id, false),
             None => {
                 return Err(CloudError::new(
                     ErrorKind::NotFound,
@@ -327,58 +327,18 @@ async fn converge(
                 })
                 .await?;
             let spec = plan_spec(document, plan_name, vault_name, central_vault_arn.as_deref());
-            let mut own_prior_plan = prior
+            // Its own plan as recorded; else (imported, the aws block just added, or an apply
+            // interrupted before it saved the id) a plan of the child's name is adopted.
+            let own_prior_plan = prior
                 .plan_id
-                .clone()
-                .filter(|_| prior.mode.as_deref() == Some(DERIVED));
-            if prior.adopting() {
-                // Imported (or the aws block just added): adopt a plan of the child's name.
-                own_prior_plan = backend
-                    .find_plan_by_name(plan_name)
-                    .await?
-                    .map(|p| p.state.plan_id);
-            }
-            let plan = match own_prior_plan.as_deref() {
-                Some(id) => match backend.update_plan(id, &spec).await {
-                    Err(e) if e.is_not_found() => backend.create_plan(&spec).await?,
-                    other => other?,
-                },
-                None => backend.create_plan(&spec).await?,
-            };
-            plan.plan_id
+                .as_deref()
+                .filter(|_| prior.mode.as_deref() == Some(DERIVED) && !prior.adopting());
+            let (plan, created) = backend.ensure_plan(own_prior_plan, &spec).await?;
+            (plan.plan_id, created)
         }
     };
     update.aws_plan_id = Some(Value::from(plan_id.clone()));
-
-    let selection = model.selection(child);
-    // The selection there is now: (plan, id, whether it is already the one wanted).
-    let existing = if prior.adopting() {
-        backend
-            .find_selection_by_name(&plan_id, child)
-            .await?
-            .map(|s| (s.plan_id, s.selection_id, s.spec == selection))
-    } else {
-        prior
-            .plan_id
-            .clone()
-            .zip(prior.selection_id.clone())
-            .map(|(p, id)| {
-                let same = p == plan_id
-                    && prior.model.as_ref().map(|m| m.selection(child)) == Some(selection.clone());
-                (p, id, same)
-            })
-    };
-    match existing {
-        Some((_, id, true)) => update.aws_selection_id = Some(Value::from(id)),
-        other => {
-            // No update API: create the new selection, then delete the old one.
-            let id = backend.create_selection(&plan_id, &selection).await?;
-            update.aws_selection_id = Some(Value::from(id));
-            if let Some((old_plan, old_id, _)) = other {
-                backend.delete_selection(&old_plan, &old_id).await?;
-            }
-        }
-    }
+    converge_selection(backend, child, model, prior, &plan_id, new_plan, update).await?;
 
     // Objects of the previous placement that the new one does not use.
     if prior.mode.as_deref() == Some(DERIVED) {
@@ -393,6 +353,60 @@ async fn converge(
         if let Some(old_vault) = old_vault.filter(|v| Some(v) != new_vault.as_ref()) {
             backend.delete_vault(&old_vault, force_destroy).await?;
         }
+    }
+    Ok(())
+}
+
+/// Brings the child's selection in `plan_id` to what its `aws` block asks for, recording its id.
+/// The recorded selection is kept when it is already the one wanted. Otherwise a selection of the
+/// child's name with the wanted content is adopted (left by an interrupted apply, or imported), or
+/// a new one is made (AWS has no update); then the recorded one and any other selection of the
+/// child's name in the plan go, so a re-run after a crash converges without duplicates.
+async fn converge_selection(
+    backend: &dyn BackupBackend,
+    child: &str,
+    model: &ChildAwsModel,
+    prior: &Recorded,
+    plan_id: &str,
+    new_plan: bool,
+    update: &mut NodeUpdate,
+) -> Result<(), CloudError> {
+    let wanted = model.selection(child);
+    let recorded = prior
+        .plan_id
+        .clone()
+        .zip(prior.selection_id.clone())
+        .filter(|_| !prior.adopting());
+    let unchanged = prior.model.as_ref().map(|m| m.selection(child)) == Some(wanted.clone());
+    if let Some((recorded_plan, id)) = &recorded {
+        if recorded_plan == plan_id && unchanged {
+            update.aws_selection_id = Some(Value::from(id.clone()));
+            return Ok(());
+        }
+    }
+    // A plan made a moment ago has no selections to adopt.
+    let named = if new_plan {
+        Vec::new()
+    } else {
+        backend.list_selections_by_name(plan_id, child).await?
+    };
+    let keep = match named.iter().find(|s| s.spec == wanted) {
+        Some(found) => found.selection_id.clone(),
+        None => backend.create_selection(plan_id, &wanted).await?,
+    };
+    update.aws_selection_id = Some(Value::from(keep.clone()));
+    let mut stale: Vec<(String, String)> = named
+        .into_iter()
+        .filter(|s| s.selection_id != keep)
+        .map(|s| (s.plan_id, s.selection_id))
+        .collect();
+    if let Some(old) = recorded.filter(|(p, id)| !(p == plan_id && *id == keep)) {
+        if !stale.contains(&old) {
+            stale.push(old);
+        }
+    }
+    for (old_plan, old_id) in stale {
+        backend.delete_selection(&old_plan, &old_id).await?;
     }
     Ok(())
 }
@@ -422,7 +436,7 @@ async fn destroy(
 }
 
 /// Reads the child's objects. `Ok(false)`: the selection, plan or vault is gone, so the child is
-/// dropped from state and re-created by the next plan. Rules or tags of a derived plan that differ
+/// dropped from state and re-created by the next plan. Rules of a derived plan that differ
 /// from the state's `policy_document` null it (the next plan restores them in place); a changed
 /// selection shows as a change of the `aws` attributes it came from.
 async fn read(
@@ -469,13 +483,17 @@ async fn read(
     if recorded.mode.as_deref() != Some(DERIVED) {
         return Ok(true);
     }
-    let Some(plan) = backend.find_plan_by_id(plan_id).await? else {
+    // A refresh reads what drift can change: the selection, the plan's rules (GetBackupPlan only)
+    // and whether the vault is there (one listing shared by the refresh). The tags of the plan and
+    // vault follow the policy and are set again by every update, but are not read back here: two
+    // calls per derived child saved on every plan.
+    let Some(rules) = backend.find_plan_rules_by_id(plan_id).await? else {
         return Ok(false);
     };
     let vault_name = model.vault_name(child);
-    let Some(vault) = backend.find_vault_by_name(&vault_name).await? else {
+    if !backend.vault_exists(&vault_name).await? {
         return Ok(false);
-    };
+    }
     if let Some(document) = NodeRecord::of(state).document() {
         let placement = Placement::decide(&document, backend, child, model);
         let central = match &placement {
@@ -485,7 +503,7 @@ async fn read(
             Placement::Joined { .. } => None,
         };
         let expected = plan_spec(&document, child, &vault_name, central.as_deref());
-        if plan.spec != expected || vault.tags != vault_tags(&document) {
+        if rules != expected.rules {
             update.policy_document = Some(Value::Null);
         }
     }

@@ -322,7 +322,7 @@ async fn converge(
         backend
             .ensure_site_backup(&SiteBackupSpec {
                 site_id: app.site_id.clone(),
-                storage_account_url: Secret::new(url.clone()),
+                storage_account_url: Secret::sas_url(url.clone()),
                 schedule: SiteBackupSchedule::from_policy(&schedule),
                 enabled: true,
             })

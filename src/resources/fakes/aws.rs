@@ -7,8 +7,8 @@ use async_trait::async_trait;
 
 use super::{not_found, Calls};
 use crate::cloud::{
-    BackupBackend, CloudError, ErrorKind, Plan, PlanSpec, PlanState, Selection, SelectionSpec,
-    VaultLockSpec, VaultLockState, VaultSpec, VaultState,
+    BackupBackend, CloudError, ErrorKind, Plan, PlanSpec, PlanState, RuleSpec, Selection,
+    SelectionSpec, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
 };
 
 /// What the fake account holds.
@@ -209,6 +209,21 @@ impl BackupBackend for FakeAws {
         Ok(world.plans.get(plan_id).cloned())
     }
 
+    async fn find_plan_rules_by_id(
+        &self,
+        plan_id: &str,
+    ) -> Result<Option<Vec<RuleSpec>>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_plan_rules_by_id", plan_id)?;
+        Ok(world.plans.get(plan_id).map(|p| p.spec.rules.clone()))
+    }
+
+    async fn vault_exists(&self, name: &str) -> Result<bool, CloudError> {
+        let mut world = self.world();
+        world.calls.record("vault_exists", name)?;
+        Ok(world.vaults.contains_key(name))
+    }
+
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError> {
         let mut world = self.world();
         world.calls.record("find_plan_by_name", name)?;
@@ -267,6 +282,21 @@ impl BackupBackend for FakeAws {
             .values()
             .find(|s| s.plan_id == plan_id && s.spec.name == name)
             .cloned())
+    }
+
+    async fn list_selections_by_name(
+        &self,
+        plan_id: &str,
+        name: &str,
+    ) -> Result<Vec<Selection>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("list_selections_by_name", name)?;
+        Ok(world
+            .selections
+            .values()
+            .filter(|s| s.plan_id == plan_id && s.spec.name == name)
+            .cloned()
+            .collect())
     }
 
     async fn list_selection_ids(&self, plan_id: &str) -> Result<Vec<String>, CloudError> {
