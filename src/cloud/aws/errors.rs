@@ -3,6 +3,7 @@
 
 use std::error::Error;
 
+use aws_config::retry::ErrorKind as RetryKind;
 use aws_sdk_backup::config::http::HttpResponse;
 use aws_sdk_backup::error::{BuildError, ProvideErrorMetadata, SdkError};
 
@@ -107,13 +108,7 @@ where
             CloudError::new(ErrorKind::Transient, operation, name, chain_text(err))
         }
         SdkError::DispatchFailure(failure) => {
-            // Connection refused/reset and timeouts may pass; anything else here (e.g. credentials
-            // that could not be loaded) will not, and the chain of causes says why.
-            let kind = if failure.is_io() || failure.is_timeout() {
-                ErrorKind::Transient
-            } else {
-                ErrorKind::Other
-            };
+            let kind = dispatch_kind(failure.is_io() || failure.is_timeout(), failure.as_other());
             CloudError::new(kind, operation, name, chain_text(err))
         }
         SdkError::ResponseError(response) => {
@@ -164,6 +159,20 @@ pub(crate) fn unreachable(
         message,
     )
     .with_source(err)
+}
+
+/// What a request that got no answer amounts to (`io_or_timeout`: the SDK says so; `other`: the
+/// retry kind its HTTP client gave an error of no other class). Connections refused, reset or closed before the
+/// answer was complete ("connection closed before message completed", which the SDK's HTTP client
+/// marks as a transient "other" error) and timeouts may pass; anything else here (e.g. credentials
+/// that could not be loaded) will not, and the chain of causes says why.
+fn dispatch_kind(io_or_timeout: bool, other: Option<RetryKind>) -> ErrorKind {
+    match other {
+        _ if io_or_timeout => ErrorKind::Transient,
+        Some(RetryKind::TransientError | RetryKind::ServerError) => ErrorKind::Transient,
+        Some(RetryKind::ThrottlingError) => ErrorKind::Throttled,
+        _ => ErrorKind::Other,
+    }
 }
 
 /// The answer's `Retry-After`, if AWS sent one.
@@ -272,6 +281,26 @@ mod tests {
         for (code, status, want) in cases {
             assert_eq!(classify(code, status), want, "{code:?} {status:?}");
         }
+    }
+
+    #[test]
+    fn dropped_connections_and_timeouts_are_transient() {
+        assert_eq!(dispatch_kind(true, None), ErrorKind::Transient);
+        // "connection closed before message completed"
+        assert_eq!(
+            dispatch_kind(false, Some(RetryKind::TransientError)),
+            ErrorKind::Transient
+        );
+        assert_eq!(
+            dispatch_kind(false, Some(RetryKind::ThrottlingError)),
+            ErrorKind::Throttled
+        );
+        // e.g. credentials that could not be loaded
+        assert_eq!(dispatch_kind(false, None), ErrorKind::Other);
+        assert_eq!(
+            dispatch_kind(false, Some(RetryKind::ClientError)),
+            ErrorKind::Other
+        );
     }
 
     #[test]
