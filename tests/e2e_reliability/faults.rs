@@ -69,7 +69,11 @@ async fn aws_tree_of_100_children_converges_under_20_percent_faults() {
     // Reading back under the same faults: nothing to change.
     blocking(|| {
         let plan = work.plan_json();
-        assert_eq!(plan.output.code(), 0, "seed {SEED}: plan not clean:\n{plan}");
+        assert_eq!(
+            plan.output.code(),
+            0,
+            "seed {SEED}: plan not clean:\n{plan}"
+        );
     });
     proxy.clear_schedule();
     let state = blocking(|| work.state_json());
@@ -83,5 +87,9 @@ async fn aws_tree_of_100_children_converges_under_20_percent_faults() {
             "-parallelism=10",
         ]);
     });
-    assert_eq!(tree.inventory().await, Vec::<String>::new(), "left after destroy");
+    assert_eq!(
+        tree.inventory().await,
+        Vec::<String>::new(),
+        "left after destroy"
+    );
 }

@@ -1,0 +1,97 @@
+//! Terraform stopped mid-apply, when about half the tree exists in the cloud: killed outright
+//! (`SIGKILL` to Terraform and its provider), or interrupted (`SIGINT`, which makes Terraform call
+//! StopProvider and wait). The next apply converges with no orphan and no duplicate.
+
+use std::time::Duration;
+
+use crate::aws_tree::{workdir, AwsTree};
+use crate::support::aws_emulator::AwsEmulator;
+use crate::support::fault_proxy::{FaultKind, FaultProxy, Schedule};
+use crate::{blocking, wait_until_count, APPLY};
+
+/// How the apply is stopped.
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    Kill,
+    Interrupt,
+}
+
+/// Applies a tree of 20 joined and 20 derived children with every AWS Backup answer slowed down,
+/// stops Terraform when half the objects exist, then applies again.
+async fn stopped_mid_apply_then_converges(stop: Stop) {
+    let proxy = FaultProxy::start(AwsEmulator::shared().endpoint()).await;
+    let tree = AwsTree::new(20, 20);
+    let work = workdir(&tree, &proxy.endpoint());
+    // Slow answers stretch the apply to several seconds, so it is caught half-way.
+    proxy.schedule(Schedule {
+        seed: 1,
+        probability: 1.0,
+        kinds: vec![FaultKind::Slow(Duration::from_millis(150))],
+        operations: Vec::new(),
+    });
+    let running = work.start(APPLY);
+    let half = tree.object_count() / 2;
+    wait_until_count("objects", half, Duration::from_secs(120), || async {
+        tree.inventory().await.len()
+    })
+    .await;
+    match stop {
+        Stop::Kill => running.kill_group(),
+        Stop::Interrupt => running.signal("INT"),
+    }
+    let output = blocking(|| running.wait(work.timeout())).unwrap_or_else(|t| panic!("{t}"));
+    let text = output.combined();
+    assert!(
+        !output.success(),
+        "{stop:?}: the apply was not stopped:\n{output}"
+    );
+    assert!(!text.contains("panic"), "{stop:?}:\n{output}");
+    if let Stop::Interrupt = stop {
+        assert!(
+            text.contains("Interrupt received"),
+            "{stop:?}: Terraform did not see the interrupt:\n{output}"
+        );
+    }
+    let before = tree.inventory().await.len();
+    println!(
+        "{stop:?}: {before} of {} objects existed",
+        tree.object_count()
+    );
+    assert!(
+        before < tree.object_count(),
+        "{stop:?}: the whole tree was made before the stop"
+    );
+
+    proxy.clear_schedule();
+    blocking(|| {
+        work.run_ok(APPLY);
+        let plan = work.plan_json();
+        assert_eq!(plan.output.code(), 0, "{stop:?}: plan not clean:\n{plan}");
+    });
+    let state = blocking(|| work.state_json());
+    tree.assert_cloud_matches(&state).await;
+    blocking(|| {
+        work.run_ok(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ]);
+    });
+    assert_eq!(
+        tree.inventory().await,
+        Vec::<String>::new(),
+        "left after destroy"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_killed_half_way_converges_without_orphans_or_duplicates() {
+    stopped_mid_apply_then_converges(Stop::Kill).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_interrupted_half_way_converges_without_orphans_or_duplicates() {
+    stopped_mid_apply_then_converges(Stop::Interrupt).await;
+}

@@ -97,7 +97,8 @@ impl Terraform {
         stdin: Option<&str>,
         timeout: Duration,
     ) -> Result<Output, Timeout> {
-        self.start_in(dir, cli_config, env, args, stdin).wait(timeout)
+        self.start_in(dir, cli_config, env, args, stdin)
+            .wait(timeout)
     }
 
     /// Starts `terraform <args>` like [`run_in`](Self::run_in) and returns at once: the caller
