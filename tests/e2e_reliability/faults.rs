@@ -5,8 +5,10 @@
 use std::time::Duration;
 
 use crate::aws_tree::{workdir, AwsTree};
+use crate::azure_tree::{workdir as azure_workdir, AzureTree};
 use crate::support::aws_emulator::AwsEmulator;
-use crate::support::fault_proxy::{FaultKind, FaultProxy, Schedule};
+use crate::support::fake_arm::server::FakeArm;
+use crate::support::fault_proxy::{ErrorStyle, FaultKind, FaultProxy, Schedule};
 use crate::{blocking, APPLY};
 
 /// The seed of the fault schedule: a failure names it, and the same seed draws the same faults.
@@ -92,4 +94,53 @@ async fn aws_tree_of_100_children_converges_under_20_percent_faults() {
         Vec::<String>::new(),
         "left after destroy"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn azure_tree_converges_under_20_percent_faults() {
+    let fake = FakeArm::start().await;
+    let tree = AzureTree { children: 100 };
+    tree.add_vms(&fake);
+    let proxy = FaultProxy::start_with(fake.url().to_owned(), ErrorStyle::Arm).await;
+    let mut work = azure_workdir(&tree, &fake, &proxy.endpoint());
+    let log = work.path().join("terraform-debug.log");
+    work.env("TF_LOG", "debug")
+        .env("TF_LOG_PATH", &log.to_string_lossy());
+    proxy.schedule(Schedule {
+        seed: SEED,
+        probability: 0.3,
+        kinds: vec![
+            FaultKind::arm_throttling(),
+            FaultKind::server_error(500),
+            FaultKind::server_error(503),
+            FaultKind::Drop,
+            FaultKind::DropAnswer,
+            FaultKind::Slow(Duration::from_millis(300)),
+        ],
+        operations: Vec::new(),
+    });
+    blocking(|| {
+        work.run_ok(APPLY);
+    });
+    let (failed, total) = failing(&proxy);
+    println!("seed {SEED}: {failed} of {total} requests failed by a fault");
+    assert!(
+        failed * 5 >= total,
+        "seed {SEED}: only {failed} of {total} requests got a fault"
+    );
+    let retried = retries_logged(&log);
+    assert!(
+        retried >= failed / 2,
+        "seed {SEED}: {failed} faults but only {retried} retries in the debug log"
+    );
+    blocking(|| {
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.output.code(),
+            0,
+            "seed {SEED}: plan not clean:\n{plan}"
+        );
+    });
+    tree.assert_fake_holds_exactly(&fake);
+    fake.assert_valid();
 }
