@@ -2,11 +2,11 @@
 //! `Retry-After` when it sent one; bounded attempts and total time; cancellable waits; retries only
 //! on named predicates. Each retry is logged at debug level with the operation and the attempt.
 //!
-//! The AWS SDK retries each request a few times on its own (standard mode); this layer sits above it
-//! and covers what the SDK cannot know about: longer throttling storms, and eventual-consistency
-//! errors such as "Related backup plan selections must be deleted prior to backup plan deletion",
-//! which are retryable only for the operation that quotes them. The Azure Resource Manager client
-//! sends every request through it.
+//! Every AWS call goes through it too, the SDK's own retries being off by default (see
+//! `aws::ConnectOptions`), so attempts do not multiply: throttling, 5xx, dropped connections and
+//! timeouts, and eventual-consistency errors such as "Related backup plan selections must be
+//! deleted prior to backup plan deletion", which are retryable only for the operation that quotes
+//! them. The Azure Resource Manager client sends every request through it.
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -187,19 +187,44 @@ impl AwsBackend {
         }
     }
 
-    /// Polls `check` until it answers `Some`, within the retry policy's budget.
+    /// Polls `check` until it answers `Some`, within the retry policy's budget. `check` gets a
+    /// backend making one attempt per call, so that the wait is the only retry loop and the time
+    /// bound holds; an unreachable endpoint is named in the final error.
     pub(super) async fn wait_for<T, F, Fut>(
         &self,
         operation: &'static str,
         name: &str,
         what: &str,
-        check: F,
+        mut check: F,
     ) -> Result<T, CloudError>
     where
-        F: FnMut() -> Fut,
+        F: FnMut(AwsBackend) -> Fut,
         Fut: Future<Output = Result<Option<T>, CloudError>>,
     {
-        retry::wait_for(&self.retry, &self.cancel, operation, name, what, check).await
+        let started = Instant::now();
+        let polls = AtomicU32::new(0);
+        let once = self.single_attempt();
+        let waited = retry::wait_for(&self.retry, &self.cancel, operation, name, what, || {
+            polls.fetch_add(1, Ordering::Relaxed);
+            check(once.clone())
+        })
+        .await;
+        waited.map_err(|err| {
+            let last = Error::source(&err).and_then(|s| s.downcast_ref::<CloudError>());
+            match last {
+                Some(last) if is_unreachable(last) && !self.single_attempt => {
+                    let last = CloudError::new(
+                        ErrorKind::Transient,
+                        operation,
+                        name,
+                        last.message().to_owned(),
+                    );
+                    let polls = polls.load(Ordering::Relaxed);
+                    unreachable(last, "AWS Backup", &self.endpoint, polls, started.elapsed())
+                }
+                _ => err,
+            }
+        })
     }
 }
 

@@ -86,17 +86,15 @@ pub(super) async fn create_selection(
             "AWS answered without a selection id".to_owned(),
         ));
     };
+    let id = selection_id.as_str();
     backend
         .wait_for(
             OP_CREATE,
             &spec.name,
             "the new selection to become readable",
-            || async {
-                Ok(
-                    find_selection_by_two_part_key(backend, plan_id, &selection_id)
-                        .await?
-                        .map(|_| ()),
-                )
+            |once| async move {
+                let found = find_selection_by_two_part_key(&once, plan_id, id).await?;
+                Ok(found.map(|_| ()))
             },
         )
         .await?;

@@ -183,9 +183,12 @@ pub(super) async fn ensure_vault(
     // Read after write: AWS is eventually consistent, so a brand-new vault may briefly be missing.
     // Its tags are the ones it was just created with (no ListTags needed).
     let out = backend
-        .wait_for(OP_CREATE, name, "the new vault to become readable", || {
-            describe_vault(backend, OP_CREATE, name)
-        })
+        .wait_for(
+            OP_CREATE,
+            name,
+            "the new vault to become readable",
+            |once| async move { describe_vault(&once, OP_CREATE, name).await },
+        )
         .await?;
     let arn = out
         .backup_vault_arn()
@@ -344,9 +347,9 @@ async fn wait_recovery_point_deleted(
 ) -> Result<(), CloudError> {
     let what = format!("recovery point {arn} to be deleted");
     backend
-        .wait_for(OP_DELETE, vault, &what, || async {
+        .wait_for(OP_DELETE, vault, &what, |once| async move {
             // EXPIRED points are also gone for the vault's purposes.
-            let status = status_recovery_point(backend, vault, arn).await?;
+            let status = status_recovery_point(&once, vault, arn).await?;
             Ok(matches!(status.as_deref(), None | Some("EXPIRED")).then_some(()))
         })
         .await
