@@ -99,11 +99,11 @@ async fn apply_interrupted_half_way_converges_without_orphans_or_duplicates() {
     stopped_mid_apply_then_converges(Stop::Interrupt).await;
 }
 
-/// The same on Azure: 20 VM children on the fake ARM server, every answer slowed down, Terraform
+/// The same on Azure: 40 VM children on the fake ARM server, every answer slowed down, Terraform
 /// stopped when half the objects exist, then applied again.
 async fn azure_stopped_mid_apply_then_converges(stop: Stop) {
     let fake = FakeArm::start().await;
-    let tree = AzureTree { children: 20 };
+    let tree = AzureTree { children: 40 };
     tree.add_vms(&fake);
     let proxy = FaultProxy::start_with(fake.url().to_owned(), ErrorStyle::Arm).await;
     let work = azure_workdir(&tree, &fake, &proxy.endpoint());
