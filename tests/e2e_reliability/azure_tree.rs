@@ -2,9 +2,9 @@
 //! per VM joining the root's policy) and what the fake must hold for it, read from the fake's own
 //! store (not through the provider).
 
-use crate::support::azure::vm_id;
-use crate::support::fake_arm::server::{FakeArm, CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION, TENANT};
-use crate::support::terraform::{required_providers, Terraform};
+use crate::support::azure::{providers_via, vm_id};
+use crate::support::fake_arm::server::{FakeArm, SUBSCRIPTION};
+use crate::support::terraform::Terraform;
 use crate::support::workdir::Workdir;
 
 const RG: &str = "rg-backup";
@@ -30,20 +30,9 @@ impl AzureTree {
     /// The configuration: Resource Manager through `arm_endpoint` (a fault proxy), tokens straight
     /// from the fake.
     pub(crate) fn config(&self, fake: &FakeArm, arm_endpoint: &str) -> String {
-        let mut config = format!(
-            r#"{required}
-provider "backup" {{
-  azure = {{
-    subscription_id           = "{SUBSCRIPTION}"
-    tenant_id                 = "{TENANT}"
-    client_id                 = "{CLIENT_ID}"
-    client_secret             = "{CLIENT_SECRET}"
-    use_cli                   = false
-    resource_manager_endpoint = "{arm_endpoint}"
-    authority_host            = "{authority}"
-  }}
-}}
-
+        let mut config = providers_via(fake, arm_endpoint)
+            + &format!(
+                r#"
 resource "backup_app" "root" {{
   name = "reliability"
   policy = {{
@@ -57,10 +46,8 @@ resource "backup_app" "root" {{
     soft_delete        = "Disabled"
   }}
 }}
-"#,
-            required = required_providers(),
-            authority = fake.url()
-        );
+"#
+            );
         for i in 0..self.children {
             let vm = vm_id(&Self::vm(i));
             config += &format!(

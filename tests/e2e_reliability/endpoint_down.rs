@@ -10,7 +10,7 @@ use crate::support::fake_arm::server::FakeArm;
 use crate::support::fault_proxy::{Down, ErrorStyle, FaultKind, FaultProxy, Schedule};
 use crate::support::state::{resource_values, state_resources};
 use crate::support::terraform::Output;
-use crate::{blocking, wait_until_count, APPLY};
+use crate::{blocking, converge, destroy, wait_until_count, APPLY};
 
 /// docs/guides/reliability.md and docs/guides/azure.md: a request to an endpoint that refuses
 /// connections fails within 60 s.
@@ -97,14 +97,8 @@ async fn azure_endpoint_refusing_mid_apply_fails_in_bound_and_the_next_apply_con
 
     proxy.set_down(Down::Up);
     proxy.clear_schedule();
-    blocking(|| {
-        work.run_ok(APPLY);
-        let plan = work.plan_json();
-        assert_eq!(plan.output.code(), 0, "plan not clean:\n{plan}");
-    });
+    converge(&work);
     tree.assert_fake_holds_exactly(&fake);
-    blocking(|| {
-        work.run_ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    });
+    destroy(&work);
     fake.assert_nothing_left();
 }

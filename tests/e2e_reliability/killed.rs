@@ -10,13 +10,37 @@ use crate::azure_tree::{workdir as azure_workdir, AzureTree};
 use crate::support::aws_emulator::AwsEmulator;
 use crate::support::fake_arm::server::FakeArm;
 use crate::support::fault_proxy::{ErrorStyle, FaultKind, FaultProxy, Schedule};
-use crate::{blocking, wait_until_count, APPLY};
+use crate::support::terraform::Running;
+use crate::support::workdir::Workdir;
+use crate::{blocking, converge, destroy, wait_until_count, APPLY};
 
 /// How the apply is stopped.
 #[derive(Clone, Copy, Debug)]
 enum Stop {
     Kill,
     Interrupt,
+}
+
+/// Stops the running apply as `stop` says and waits for Terraform; panics unless it was stopped
+/// without a crash (and, interrupted, saw the interrupt).
+fn stop_apply(running: Running, stop: Stop, work: &Workdir) {
+    match stop {
+        Stop::Kill => running.kill_group(),
+        Stop::Interrupt => running.signal("INT"),
+    }
+    let output = blocking(|| running.wait(work.timeout())).unwrap_or_else(|t| panic!("{t}"));
+    let text = output.combined();
+    assert!(
+        !output.success(),
+        "{stop:?}: the apply was not stopped:\n{output}"
+    );
+    assert!(!text.contains("panic"), "{stop:?}:\n{output}");
+    if let Stop::Interrupt = stop {
+        assert!(
+            text.contains("Interrupt received"),
+            "{stop:?}: Terraform did not see the interrupt:\n{output}"
+        );
+    }
 }
 
 /// Applies a tree of 20 joined and 20 derived children with every AWS Backup answer slowed down,
@@ -38,23 +62,7 @@ async fn stopped_mid_apply_then_converges(stop: Stop) {
         tree.inventory().await.len()
     })
     .await;
-    match stop {
-        Stop::Kill => running.kill_group(),
-        Stop::Interrupt => running.signal("INT"),
-    }
-    let output = blocking(|| running.wait(work.timeout())).unwrap_or_else(|t| panic!("{t}"));
-    let text = output.combined();
-    assert!(
-        !output.success(),
-        "{stop:?}: the apply was not stopped:\n{output}"
-    );
-    assert!(!text.contains("panic"), "{stop:?}:\n{output}");
-    if let Stop::Interrupt = stop {
-        assert!(
-            text.contains("Interrupt received"),
-            "{stop:?}: Terraform did not see the interrupt:\n{output}"
-        );
-    }
+    stop_apply(running, stop, &work);
     let before = tree.inventory().await.len();
     println!(
         "{stop:?}: {before} of {} objects existed",
@@ -66,22 +74,10 @@ async fn stopped_mid_apply_then_converges(stop: Stop) {
     );
 
     proxy.clear_schedule();
-    blocking(|| {
-        work.run_ok(APPLY);
-        let plan = work.plan_json();
-        assert_eq!(plan.output.code(), 0, "{stop:?}: plan not clean:\n{plan}");
-    });
+    converge(&work);
     let state = blocking(|| work.state_json());
     tree.assert_cloud_matches(&state).await;
-    blocking(|| {
-        work.run_ok(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-parallelism=10",
-        ]);
-    });
+    destroy(&work);
     assert_eq!(
         tree.inventory().await,
         Vec::<String>::new(),
@@ -122,22 +118,7 @@ async fn azure_stopped_mid_apply_then_converges(stop: Stop) {
         fake.stored_paths().len()
     })
     .await;
-    match stop {
-        Stop::Kill => running.kill_group(),
-        Stop::Interrupt => running.signal("INT"),
-    }
-    let output = blocking(|| running.wait(work.timeout())).unwrap_or_else(|t| panic!("{t}"));
-    assert!(
-        !output.success(),
-        "{stop:?}: the apply was not stopped:\n{output}"
-    );
-    assert!(!output.combined().contains("panic"), "{stop:?}:\n{output}");
-    if let Stop::Interrupt = stop {
-        assert!(
-            output.combined().contains("Interrupt received"),
-            "{stop:?}: Terraform did not see the interrupt:\n{output}"
-        );
-    }
+    stop_apply(running, stop, &work);
     let before = fake.stored_paths().len();
     println!("{stop:?}: {before} of {all} objects existed");
     assert!(
@@ -146,21 +127,9 @@ async fn azure_stopped_mid_apply_then_converges(stop: Stop) {
     );
 
     proxy.clear_schedule();
-    blocking(|| {
-        work.run_ok(APPLY);
-        let plan = work.plan_json();
-        assert_eq!(plan.output.code(), 0, "{stop:?}: plan not clean:\n{plan}");
-    });
+    converge(&work);
     tree.assert_fake_holds_exactly(&fake);
-    blocking(|| {
-        work.run_ok(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-parallelism=10",
-        ]);
-    });
+    destroy(&work);
     fake.assert_nothing_left();
 }
 

@@ -29,6 +29,34 @@ const APPLY: &[&str] = &[
     "-parallelism=10",
 ];
 
+/// The next apply (no faults left) succeeds and the plan after it is clean.
+#[track_caller]
+fn converge(work: &support::workdir::Workdir) {
+    blocking(|| {
+        work.run_ok(APPLY);
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.output.code(),
+            0,
+            "plan not clean after converging:\n{plan}"
+        );
+    });
+}
+
+/// `terraform destroy` with `-parallelism=10`, which must succeed.
+#[track_caller]
+fn destroy(work: &support::workdir::Workdir) {
+    blocking(|| {
+        work.run_ok(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ]);
+    });
+}
+
 /// Polls `count` every 200 ms until it reaches `at_least`; panics after `within`.
 async fn wait_until_count<F, Fut>(what: &str, at_least: usize, within: Duration, mut count: F)
 where
