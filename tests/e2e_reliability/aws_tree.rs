@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use aws_sdk_backup::Client;
 use serde_json::Value;
 
-use crate::support::aws::{CENTRAL, MEMBER};
+use crate::support::aws::{providers, CENTRAL, MEMBER};
 use crate::support::aws_emulator::{unique, AwsEmulator, REGION};
 use crate::support::state::state_resources;
-use crate::support::terraform::{required_providers, Terraform};
+use crate::support::terraform::Terraform;
 use crate::support::workdir::Workdir;
 
 /// One test's tree: `joined` joined children and `derived` derived children under one root, every
@@ -45,24 +45,9 @@ impl AwsTree {
     pub(crate) fn config(&self, backup_endpoint: &str) -> String {
         let sts = AwsEmulator::shared().endpoint();
         let root = self.root();
-        let mut config = format!(
-            r#"{required}
-provider "backup" {{
-  aws = {{
-    region    = "{REGION}"
-    endpoints = {{ backup = "{backup_endpoint}", sts = "{sts}" }}
-  }}
-}}
-
-provider "backup" {{
-  alias = "member"
-  aws = {{
-    region      = "{REGION}"
-    assume_role = {{ role_arn = "arn:aws:iam::{MEMBER}:role/x" }}
-    endpoints   = {{ backup = "{backup_endpoint}", sts = "{sts}" }}
-  }}
-}}
-
+        let mut config = providers(backup_endpoint, &sts)
+            + &format!(
+                r#"
 resource "backup_app" "root" {{
   name = "{root}"
   policy = {{
@@ -76,9 +61,8 @@ resource "backup_app" "root" {{
     allow_copy_from_accounts = ["{MEMBER}"]
   }}
 }}
-"#,
-            required = required_providers()
-        );
+"#
+            );
         for i in 0..self.joined {
             config += &format!(
                 r#"
@@ -226,6 +210,21 @@ resource "backup_child" "d{i}" {{
                 actual.len()
             );
         }
+    }
+
+    /// The cloud holds exactly what `work`'s state says ([`assert_cloud_matches`]); then
+    /// `terraform destroy` leaves nothing of the tree.
+    ///
+    /// [`assert_cloud_matches`]: AwsTree::assert_cloud_matches
+    pub(crate) async fn assert_matches_state_then_destroy(&self, work: &Workdir) {
+        let state = crate::blocking(|| work.state_json());
+        self.assert_cloud_matches(&state).await;
+        crate::destroy(work);
+        assert_eq!(
+            self.inventory().await,
+            Vec::<String>::new(),
+            "left after destroy"
+        );
     }
 }
 

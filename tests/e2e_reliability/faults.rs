@@ -87,14 +87,7 @@ async fn aws_tree_of_100_children_converges_under_20_percent_faults() {
         FaultKind::Slow(Duration::from_millis(300)),
     ];
     apply_under_faults(&mut work, &proxy, kinds);
-    let state = blocking(|| work.state_json());
-    tree.assert_cloud_matches(&state).await;
-    destroy(&work);
-    assert_eq!(
-        tree.inventory().await,
-        Vec::<String>::new(),
-        "left after destroy"
-    );
+    tree.assert_matches_state_then_destroy(&work).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

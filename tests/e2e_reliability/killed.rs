@@ -75,14 +75,7 @@ async fn stopped_mid_apply_then_converges(stop: Stop) {
 
     proxy.clear_schedule();
     converge(&work);
-    let state = blocking(|| work.state_json());
-    tree.assert_cloud_matches(&state).await;
-    destroy(&work);
-    assert_eq!(
-        tree.inventory().await,
-        Vec::<String>::new(),
-        "left after destroy"
-    );
+    tree.assert_matches_state_then_destroy(&work).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
