@@ -3,34 +3,12 @@
 
 use crate::support::aws::{CENTRAL, MEMBER};
 use crate::support::aws_emulator::REGION;
-use crate::support::terraform::{required_providers, Terraform};
+use crate::support::terraform::Terraform;
 use crate::support::workdir::Workdir;
 use crate::Names;
 
-/// Both provider configurations: the default one in 111111111111, `member` assuming a role in
-/// 222222222222. `backup_endpoint` may be a fault proxy; STS always goes to the emulator.
-pub(crate) fn providers(backup_endpoint: &str, sts_endpoint: &str) -> String {
-    format!(
-        r#"{required}
-provider "backup" {{
-  aws = {{
-    region    = "{REGION}"
-    endpoints = {{ backup = "{backup_endpoint}", sts = "{sts_endpoint}" }}
-  }}
-}}
-
-provider "backup" {{
-  alias = "member"
-  aws = {{
-    region      = "{REGION}"
-    assume_role = {{ role_arn = "arn:aws:iam::{MEMBER}:role/x" }}
-    endpoints   = {{ backup = "{backup_endpoint}", sts = "{sts_endpoint}" }}
-  }}
-}}
-"#,
-        required = required_providers()
-    )
-}
+/// Both provider configurations (`backup_endpoint` may be a fault proxy; STS goes to the emulator).
+pub(crate) use crate::support::aws::providers;
 
 pub(crate) fn root_app(names: &Names, retention_days: u32) -> String {
     format!(

@@ -2,12 +2,38 @@
 //! directory whose provider acts as one of them, and a recovery point put into a vault.
 
 use super::aws_emulator::REGION;
+use super::terraform::required_providers;
 use super::workdir::Workdir;
 
 /// The central account: the default provider configuration's credentials.
 pub(crate) const CENTRAL: &str = "111111111111";
 /// The member account, reached from [`CENTRAL`] with `assume_role`.
 pub(crate) const MEMBER: &str = "222222222222";
+
+/// Both provider configurations: the default one in [`CENTRAL`], `member` assuming a role in
+/// [`MEMBER`]. `backup_endpoint` may be a fault proxy; `sts_endpoint` is usually the emulator.
+pub(crate) fn providers(backup_endpoint: &str, sts_endpoint: &str) -> String {
+    format!(
+        r#"{required}
+provider "backup" {{
+  aws = {{
+    region    = "{REGION}"
+    endpoints = {{ backup = "{backup_endpoint}", sts = "{sts_endpoint}" }}
+  }}
+}}
+
+provider "backup" {{
+  alias = "member"
+  aws = {{
+    region      = "{REGION}"
+    assume_role = {{ role_arn = "arn:aws:iam::{MEMBER}:role/x" }}
+    endpoints   = {{ backup = "{backup_endpoint}", sts = "{sts_endpoint}" }}
+  }}
+}}
+"#,
+        required = required_providers()
+    )
+}
 
 impl Workdir {
     /// Gives Terraform (and so the provider) static credentials of `account` on the emulator

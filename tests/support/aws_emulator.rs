@@ -6,24 +6,16 @@
 //! The emulator takes the account from the access key id, so credentials are `111111111111` /
 //! anything.
 //!
-//! [`FaultProxy`] sits between a client and the emulator and answers queued faults (throttling,
-//! 5xx, access denied) before forwarding, to test retries and error reporting.
+//! [`FaultProxy`] (from [`super::fault_proxy`]) sits between a client and the emulator and answers
+//! faults before forwarding, to test retries and error reporting.
 
-use std::collections::VecDeque;
-use std::convert::Infallible;
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo};
 use terraform_provider_backup::cloud::aws::{
     AwsBackend, AwsContext, AwsSettings, ConnectOptions, Endpoints, StaticCredentials,
 };
@@ -249,170 +241,7 @@ fn http_request(port: u16, method: &str, path: &str) -> std::io::Result<String> 
     Ok(answer)
 }
 
-// --- fault injection ---------------------------------------------------------------------------
-
-/// An answer the proxy gives instead of forwarding, in AWS's rest-json error shape.
-#[derive(Clone)]
-pub(crate) struct Fault {
-    /// Only a request with this method gets it (others pass through); `None`: any request.
-    pub(crate) method: Option<Method>,
-    /// The HTTP status.
-    pub(crate) status: u16,
-    /// The AWS error code (`__type` and `x-amzn-errortype`).
-    pub(crate) code: &'static str,
-    /// The AWS error message.
-    pub(crate) message: &'static str,
-}
-
-impl Fault {
-    /// A fault for any request.
-    pub(crate) fn new(status: u16, code: &'static str, message: &'static str) -> Fault {
-        Fault {
-            method: None,
-            status,
-            code,
-            message,
-        }
-    }
-}
-
-/// Requests seen by a proxy: method, path, and whether a fault answered it.
-type Seen = Mutex<Vec<(Method, String, bool)>>;
-
-/// A loopback HTTP proxy in front of the emulator that answers queued faults first, in order.
-pub(crate) struct FaultProxy {
-    addr: SocketAddr,
-    faults: Arc<Mutex<VecDeque<Fault>>>,
-    seen: Arc<Seen>,
-}
-
-impl FaultProxy {
-    /// Starts a proxy forwarding to `upstream` (e.g. the emulator's endpoint) on the current runtime.
-    pub(crate) async fn start(upstream: String) -> FaultProxy {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the proxy");
-        let addr = listener.local_addr().expect("proxy address");
-        let proxy = FaultProxy {
-            addr,
-            faults: Arc::default(),
-            seen: Arc::default(),
-        };
-        let (faults, seen) = (proxy.faults.clone(), proxy.seen.clone());
-        let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let state = (
-                    faults.clone(),
-                    seen.clone(),
-                    client.clone(),
-                    upstream.clone(),
-                );
-                let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                    let (faults, seen, client, upstream) = state.clone();
-                    async move {
-                        Ok::<_, Infallible>(answer(req, &faults, &seen, &client, &upstream).await)
-                    }
-                });
-                let connection = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service);
-                tokio::spawn(connection);
-            }
-        });
-        proxy
-    }
-
-    /// The endpoint URL to configure instead of the emulator's.
-    pub(crate) fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Queues faults; each answers one matching request.
-    pub(crate) fn inject(&self, faults: impl IntoIterator<Item = Fault>) {
-        self.faults.lock().unwrap().extend(faults);
-    }
-
-    /// How many requests a fault answered.
-    pub(crate) fn faults_answered(&self) -> usize {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, _, fault)| *fault)
-            .count()
-    }
-
-    /// How many requests with `method` arrived (faulted or forwarded).
-    pub(crate) fn requests(&self, method: &Method) -> usize {
-        self.seen
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(m, _, _)| m == method)
-            .count()
-    }
-}
-
-async fn answer(
-    req: Request<Incoming>,
-    faults: &Mutex<VecDeque<Fault>>,
-    seen: &Seen,
-    client: &Client<HttpConnector, Full<Bytes>>,
-    upstream: &str,
-) -> Response<Full<Bytes>> {
-    let fault = {
-        let mut queue = faults.lock().unwrap();
-        let matches = queue
-            .front()
-            .is_some_and(|f| f.method.as_ref().is_none_or(|m| m == req.method()));
-        if matches {
-            queue.pop_front()
-        } else {
-            None
-        }
-    };
-    seen.lock().unwrap().push((
-        req.method().clone(),
-        req.uri().path().to_owned(),
-        fault.is_some(),
-    ));
-    if let Some(fault) = fault {
-        let body = format!(
-            r#"{{"__type":"{}","message":"{}"}}"#,
-            fault.code, fault.message
-        );
-        return Response::builder()
-            .status(fault.status)
-            .header("content-type", "application/json")
-            .header("x-amzn-errortype", fault.code)
-            .body(Full::new(Bytes::from(body)))
-            .unwrap();
-    }
-    // Forward as is (the Host header too: the emulator does not check signatures).
-    let (mut parts, body) = req.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    parts.uri = format!("{upstream}{path}").parse().expect("upstream URI");
-    match client
-        .request(Request::from_parts(parts, Full::new(body)))
-        .await
-    {
-        Ok(resp) => {
-            let (parts, body) = resp.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            Response::from_parts(parts, Full::new(body))
-        }
-        Err(err) => Response::builder()
-            .status(StatusCode::BAD_GATEWAY)
-            .body(Full::new(Bytes::from(err.to_string())))
-            .unwrap(),
-    }
-}
+/// The fault proxy the AWS tests put in front of the emulator (it lives in its own module, shared
+/// with the Azure tests). A binary that does not use it would warn about the re-export.
+#[allow(unused_imports)]
+pub(crate) use super::fault_proxy::{Fault, FaultProxy};

@@ -19,6 +19,12 @@ pub(crate) fn site_id(resource_group: &str, name: &str) -> String {
 /// `required_providers` and a default `backup` provider whose Azure settings reach `fake` with
 /// the client secret it accepts (and never the Azure CLI).
 pub(crate) fn providers(fake: &FakeArm) -> String {
+    providers_via(fake, fake.url())
+}
+
+/// [`providers`] with Resource Manager reached at `arm_endpoint` (e.g. a fault proxy in front of
+/// `fake`); tokens still come from `fake` itself.
+pub(crate) fn providers_via(fake: &FakeArm, arm_endpoint: &str) -> String {
     format!(
         r#"{required}
 provider "backup" {{
@@ -28,13 +34,13 @@ provider "backup" {{
     client_id                 = "{CLIENT_ID}"
     client_secret             = "{CLIENT_SECRET}"
     use_cli                   = false
-    resource_manager_endpoint = "{url}"
-    authority_host            = "{url}"
+    resource_manager_endpoint = "{arm_endpoint}"
+    authority_host            = "{authority}"
   }}
 }}
 "#,
         required = required_providers(),
-        url = fake.url()
+        authority = fake.url()
     )
 }
 

@@ -10,6 +10,8 @@
 //! - [`state`]: `terraform show -json` state, read as resources and values.
 //! - [`aws_emulator`]: the AWS emulator (ministack + `tests/emulators/aws`) and a fault proxy;
 //!   [`aws`]: the accounts it plays, Terraform credentials for them, a recovery point.
+//! - [`fault_proxy`]: a proxy in front of either cloud answering throttling, 5xx, dropped
+//!   connections and slow answers (queued or on a seeded schedule), or refusing / silent.
 //! - [`fake_arm`]: the fake Azure Resource Manager, validated against `tests/specs/azure`;
 //!   [`azure`]: ids of what it serves and the provider configuration that reaches it.
 //! - [`registry`]: a local HTTPS provider registry serving what `scripts/dist` packaged.
@@ -23,6 +25,7 @@ pub(crate) mod aws_emulator;
 pub(crate) mod azure;
 pub(crate) mod diagnostics;
 pub(crate) mod fake_arm;
+pub(crate) mod fault_proxy;
 pub(crate) mod plan;
 pub(crate) mod registry;
 pub(crate) mod state;

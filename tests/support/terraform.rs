@@ -97,6 +97,20 @@ impl Terraform {
         stdin: Option<&str>,
         timeout: Duration,
     ) -> Result<Output, Timeout> {
+        self.start_in(dir, cli_config, env, args, stdin)
+            .wait(timeout)
+    }
+
+    /// Starts `terraform <args>` like [`run_in`](Self::run_in) and returns at once: the caller
+    /// can signal it while it runs, then [`Running::wait`] for it.
+    pub(crate) fn start_in(
+        &self,
+        dir: &Path,
+        cli_config: &Path,
+        env: &[(String, String)],
+        args: &[&str],
+        stdin: Option<&str>,
+    ) -> Running {
         let command = format!("terraform-{} {}", self.version, args.join(" "));
         let mut cmd = Command::new(&self.path);
         cmd.args(args).current_dir(dir);
@@ -144,28 +158,81 @@ impl Terraform {
         }
         let stdout = Capture::start(child.stdout.take().expect("stdout is piped"));
         let stderr = Capture::start(child.stderr.take().expect("stderr is piped"));
+        Running {
+            command,
+            child,
+            started,
+            stdout,
+            stderr,
+        }
+    }
+}
 
-        let status = wait_until(&mut child, started + timeout);
+/// A Terraform command running in the background, in its own process group (Terraform leads it;
+/// the providers it starts are in it too).
+pub(crate) struct Running {
+    command: String,
+    child: Child,
+    started: Instant,
+    stdout: Capture,
+    stderr: Capture,
+}
+
+impl Running {
+    /// Sends `signal` (`INT`, `TERM`, ...) to Terraform alone, as a user's Ctrl-C reaches it.
+    pub(crate) fn signal(&self, signal: &str) {
+        send_signal(signal, &self.child.id().to_string());
+    }
+
+    /// Kills Terraform and every provider it started (`SIGKILL` to the process group): a crash
+    /// of the machine or CI runner mid-apply.
+    pub(crate) fn kill_group(&self) {
+        send_signal("KILL", &format!("-{}", self.child.id()));
+    }
+
+    /// Whether it has exited.
+    pub(crate) fn finished(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// How long since it started.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Waits for it to exit, at most `timeout` from its start (then kills its process group).
+    /// Prints the command and its output.
+    pub(crate) fn wait(mut self, timeout: Duration) -> Result<Output, Timeout> {
+        let status = wait_until(&mut self.child, self.started + timeout);
         let result = match status {
             Some(status) => Ok(Output {
-                command,
+                command: self.command,
                 status,
-                stdout: stdout.finish(),
-                stderr: stderr.finish(),
+                stdout: self.stdout.finish(),
+                stderr: self.stderr.finish(),
             }),
             None => Err(Timeout {
-                command,
+                command: self.command,
                 after: timeout,
-                stdout: stdout.finish(),
-                stderr: stderr.finish(),
+                stdout: self.stdout.finish(),
+                stderr: self.stderr.finish(),
             }),
         };
         match &result {
-            Ok(output) => println!("{output}\n[took {:?}]\n", started.elapsed()),
+            Ok(output) => println!("{output}\n[took {:?}]\n", self.started.elapsed()),
             Err(timeout) => println!("{timeout}\n"),
         }
         result
     }
+}
+
+/// `kill -{signal} -- {target}` (a pid, or `-pgid` for a process group). `kill` rather than libc
+/// keeps this crate free of unsafe code.
+fn send_signal(signal: &str, target: &str) {
+    let _ = Command::new("kill")
+        .args([&format!("-{signal}"), "--", target])
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// What a finished command printed and how it exited.
@@ -281,12 +348,8 @@ fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
             Err(e) => panic!("waiting for terraform: {e}"),
         }
     }
-    // The child leads its own group (process_group(0)): -pid names the group. `kill` rather than
-    // libc keeps this crate free of unsafe code.
-    let _ = Command::new("kill")
-        .args(["-KILL", "--", &format!("-{}", child.id())])
-        .stderr(Stdio::null())
-        .status();
+    // The child leads its own group (process_group(0)): -pid names the group.
+    send_signal("KILL", &format!("-{}", child.id()));
     let _ = child.kill();
     let _ = child.wait();
     None

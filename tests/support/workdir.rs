@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::terraform::{
-    Output, Terraform, Timeout, DEFAULT_TIMEOUT, PROVIDER_BINARY, PROVIDER_SOURCE,
+    Output, Running, Terraform, Timeout, DEFAULT_TIMEOUT, PROVIDER_BINARY, PROVIDER_SOURCE,
 };
 
 /// A private Terraform working directory with its own CLI configuration.
@@ -195,6 +195,18 @@ impl Workdir {
             stdin,
             timeout,
         )
+    }
+
+    /// Starts `terraform <args>` in the background (e.g. an apply to interrupt); see
+    /// [`Running`] for signalling and waiting for it.
+    pub(crate) fn start(&self, args: &[&str]) -> Running {
+        self.tf
+            .start_in(&self.work, &self.cli_config, &self.env, args, None)
+    }
+
+    /// How long one command may run (`BACKUP_TEST_TIMEOUT_SECS`, else the default).
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// `terraform init` where it works offline (see [`Terraform::supports_offline_init`]);
