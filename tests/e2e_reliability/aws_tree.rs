@@ -228,6 +228,39 @@ resource "backup_child" "d{i}" {{
     }
 }
 
+/// Panics unless every child whose selection exists in the cloud (its last object) is in `state`
+/// with that selection's id, and the root app is in it once its plan exists: what an apply
+/// finished is in the state even when the apply failed.
+pub(crate) async fn assert_state_holds_finished(tree: &AwsTree, state: &Value) {
+    let resources = state_resources(state);
+    let value = |address: &str, attribute: &str| -> Option<String> {
+        resources
+            .iter()
+            .find(|r| r["address"] == address)
+            .and_then(|r| r["values"][attribute].as_str().map(str::to_owned))
+    };
+    let root = tree.root();
+    for line in tree.inventory().await {
+        let parts: Vec<&str> = line.split(' ').collect();
+        let (address, attribute, id) = match parts.as_slice() {
+            [_, "plan", name, id] if *name == root => {
+                ("backup_app.root".to_owned(), "aws_plan_id", *id)
+            }
+            [_, "selection", path, id] => {
+                let child = path.rsplit('/').next().unwrap_or_default();
+                let label = child.trim_start_matches(&format!("{}-", tree.prefix));
+                (format!("backup_child.{label}"), "aws_selection_id", *id)
+            }
+            _ => continue,
+        };
+        assert_eq!(
+            value(&address, attribute).as_deref(),
+            Some(id),
+            "{line} exists but {address}.{attribute} is not it in the state"
+        );
+    }
+}
+
 /// The plans named `{prefix}...` in the client's account: (name, id).
 async fn plans(client: &Client, prefix: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();

@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
+use crate::aws_tree::{self, assert_state_holds_finished, AwsTree};
 use crate::azure_tree::{workdir, AzureTree};
+use crate::support::aws_emulator::AwsEmulator;
 use crate::support::fake_arm::server::FakeArm;
 use crate::support::fault_proxy::{Down, ErrorStyle, FaultKind, FaultProxy, Schedule};
 use crate::support::state::{resource_values, state_resources};
@@ -101,4 +103,51 @@ async fn azure_endpoint_refusing_mid_apply_fails_in_bound_and_the_next_apply_con
     tree.assert_fake_holds_exactly(&fake);
     destroy(&work);
     fake.assert_nothing_left();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_endpoint_refusing_mid_apply_fails_in_bound_and_the_next_apply_converges() {
+    let proxy = FaultProxy::start(AwsEmulator::shared().endpoint()).await;
+    // At most -parallelism resources, so every unfinished one is in flight when the endpoint goes
+    // down and each fails within one call's bound (queued ones would start their calls later).
+    let tree = AwsTree::new(4, 4);
+    let work = aws_tree::workdir(&tree, &proxy.endpoint());
+    proxy.schedule(Schedule {
+        seed: 2,
+        probability: 1.0,
+        kinds: vec![FaultKind::Slow(Duration::from_millis(300))],
+        operations: Vec::new(),
+    });
+    let running = work.start(APPLY);
+    wait_until_count(
+        "objects",
+        tree.object_count() / 2,
+        Duration::from_secs(120),
+        || async { tree.inventory().await.len() },
+    )
+    .await;
+    proxy.set_down(Down::Refuse);
+    let down_at = Instant::now();
+    let output = blocking(|| running.wait(work.timeout())).unwrap_or_else(|t| panic!("{t}"));
+    let took = down_at.elapsed();
+    println!("the apply failed {took:?} after the endpoint went down");
+    assert_failed_without_crash(&output);
+    assert!(
+        took <= DOCUMENTED_BOUND + SLACK,
+        "the apply took {took:?} to fail after the endpoint went down:\n{output}"
+    );
+    let text = output.unwrapped();
+    let named = format!("): cannot reach AWS Backup at {}", proxy.endpoint());
+    assert!(
+        text.contains(&named),
+        "no error naming the operation and {named:?}:\n{output}"
+    );
+
+    let state = blocking(|| work.state_json());
+    assert_state_holds_finished(&tree, &state).await;
+
+    proxy.set_down(Down::Up);
+    proxy.clear_schedule();
+    converge(&work);
+    tree.assert_matches_state_then_destroy(&work).await;
 }
