@@ -308,12 +308,25 @@ pub trait BackupBackend: Send + Sync {
     /// selections propagate.
     async fn delete_plan(&self, plan_id: &str) -> Result<(), CloudError>;
 
-    /// Creates a selection in a plan and returns its id, waiting out IAM role propagation.
+    /// Creates a selection in a plan and returns its id, waiting out IAM role propagation. It
+    /// returns as soon as AWS answers, so the caller records the id before anything else can
+    /// fail; then [`BackupBackend::wait_selection_readable`].
     async fn create_selection(
         &self,
         plan_id: &str,
         spec: &SelectionSpec,
     ) -> Result<String, CloudError>;
+
+    /// Waits until a selection just created (named `name`, for messages) is readable: AWS is
+    /// eventually consistent. Backends whose reads follow their writes need not wait.
+    async fn wait_selection_readable(
+        &self,
+        _plan_id: &str,
+        _selection_id: &str,
+        _name: &str,
+    ) -> Result<(), CloudError> {
+        Ok(())
+    }
 
     /// The selection, or `None` when it (or its plan) does not exist.
     async fn find_selection(

@@ -167,6 +167,15 @@ impl BackupBackend for AwsBackend {
         selection::create_selection(self, plan_id, spec).await
     }
 
+    async fn wait_selection_readable(
+        &self,
+        plan_id: &str,
+        selection_id: &str,
+        name: &str,
+    ) -> Result<(), CloudError> {
+        selection::wait_selection_readable(self, plan_id, selection_id, name).await
+    }
+
     async fn find_selection(
         &self,
         plan_id: &str,

@@ -38,8 +38,8 @@ fn is_plan_gone(err: &CloudError) -> bool {
         || err.is_code_with_message("InvalidParameterValueException", "Cannot find Backup plan")
 }
 
-/// `CreateBackupSelection` (1 call, more while the IAM role propagates), then polls
-/// `GetBackupSelection` until the new selection is readable (usually 1 call).
+/// `CreateBackupSelection` (1 call, more while the IAM role propagates); the id as soon as AWS
+/// answers, so the caller can record it before [`wait_selection_readable`].
 pub(super) async fn create_selection(
     backend: &AwsBackend,
     plan_id: &str,
@@ -86,26 +86,28 @@ pub(super) async fn create_selection(
             "AWS answered without a selection id".to_owned(),
         ));
     };
-    let id = selection_id.as_str();
-    let readable = backend
+    Ok(selection_id)
+}
+
+/// Polls `GetBackupSelection` until a selection just created is readable (usually 1 call): AWS is
+/// eventually consistent, and a refresh right after the apply must find it.
+pub(super) async fn wait_selection_readable(
+    backend: &AwsBackend,
+    plan_id: &str,
+    selection_id: &str,
+    name: &str,
+) -> Result<(), CloudError> {
+    backend
         .wait_for(
             OP_CREATE,
-            &spec.name,
+            name,
             "the new selection to become readable",
             |once| async move {
-                let found = find_selection_by_two_part_key(&once, plan_id, id).await?;
+                let found = find_selection_by_two_part_key(&once, plan_id, selection_id).await?;
                 Ok(found.map(|_| ()))
             },
         )
-        .await;
-    // The selection exists: AWS answered with its id. Failing to read it back (the endpoint went
-    // away, say) must not lose that id, or the state would not record the selection and the next
-    // apply would have to find it again; so the id is returned and the failure only logged.
-    if let Err(error) = readable {
-        tracing::warn!(selection = %spec.name, selection_id = %selection_id, %error,
-            "created the backup selection but could not read it back");
-    }
-    Ok(selection_id)
+        .await
 }
 
 /// `GetBackupSelection` (1 call); `None` when the selection or its plan is gone.

@@ -392,7 +392,13 @@ async fn converge_selection(
     };
     let keep = match named.iter().find(|s| s.spec == wanted) {
         Some(found) => found.selection_id.clone(),
-        None => backend.create_selection(plan_id, &wanted).await?,
+        None => {
+            let id = backend.create_selection(plan_id, &wanted).await?;
+            // Recorded before the wait, which can fail: the selection exists either way.
+            update.aws_selection_id = Some(Value::from(id.clone()));
+            backend.wait_selection_readable(plan_id, &id, child).await?;
+            id
+        }
     };
     update.aws_selection_id = Some(Value::from(keep.clone()));
     let mut stale: Vec<(String, String)> = named
