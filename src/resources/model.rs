@@ -79,8 +79,10 @@ pub(crate) struct NodeUpdate {
     pub(crate) azure_protected_item_ids: Option<Value>,
     /// `aws.allow_copy_from_accounts` as the vault's access policy has it.
     pub(crate) aws_allow_copy_from_accounts: Option<Value>,
-    /// `aws.vault_lock`, null once the vault has none.
+    /// `aws.vault_lock` as the vault has it (null once the vault has none).
     pub(crate) aws_vault_lock: Option<Value>,
+    /// `aws.kms_key_arn` as the vault has it.
+    pub(crate) aws_kms_key_arn: Option<Value>,
     /// `aws.resources` as the child's selection has them.
     pub(crate) aws_resources: Option<Value>,
     /// `aws.selection_tags` as the child's selection has them.
@@ -113,6 +115,7 @@ impl NodeUpdate {
                 self.aws_allow_copy_from_accounts,
             ),
             ("vault_lock", self.aws_vault_lock),
+            ("kms_key_arn", self.aws_kms_key_arn),
             ("resources", self.aws_resources),
             ("selection_tags", self.aws_selection_tags),
             ("iam_role_arn", self.aws_iam_role_arn),

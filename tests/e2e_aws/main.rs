@@ -12,6 +12,7 @@ mod benchmark;
 mod checks;
 mod config;
 mod destroy;
+mod drift_lock;
 mod errors;
 mod import;
 mod modes;

@@ -11,11 +11,11 @@ use tfvalue::Value;
 use super::super::diagnostics::cloud_diagnostic;
 use super::super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::super::state::set_attr;
-use super::model::AppAwsModel;
+use super::model::{AppAwsModel, VaultLockModel};
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
-use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultSpec};
+use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultLockState, VaultSpec};
 
 /// `backup_app`'s AWS part: its vault and the plan named after it, in the account and region of
 /// its provider configuration.
@@ -271,7 +271,9 @@ async fn destroy(
 
 /// Reads the app's objects back into `state`. Rules or tags that differ from the state's
 /// `policy_document` null it, so the next plan shows the update that restores them; a different
-/// access policy shows as a change of `allow_copy_from_accounts`.
+/// access policy shows as a change of `allow_copy_from_accounts`, a lock removed or changed as one
+/// of `vault_lock` (updated in place), a different key as one of `kms_key_arn` (a replacement).
+/// The lock and key come with the vault's description: no extra call.
 async fn read(
     backend: &dyn BackupBackend,
     app: &str,
@@ -308,10 +310,52 @@ async fn read(
         };
         update.aws_allow_copy_from_accounts = Some(value);
     }
-    if vault.lock.is_none() && model.vault_lock.is_some() {
-        update.aws_vault_lock = Some(Value::Null);
+    if let Some(configured) = &model.vault_lock {
+        let remote = remote_lock(vault.lock.as_ref(), configured);
+        if remote.as_ref() != Some(configured) {
+            update.aws_vault_lock = Some(remote.as_ref().map_or(Value::Null, lock_value));
+        }
+    }
+    if let Some(remote) = drifted_kms_key(model.kms_key_arn.as_deref(), vault.kms_key_arn) {
+        update.aws_kms_key_arn = Some(Value::from(remote));
     }
     Ok(Presence::Present)
+}
+
+/// The vault's lock as `aws.vault_lock` would say it. AWS returns no `ChangeableForDays` (only the
+/// lock date it led to), so a present lock keeps the configured one.
+fn remote_lock(
+    remote: Option<&VaultLockState>,
+    configured: &VaultLockModel,
+) -> Option<VaultLockModel> {
+    remote.map(|lock| VaultLockModel {
+        min_retention_days: lock.min_retention_days,
+        max_retention_days: lock.max_retention_days,
+        changeable_for_days: configured.changeable_for_days,
+    })
+}
+
+/// `aws.vault_lock`'s value for `lock`.
+fn lock_value(lock: &VaultLockModel) -> Value {
+    let number = |days: Option<i64>| days.map_or(Value::Null, Value::from);
+    Value::Object(
+        [
+            ("min_retention_days", number(lock.min_retention_days)),
+            ("max_retention_days", number(lock.max_retention_days)),
+            ("changeable_for_days", number(lock.changeable_for_days)),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value))
+        .collect(),
+    )
+}
+
+/// The vault's key when it differs from the configured key ARN. Compared only when a key ARN is
+/// configured: without one AWS reports its managed key, and an alias ARN reads back as the key it
+/// names.
+pub(super) fn drifted_kms_key(configured: Option<&str>, remote: Option<String>) -> Option<String> {
+    let configured = configured.filter(|arn| arn.contains(":key/"))?;
+    remote.filter(|remote| remote != configured)
 }
 
 /// For `terraform import`: finds the plan named after the app and fills in its `aws` block from it

@@ -10,6 +10,7 @@ use super::model::{AppAwsModel, AppAzureModel};
 use super::schema::app_schema;
 use super::{AppAwsPart, AppAzurePart, CLOUD_COMPUTED};
 use crate::cloud::part::Presence;
+use crate::cloud::VaultLockState;
 use crate::resources::fakes::{object, read_into, str_attr, FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
 use crate::resources::model::NodeUpdate;
@@ -464,4 +465,115 @@ async fn a_plan_left_by_an_interrupted_apply_is_adopted_and_updated() {
             .delete_after_days,
         35
     );
+}
+
+/// A vault lock removed or changed out of band, and a vault encrypted with another key, read back
+/// into the state (from the one vault description a refresh makes anyway); the next apply puts the
+/// configured lock back.
+#[tokio::test]
+async fn lock_and_key_drift_is_read_back_and_the_lock_restored() {
+    const KEY: &str = "arn:aws:kms:eu-west-1:111111111111:key/configured";
+    let aws = FakeAws::new(ACCOUNT, REGION);
+    let mut config = config(true, false);
+    let lock = object(&[
+        ("min_retention_days", Value::from(7)),
+        ("max_retention_days", Value::from(365)),
+        ("changeable_for_days", Value::from(30)),
+    ]);
+    set_nested_attr(&mut config, "aws", "vault_lock", lock.clone());
+    set_nested_attr(&mut config, "aws", "kms_key_arn", Value::from(KEY));
+    let response = apply(&config, &Value::Null, &[aws_part(&aws, &config)]).await;
+    assert!(errors(&response.diagnostics).is_empty());
+    let state = response.new_state;
+    let lock_of = |state: &Value| state.get("aws").and_then(|a| a.get("vault_lock")).cloned();
+
+    // In line: nothing changes, and the read makes the calls it made before lock and key were read.
+    let quiet = &mut Diagnostics::default();
+    let part = aws_part(&aws, &state);
+    let mut read = state.clone();
+    aws.world().calls.log.clear();
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
+    assert_eq!(read, state);
+    assert_eq!(
+        aws.world().calls.operations(),
+        [
+            "find_vault_by_name",
+            "find_plan_by_id",
+            "find_vault_access_policy"
+        ]
+    );
+
+    // Lock removed: the state has none, and applying the configuration puts it back.
+    aws.world().vaults.get_mut("org-root").unwrap().lock = None;
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
+    assert_eq!(lock_of(&read), Some(Value::Null));
+    let response = apply(&config, &read, &[aws_part(&aws, &config)]).await;
+    assert!(errors(&response.diagnostics).is_empty());
+    assert_eq!(lock_of(&response.new_state), Some(lock.clone()));
+    {
+        let world = aws.world();
+        let restored = world.vaults["org-root"]
+            .lock
+            .as_ref()
+            .expect("lock put back");
+        assert_eq!(restored.min_retention_days, Some(7));
+        assert_eq!(restored.max_retention_days, Some(365));
+    }
+
+    // Lock changed: read back with the configured changeable_for_days (AWS does not return it).
+    let mut read = response.new_state.clone();
+    aws.world().vaults.get_mut("org-root").unwrap().lock = Some(VaultLockState {
+        min_retention_days: Some(1),
+        max_retention_days: None,
+        lock_date: None,
+    });
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
+    assert_eq!(
+        lock_of(&read),
+        Some(object(&[
+            ("min_retention_days", Value::from(1)),
+            ("max_retention_days", Value::Null),
+            ("changeable_for_days", Value::from(30)),
+        ]))
+    );
+
+    // Another key: read back, so the plan shows the replacement the schema asks for.
+    let other = "arn:aws:kms:eu-west-1:111111111111:key/other";
+    aws.world().vaults.get_mut("org-root").unwrap().kms_key_arn = Some(other.into());
+    assert_eq!(
+        read_into(&*part, &mut read, quiet).await,
+        Ok(Presence::Present)
+    );
+    assert_eq!(
+        read.get("aws").and_then(|a| a.get("kms_key_arn")),
+        Some(&Value::from(other))
+    );
+}
+
+/// Without a configured key, or with an alias, the key AWS reports is not drift.
+#[test]
+fn only_a_configured_key_arn_is_compared() {
+    use super::aws::drifted_kms_key;
+    let key = "arn:aws:kms:eu-west-1:111111111111:key/k1";
+    let managed = Some("arn:aws:kms:eu-west-1:111111111111:key/aws-managed".to_string());
+    assert_eq!(drifted_kms_key(None, managed.clone()), None);
+    assert_eq!(
+        drifted_kms_key(
+            Some("arn:aws:kms:eu-west-1:111111111111:alias/a"),
+            managed.clone()
+        ),
+        None
+    );
+    assert_eq!(drifted_kms_key(Some(key), Some(key.to_string())), None);
+    assert_eq!(drifted_kms_key(Some(key), None), None);
+    assert_eq!(drifted_kms_key(Some(key), managed.clone()), managed);
 }
