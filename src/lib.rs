@@ -1,4 +1,6 @@
 //! terraform-provider-backup: App-of-Apps backup policies for AWS Backup and Azure.
 
+#![warn(missing_docs)]
+
 pub mod cloud;
 pub mod resources;

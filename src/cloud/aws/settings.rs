@@ -11,7 +11,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::{future, ProvideCredentials};
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 use aws_sdk_sts::error::SdkError;
@@ -20,6 +19,7 @@ use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
 use serde::{Deserialize, Deserializer};
 use tokio_util::sync::CancellationToken;
 
+use super::credentials::redact_credentials_of;
 use super::errors::{describe, find_in_chain, from_sdk, is_unreachable, unreachable};
 use super::vault::VaultNames;
 use crate::cloud::error::{CloudError, ErrorKind};
@@ -392,43 +392,6 @@ impl AwsContext {
             partition: "aws".to_owned(),
             vault_names: Arc::default(),
         }
-    }
-}
-
-/// Wraps the configuration's credentials provider in [`RedactingCredentials`].
-fn redact_credentials_of(config: &mut SdkConfig) {
-    if let Some(inner) = config.credentials_provider() {
-        *config = config
-            .clone()
-            .into_builder()
-            .credentials_provider(SharedCredentialsProvider::new(RedactingCredentials(inner)))
-            .build();
-    }
-}
-
-/// A credentials provider that registers every secret it hands out (secret key, session token)
-/// with the log scrubber before the SDK can sign, and so trace, a request with it: the session
-/// token travels as the `x-amz-security-token` header, which SDK request tracing prints.
-#[derive(Debug)]
-struct RedactingCredentials(SharedCredentialsProvider);
-
-impl ProvideCredentials for RedactingCredentials {
-    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
-    where
-        Self: 'a,
-    {
-        future::ProvideCredentials::new(async move {
-            let credentials = self.0.provide_credentials().await?;
-            tfplugin::logging::redact(credentials.secret_access_key());
-            if let Some(token) = credentials.session_token() {
-                tfplugin::logging::redact(token);
-            }
-            Ok(credentials)
-        })
-    }
-
-    fn fallback_on_interrupt(&self) -> Option<Credentials> {
-        self.0.fallback_on_interrupt()
     }
 }
 
