@@ -11,7 +11,7 @@ use super::schema::app_schema;
 use super::{AppAwsPart, AppAzurePart, CLOUD_COMPUTED};
 use crate::cloud::part::Presence;
 use crate::cloud::VaultLockState;
-use crate::resources::fakes::{object, read_into, str_attr, FakeAws, FakeAzure};
+use crate::resources::fakes::{create_plan, object, read_into, str_attr, FakeAws, FakeAzure};
 use crate::resources::model::decode_block;
 use crate::resources::model::NodeUpdate;
 use crate::resources::parts::{self, Part};
@@ -326,7 +326,7 @@ fn full_config(aws: bool, azure: bool) -> Value {
 async fn an_azure_app_plans_creates_reads_and_deletes_through_the_resource() {
     use std::sync::Arc as Shared;
 
-    use tfplugin::framework::{Context, PlanResponse, ReadRequest, ReadResponse, Resource};
+    use tfplugin::framework::{Context, ReadRequest, ReadResponse, Resource};
 
     use crate::resources::{BackupApp, ProviderData};
 
@@ -340,20 +340,7 @@ async fn an_azure_app_plans_creates_reads_and_deletes_through_the_resource() {
         ..Context::default()
     };
     let config = full_config(false, true);
-    let mut proposed = config.clone();
-    for name in ["id", "policy_document"].iter().chain(CLOUD_COMPUTED) {
-        set_attr(&mut proposed, name, Value::unknown());
-    }
-    let request = PlanRequest {
-        config: config.clone(),
-        prior_state: Value::Null,
-        proposed_state: proposed.clone(),
-        prior_private: Vec::new(),
-    };
-    let mut plan = PlanResponse {
-        planned_state: proposed,
-        ..PlanResponse::default()
-    };
+    let (request, mut plan) = create_plan(&config, CLOUD_COMPUTED);
     BackupApp.modify_plan(&ctx, &request, &mut plan).await;
     assert!(errors(&plan.diagnostics).is_empty());
     let planned = plan.planned_state;

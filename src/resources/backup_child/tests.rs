@@ -21,7 +21,9 @@ use super::{ChildAwsPart, ChildAzurePart};
 use crate::cloud::azure::VaultRef;
 use crate::cloud::part::{CloudPart, Presence};
 use crate::cloud::BackupBackend;
-use crate::resources::fakes::{converge_into, object, read_into, str_attr, FakeAws, FakeAzure};
+use crate::resources::fakes::{
+    converge_into, create_plan, object, read_into, str_attr, FakeAws, FakeAzure,
+};
 use crate::resources::model::decode_block;
 use crate::resources::state::set_attr;
 
@@ -392,8 +394,7 @@ async fn azure_part_protects_vms_with_a_derived_policy_and_removes_them() {
 #[tokio::test]
 async fn an_azure_child_plans_creates_reads_and_deletes_through_the_resource() {
     use tfplugin::framework::{
-        ApplyRequest, ApplyResponse, Context, PlanRequest, PlanResponse, ReadRequest, ReadResponse,
-        Resource,
+        ApplyRequest, ApplyResponse, Context, ReadRequest, ReadResponse, Resource,
     };
 
     use super::CLOUD_COMPUTED;
@@ -412,20 +413,7 @@ async fn an_azure_child_plans_creates_reads_and_deletes_through_the_resource() {
     let mut config = child_config();
     set_attr(&mut config, "aws", Value::Null);
     set_attr(&mut config, "parent", Value::from(root.to_json()));
-    let mut proposed = config.clone();
-    for name in ["id", "policy_document"].iter().chain(CLOUD_COMPUTED) {
-        set_attr(&mut proposed, name, Value::unknown());
-    }
-    let request = PlanRequest {
-        config: config.clone(),
-        prior_state: Value::Null,
-        proposed_state: proposed.clone(),
-        prior_private: Vec::new(),
-    };
-    let mut plan = PlanResponse {
-        planned_state: proposed,
-        ..PlanResponse::default()
-    };
+    let (request, mut plan) = create_plan(&config, CLOUD_COMPUTED);
     BackupChild.modify_plan(&ctx, &request, &mut plan).await;
     assert!(plan.diagnostics.clone().into_vec().is_empty());
     let planned = plan.planned_state;

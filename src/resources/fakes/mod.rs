@@ -12,7 +12,7 @@ pub(crate) use azure::FakeAzure;
 use std::collections::BTreeMap;
 
 use backup_policy::PolicyDocument;
-use tfplugin::framework::Diagnostics;
+use tfplugin::framework::{Diagnostics, PlanRequest, PlanResponse};
 use tfvalue::Value;
 
 use super::model::NodeUpdate;
@@ -58,6 +58,27 @@ pub(crate) fn object(members: &[(&str, Value)]) -> Value {
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect::<BTreeMap<_, _>>(),
     )
+}
+
+/// The plan of a create, as Terraform asks for it: `config` as proposed state with `id`,
+/// `policy_document` and the resource's `computed` attributes unknown; and the response the
+/// framework's pipeline hands the resource's `modify_plan`.
+pub(crate) fn create_plan(config: &Value, computed: &[&str]) -> (PlanRequest, PlanResponse) {
+    let mut proposed = config.clone();
+    for name in ["id", "policy_document"].iter().chain(computed) {
+        super::state::set_attr(&mut proposed, name, Value::unknown());
+    }
+    let request = PlanRequest {
+        config: config.clone(),
+        prior_state: Value::Null,
+        proposed_state: proposed.clone(),
+        prior_private: Vec::new(),
+    };
+    let response = PlanResponse {
+        planned_state: proposed,
+        ..PlanResponse::default()
+    };
+    (request, response)
 }
 
 /// A string attribute of a state, for assertions.
