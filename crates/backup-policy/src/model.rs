@@ -122,6 +122,11 @@ pub struct AwsAnchor {
     pub vault_arn: String,
     /// Backup plan name.
     pub plan_name: String,
+    /// The vault's customer-managed KMS key, when one is set. A vault's key cannot change, so a
+    /// new key replaces the vault and its plan: publishing it lets children that joined the plan
+    /// see the replacement in the same plan and move into the new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
 }
 
 /// An app's Recovery Services vault and backup policy.

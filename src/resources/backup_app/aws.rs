@@ -26,6 +26,8 @@ pub(crate) struct AppAwsPart {
     app: Option<String>,
     /// `aws.vault_name`; `None` while unknown (plan time).
     vault_name: Option<String>,
+    /// `aws.kms_key_arn`: `Some(None)` when unset, `None` while unknown (plan time).
+    kms_key_arn: Option<Option<String>>,
     /// The `aws` block, when wholly known.
     model: Option<AppAwsModel>,
 }
@@ -38,15 +40,20 @@ impl AppAwsPart {
         value: &Value,
         model: Option<AppAwsModel>,
     ) -> AppAwsPart {
-        let vault_name = value
-            .get("aws")
+        let aws = value.get("aws");
+        let vault_name = aws
             .and_then(|a| a.get("vault_name"))
             .and_then(Value::as_str)
             .map(str::to_string);
+        let kms_key_arn = match aws.and_then(|a| a.get("kms_key_arn")) {
+            Some(key) if key.is_unknown() => None,
+            key => Some(key.and_then(Value::as_str).map(str::to_string)),
+        };
         AppAwsPart {
             backend,
             app: NodeRecord::of(value).name,
             vault_name,
+            kms_key_arn,
             model,
         }
     }
@@ -68,10 +75,12 @@ impl CloudPart for AppAwsPart {
     type Update = NodeUpdate;
 
     fn anchor(&self, anchors: &mut CloudAnchorsPatch) -> bool {
-        let (Some(vault_name), Some(app)) = (&self.vault_name, &self.app) else {
+        let (Some(vault_name), Some(app), Some(key)) =
+            (&self.vault_name, &self.app, &self.kms_key_arn)
+        else {
             return false;
         };
-        anchors.aws = Some(anchor(&*self.backend, app, vault_name));
+        anchors.aws = Some(anchor(&*self.backend, app, vault_name, key.as_deref()));
         true
     }
 
@@ -154,9 +163,14 @@ impl CloudPart for AppAwsPart {
     }
 }
 
-/// The AWS anchor an app publishes in its `policy_document`: its vault and its plan (named after
-/// the app).
-pub(crate) fn anchor(backend: &dyn BackupBackend, app: &str, vault_name: &str) -> AwsAnchor {
+/// The AWS anchor an app publishes in its `policy_document`: its vault, its key and its plan
+/// (named after the app).
+pub(crate) fn anchor(
+    backend: &dyn BackupBackend,
+    app: &str,
+    vault_name: &str,
+    kms_key_arn: Option<&str>,
+) -> AwsAnchor {
     AwsAnchor {
         app: app.to_string(),
         account_id: backend.account_id().to_string(),
@@ -164,6 +178,7 @@ pub(crate) fn anchor(backend: &dyn BackupBackend, app: &str, vault_name: &str) -
         vault_name: vault_name.to_string(),
         vault_arn: backend.vault_arn(vault_name),
         plan_name: app.to_string(),
+        kms_key_arn: kms_key_arn.map(str::to_string),
     }
 }
 
@@ -182,6 +197,7 @@ impl AwsAnchorFor {
             vault_name: vault.to_string(),
             vault_arn: format!("arn:aws:backup:{region}:{account}:backup-vault:{vault}"),
             plan_name: app.to_string(),
+            kms_key_arn: None,
         }
     }
 }

@@ -107,8 +107,9 @@ pub(crate) fn app_aws_attribute() -> Attribute {
                 .description(
                     "KMS key that encrypts the vault; default: the AWS Backup managed key. AWS cannot re-key a vault, \
                      so changing it replaces the app: its plan and vault are deleted (the vault only when empty, \
-                     or with `force_destroy`) and created again. Joined children lose their selections with the \
-                     old plan; the next apply re-creates them in the new one.",
+                     or with `force_destroy`) and created again. The key is part of the app's `policy_document`, so \
+                     children that joined the app's plan are updated in the same plan and move their selections \
+                     into the new one.",
                 ),
             Attribute::string("iam_role_arn")
                 .optional()

@@ -564,3 +564,28 @@ fn only_a_configured_key_arn_is_compared() {
     assert_eq!(drifted_kms_key(Some(key), None), None);
     assert_eq!(drifted_kms_key(Some(key), managed.clone()), managed);
 }
+
+/// The vault's key is part of the AWS anchor (a new key replaces vault and plan, and joined
+/// children must see that in the same plan); while the key is unknown, so is the anchor.
+#[test]
+fn the_aws_anchor_carries_the_vault_key_and_waits_for_it() {
+    const KEY: &str = "arn:aws:kms:eu-west-1:111111111111:key/k1";
+    let aws = FakeAws::new(ACCOUNT, REGION);
+    let anchor_of = |key: Value| {
+        let mut config = config(true, false);
+        set_nested_attr(&mut config, "aws", "kms_key_arn", key);
+        let mut anchors = CloudAnchorsPatch::default();
+        aws_part(&aws, &config)
+            .anchor(&mut anchors)
+            .then(|| anchors.aws.expect("an AWS anchor"))
+    };
+    let unset = anchor_of(Value::Null).expect("known without a key");
+    assert_eq!(unset.kms_key_arn, None);
+    let keyed = anchor_of(Value::from(KEY)).expect("known with a key");
+    assert_eq!(keyed.kms_key_arn.as_deref(), Some(KEY));
+    assert_eq!(
+        (&keyed.vault_arn, &keyed.plan_name),
+        (&unset.vault_arn, &unset.plan_name)
+    );
+    assert!(anchor_of(Value::unknown()).is_none(), "unknown key");
+}

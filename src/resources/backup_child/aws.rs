@@ -169,6 +169,9 @@ pub(crate) enum Placement {
         plan_name: String,
         /// The anchor app, for error messages.
         anchor_app: String,
+        /// The anchor vault's KMS key: a new key replaces the anchor's vault and plan, so the
+        /// child's selection moves into the new plan.
+        vault_key: Option<String>,
     },
     /// In the child's own plan writing to its own vault.
     Derived {
@@ -214,6 +217,7 @@ impl Placement {
                 return Placement::Joined {
                     plan_name: anchor.location.plan_name.clone(),
                     anchor_app: anchor.location.app.clone(),
+                    vault_key: anchor.location.kms_key_arn.clone(),
                 };
             }
         }
@@ -298,6 +302,7 @@ async fn converge(
         Placement::Joined {
             plan_name,
             anchor_app,
+            ..
         } => match backend.find_plan_by_name(plan_name).await? {
             Some(plan) => (plan.state.plan_id, false),
             None => {

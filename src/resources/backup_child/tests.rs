@@ -33,6 +33,13 @@ const CENTRAL: &str = "111111111111";
 const MEMBER: &str = "222222222222";
 
 fn root() -> PolicyDocument {
+    root_keyed(None)
+}
+
+/// The root app, its vault encrypted with `key` when given.
+fn root_keyed(key: Option<&str>) -> PolicyDocument {
+    let mut anchor = AwsAnchorFor::test(CENTRAL, "eu-west-1", "root", "root-vault");
+    anchor.kms_key_arn = key.map(str::to_string);
     let rule = RulePatch {
         schedule: Some("cron(0 5 ? * * *)".into()),
         retention_days: Some(35),
@@ -46,12 +53,7 @@ fn root() -> PolicyDocument {
         },
         guardrails: Default::default(),
         anchors: CloudAnchorsPatch {
-            aws: Some(AwsAnchorFor::test(
-                CENTRAL,
-                "eu-west-1",
-                "root",
-                "root-vault",
-            )),
+            aws: Some(anchor),
             azure: None,
         },
     };
@@ -59,6 +61,11 @@ fn root() -> PolicyDocument {
 }
 
 fn child(retention: Option<i64>) -> PolicyDocument {
+    child_of(&root(), retention)
+}
+
+/// Child `child` under `parent`, changing the daily rule's retention when given.
+fn child_of(parent: &PolicyDocument, retention: Option<i64>) -> PolicyDocument {
     let mut policy = PolicyPatch::default();
     if let Some(days) = retention {
         let rule = RulePatch {
@@ -73,7 +80,7 @@ fn child(retention: Option<i64>) -> PolicyDocument {
         guardrails: Default::default(),
         anchors: CloudAnchorsPatch::default(),
     };
-    backup_policy::evaluate(Some(&root().to_json()), &input).unwrap()
+    backup_policy::evaluate(Some(&parent.to_json()), &input).unwrap()
 }
 
 fn model() -> ChildAwsModel {
@@ -100,6 +107,7 @@ fn placement_table() {
             Placement::Joined {
                 plan_name: "root".into(),
                 anchor_app: "root".into(),
+                vault_key: None,
             },
         ),
         (
@@ -470,4 +478,16 @@ async fn an_azure_child_plans_creates_reads_and_deletes_through_the_resource() {
         ["protect_vm", "find_protected_vm", "stop_protection"]
     );
     assert!(azure.world().vms.is_empty());
+}
+
+/// A joined child whose anchor vault gets a new key (vault and plan replaced) is placed
+/// differently, so its plan and selection ids become unknown in the same plan.
+#[test]
+fn a_new_anchor_key_moves_a_joined_child() {
+    let before = Placement::decide_in(&child(None), CENTRAL, "eu-west-1", "child", &model());
+    let key = "arn:aws:kms:eu-west-1:111111111111:key/new";
+    let document = child_of(&root_keyed(Some(key)), None);
+    let after = Placement::decide_in(&document, CENTRAL, "eu-west-1", "child", &model());
+    assert!(matches!(after, Placement::Joined { vault_key: Some(ref k), .. } if k == key));
+    assert_ne!(before, after);
 }
