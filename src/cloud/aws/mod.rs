@@ -5,6 +5,7 @@
 //! between our specs and SDK types. SDK types never leave this module.
 
 mod calls;
+pub mod compliance;
 mod credentials;
 mod errors;
 mod plan;
