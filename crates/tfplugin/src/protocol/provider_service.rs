@@ -157,12 +157,39 @@ impl pb::provider_server::Provider for ProviderService {
         ok(rpc::move_state::move_resource_state(&self.server, request))
     }
 
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ValidateDataResourceConfig", tf_data_source_type = %request.type_name, "received request");
+        ok(rpc::validate_data_source::validate_data_resource_config(&self.server, request).await)
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ReadDataSource", tf_data_source_type = %request.type_name, "received request");
+        ok(rpc::read_data_source::read_data_source(&self.server, request).await)
+    }
+
     async fn get_functions(
         &self,
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         tracing::debug!(tf_rpc = "GetFunctions", "received request");
-        ok(rpc::functions::get_functions())
+        ok(rpc::functions::get_functions(&self.server))
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "CallFunction", tf_function_name = %request.name, "received request");
+        ok(rpc::call_function::call_function(&self.server, request))
     }
 
     async fn stop_provider(
