@@ -3,4 +3,5 @@
 #![warn(missing_docs)]
 
 pub mod cloud;
+pub mod functions;
 pub mod resources;

@@ -6,7 +6,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tfplugin::framework::{Diagnostic, Diagnostics, Provider, Resource, Schema};
+use tfplugin::framework::{Diagnostic, Diagnostics, Function, Provider, Resource, Schema};
 use tfvalue::{AttributePath, Value};
 
 use crate::cloud::aws::{AwsContext, AwsSettings};
@@ -36,6 +36,10 @@ impl Provider for BackupProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![Arc::new(BackupApp), Arc::new(BackupChild)]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        crate::functions::all()
     }
 
     async fn configure(

@@ -238,7 +238,8 @@ pub(crate) fn function_to_proto(signature: &Signature) -> pb::Function {
 /// A function error as the protocol carries it.
 pub(crate) fn function_error_to_proto(error: &FunctionError) -> pb::FunctionError {
     pb::FunctionError {
-        text: error.text.clone(),
+        // Terraform ends the sentence itself ("Invalid value for ... parameter: TEXT.").
+        text: error.text.trim_end_matches('.').to_string(),
         function_argument: error.argument.map(|i| i as i64),
     }
 }
