@@ -3,5 +3,6 @@
 #![warn(missing_docs)]
 
 pub mod cloud;
+pub mod data_sources;
 pub mod functions;
 pub mod resources;

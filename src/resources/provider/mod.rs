@@ -6,7 +6,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tfplugin::framework::{Diagnostic, Diagnostics, Function, Provider, Resource, Schema};
+use tfplugin::framework::{
+    DataSource, Diagnostic, Diagnostics, Function, Provider, Resource, Schema,
+};
 use tfvalue::{AttributePath, Value};
 
 use crate::cloud::aws::{AwsContext, AwsSettings};
@@ -36,6 +38,10 @@ impl Provider for BackupProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![Arc::new(BackupApp), Arc::new(BackupChild)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        crate::data_sources::all()
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
