@@ -18,6 +18,10 @@ use support::workdir::Workdir;
 /// Every example directory (module directories are checked through the examples that call them).
 const EXAMPLES: &[&str] = &[
     "azure",
+    "data-sources/backup_policy",
+    "functions/effective_policy",
+    "functions/explain",
+    "functions/violations",
     "multi-account",
     "multi-level",
     "policy-tree",
@@ -101,6 +105,26 @@ fn every_example_directory_is_tested() {
 #[test]
 fn validate_azure() {
     validates("azure");
+}
+
+#[test]
+fn validate_data_source_backup_policy() {
+    validates("data-sources/backup_policy");
+}
+
+#[test]
+fn validate_function_effective_policy() {
+    validates("functions/effective_policy");
+}
+
+#[test]
+fn validate_function_explain() {
+    validates("functions/explain");
+}
+
+#[test]
+fn validate_function_violations() {
+    validates("functions/violations");
 }
 
 #[test]
