@@ -6,3 +6,4 @@ mod support;
 
 mod data_source;
 mod functions;
+mod identity_import;
