@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use tfvalue::{AttributePath, Value};
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
 use super::data_source::DataSource;
 use super::diagnostics::Diagnostics;
 use super::function::Function;
@@ -275,6 +276,11 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Every provider-defined function.
     fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    /// Every action type.
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
         Vec::new()
     }
 

@@ -9,9 +9,10 @@ use std::sync::{Arc, RwLock};
 use tfvalue::{Type, Value};
 use tokio_util::sync::CancellationToken;
 
-use super::data_source::{DataReadResponse, DataSources};
+use super::action::Actions;
+use super::data_source::DataSources;
 use super::diagnostics::{Diagnostic, Diagnostics};
-use super::function::{FunctionError, Functions, Signature};
+use super::function::Functions;
 use super::plan::{apply_schema_steps, null_write_only};
 use super::resource::{
     ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,
@@ -32,8 +33,9 @@ pub struct ProviderServer {
     provider: Arc<dyn Provider>,
     provider_schema: Schema,
     resources: BTreeMap<String, ResourceEntry>,
-    data_sources: DataSources,
-    functions: Functions,
+    pub(super) data_sources: DataSources,
+    pub(super) functions: Functions,
+    pub(super) actions: Actions,
     provider_data: RwLock<Option<Arc<dyn Any + Send + Sync>>>,
     cancel: CancellationToken,
     /// Whether the client keeps write-only values out of plan and state (Terraform 1.11+).
@@ -61,6 +63,7 @@ impl ProviderServer {
         Self {
             data_sources: DataSources::new(provider.data_sources()),
             functions: Functions::new(provider.functions()),
+            actions: Actions::new(provider.actions()),
             provider_schema: provider.schema(),
             provider,
             resources,
@@ -104,54 +107,6 @@ impl ProviderServer {
         self.resources.get(type_name)?.identity_schema.as_ref()
     }
 
-    /// Every data source type with its schema.
-    pub fn data_source_schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.data_sources.schemas()
-    }
-
-    /// The schema of a data source type, or a diagnostic naming the known types.
-    pub fn data_source_schema(&self, type_name: &str) -> Result<&Schema, Diagnostics> {
-        self.data_sources.schema(type_name)
-    }
-
-    /// Every provider-defined function with its signature.
-    pub fn function_signatures(&self) -> impl Iterator<Item = (&str, &Signature)> {
-        self.functions.signatures()
-    }
-
-    /// The signature of a function, if the provider has it.
-    pub fn function_signature(&self, name: &str) -> Option<&Signature> {
-        self.functions.signature(name)
-    }
-
-    /// Calls a function with arguments of its parameters' types.
-    pub fn call_function(&self, name: &str, arguments: &[Value]) -> Result<Value, FunctionError> {
-        self.functions.call(name, arguments)
-    }
-
-    /// Validates a data source's configuration.
-    pub async fn validate_data_source_config(
-        &self,
-        type_name: &str,
-        config: &Value,
-    ) -> Diagnostics {
-        self.data_sources
-            .validate(&self.context(), type_name, config)
-            .await
-    }
-
-    /// Reads a data source; an unknown configuration is deferred if `deferral_allowed`, else refused.
-    pub async fn read_data_source(
-        &self,
-        type_name: &str,
-        config: Value,
-        deferral_allowed: bool,
-    ) -> DataReadResponse {
-        self.data_sources
-            .read(&self.context(), type_name, config, deferral_allowed)
-            .await
-    }
-
     fn entry(&self, type_name: &str) -> Result<&ResourceEntry, Diagnostics> {
         self.resources.get(type_name).ok_or_else(|| {
             let known = self
@@ -168,7 +123,7 @@ impl ProviderServer {
         })
     }
 
-    fn context(&self) -> Context {
+    pub(super) fn context(&self) -> Context {
         Context {
             provider_data: self.provider_data.read().ok().and_then(|d| d.clone()),
             cancel: self.cancel.clone(),

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Status};
 
 use super::proto::tfplugin6 as pb;
@@ -190,6 +191,36 @@ impl pb::provider_server::Provider for ProviderService {
         let request = request.into_inner();
         tracing::debug!(tf_rpc = "CallFunction", tf_function_name = %request.name, "received request");
         ok(rpc::call_function::call_function(&self.server, request))
+    }
+
+    async fn validate_action_config(
+        &self,
+        request: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ValidateActionConfig", tf_action_type = %request.type_name, "received request");
+        ok(rpc::validate_action::validate_action_config(&self.server, request).await)
+    }
+
+    async fn plan_action(
+        &self,
+        request: Request<pb::plan_action::Request>,
+    ) -> Result<Response<pb::plan_action::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "PlanAction", tf_action_type = %request.action_type, "received request");
+        ok(rpc::plan_action::plan_action(&self.server, request).await)
+    }
+
+    async fn invoke_action(
+        &self,
+        request: Request<pb::invoke_action::Request>,
+    ) -> Result<Response<BoxStream<pb::invoke_action::Event>>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "InvokeAction", tf_action_type = %request.action_type, "received request");
+        ok(rpc::invoke_action::invoke_action(
+            self.server.clone(),
+            request,
+        ))
     }
 
     async fn stop_provider(

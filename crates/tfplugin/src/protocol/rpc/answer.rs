@@ -41,6 +41,8 @@ failed_with_diagnostics!(
     pb::move_resource_state::Response,
     pb::validate_data_resource_config::Response,
     pb::read_data_source::Response,
+    pb::validate_action_config::Response,
+    pb::plan_action::Response,
 );
 
 /// The answer for an RPC's outcome: the response, or one carrying only the diagnostics.

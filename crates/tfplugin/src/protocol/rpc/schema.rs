@@ -15,7 +15,7 @@ fn capabilities() -> pb::ServerCapabilities {
     }
 }
 
-/// `GetMetadata`: the resource and data source types, the functions and the server's capabilities.
+/// `GetMetadata`: the resource, data source and action types, the functions and the server's capabilities.
 pub(in crate::protocol) fn get_metadata(server: &ProviderServer) -> pb::get_metadata::Response {
     let resources = server
         .resource_schemas()
@@ -35,16 +35,23 @@ pub(in crate::protocol) fn get_metadata(server: &ProviderServer) -> pb::get_meta
             name: name.to_string(),
         })
         .collect();
+    let actions = server
+        .action_schemas()
+        .map(|(name, _)| pb::get_metadata::ActionMetadata {
+            type_name: name.to_string(),
+        })
+        .collect();
     pb::get_metadata::Response {
         server_capabilities: Some(capabilities()),
         resources,
         data_sources,
         functions,
+        actions,
         ..Default::default()
     }
 }
 
-/// `GetProviderSchema`: the provider block's schema, every resource's and data source's, and the functions.
+/// `GetProviderSchema`: the provider block's schema, every resource's, data source's and action's, and the functions.
 pub(in crate::protocol) fn get_provider_schema(
     server: &ProviderServer,
 ) -> pb::get_provider_schema::Response {
@@ -60,11 +67,19 @@ pub(in crate::protocol) fn get_provider_schema(
         .function_signatures()
         .map(|(name, s)| (name.to_string(), function_to_proto(s)))
         .collect();
+    let action_schemas = server
+        .action_schemas()
+        .map(|(name, s)| {
+            let schema = Some(schema_to_proto(s));
+            (name.to_string(), pb::ActionSchema { schema })
+        })
+        .collect();
     pb::get_provider_schema::Response {
         provider: Some(schema_to_proto(server.provider_schema())),
         resource_schemas,
         data_source_schemas,
         functions,
+        action_schemas,
         server_capabilities: Some(capabilities()),
         ..Default::default()
     }
@@ -87,7 +102,7 @@ pub(in crate::protocol) fn get_resource_identity_schemas(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::rpc::test_provider::{server, ECHO, THING};
+    use crate::protocol::rpc::test_provider::{server, COUNT, ECHO, THING};
 
     #[test]
     fn metadata_lists_resources_and_capabilities() {
@@ -139,6 +154,8 @@ mod tests {
             .any(|a| a.name == "output" && a.computed));
         let repeat = &response.functions["repeat"];
         assert_eq!(repeat.parameters.len(), 2);
+        let count = response.action_schemas[COUNT].schema.as_ref().unwrap();
+        assert_eq!(count.block.as_ref().unwrap().attributes[0].name, "to");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A tiny provider for the RPC units' tests: one resource, `test_thing`, with an identity,
 //! import, a state upgrade from version 0 and a move from `old_thing`; one data source,
-//! `test_echo`; one function, `repeat`.
+//! `test_echo`; one function, `repeat`; one action, `test_count`.
 
 use std::any::Any;
 use std::sync::{Arc, Mutex};
@@ -10,10 +10,11 @@ use tfvalue::{AttributePath, Type, Value};
 
 use crate::framework::validators::{check, Invalid};
 use crate::framework::{
-    ApplyRequest, ApplyResponse, Attribute, Context, DataReadRequest, DataReadResponse, DataSource,
-    Diagnostics, Function, FunctionError, ImportRequest, ImportResponse, MoveStateRequest,
-    MoveStateResponse, Parameter, PlanRequest, PlanResponse, Provider, ProviderServer, ReadRequest,
-    ReadResponse, Resource, Schema, Signature, UpgradeStateRequest, UpgradeStateResponse,
+    Action, ApplyRequest, ApplyResponse, Attribute, Context, DataReadRequest, DataReadResponse,
+    DataSource, Diagnostics, Function, FunctionError, ImportRequest, ImportResponse,
+    MoveStateRequest, MoveStateResponse, Parameter, PlanRequest, PlanResponse, Progress, Provider,
+    ProviderServer, ReadRequest, ReadResponse, Resource, Schema, Signature, UpgradeStateRequest,
+    UpgradeStateResponse,
 };
 use crate::protocol::convert::{decode_dynamic, encode_dynamic};
 use crate::protocol::proto::tfplugin6 as pb;
@@ -203,6 +204,62 @@ impl Function for Repeat {
     }
 }
 
+/// The action type the test provider serves.
+pub(super) const COUNT: &str = "test_count";
+
+/// `test_count`: reports `1` .. `to` as progress; `to` above 3 fails at plan, 0 fails at invoke.
+struct Count;
+
+/// The configuration of `test_count`.
+pub(super) fn count_config(to: Value) -> Value {
+    Value::Object([("to".into(), to)].into())
+}
+
+/// The value type of `test_count`'s configuration.
+pub(super) fn count_type() -> Type {
+    Count.schema().value_type().clone()
+}
+
+#[async_trait]
+impl Action for Count {
+    fn type_name(&self) -> &'static str {
+        COUNT
+    }
+    fn schema(&self) -> Schema {
+        Schema::new("Counts.", vec![Attribute::number("to").required()])
+    }
+    async fn validate(&self, _: &Context, config: &Value, diagnostics: &mut Diagnostics) {
+        let to: Option<i64> = config.get("to").and_then(|v| tfvalue::from_value(v).ok());
+        if to.is_some_and(|n| n < 0) {
+            diagnostics.error_at(AttributePath::attr("to"), "Negative", "Count up, not down.");
+        }
+    }
+    async fn plan(&self, _: &Context, config: &Value, diagnostics: &mut Diagnostics) {
+        let to: Option<i64> = config.get("to").and_then(|v| tfvalue::from_value(v).ok());
+        if to.is_some_and(|n| n > 3) {
+            diagnostics.error_at(AttributePath::attr("to"), "Too far", "At most 3.");
+        }
+    }
+    async fn invoke(
+        &self,
+        _: &Context,
+        config: &Value,
+        progress: &Progress,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let to: i64 = config
+            .get("to")
+            .and_then(|v| tfvalue::from_value(v).ok())
+            .unwrap_or_default();
+        if to == 0 {
+            diagnostics.error("Nothing to count", "to is 0.");
+        }
+        for i in 1..=to {
+            progress.report(i.to_string());
+        }
+    }
+}
+
 /// The provider: a `region` attribute that must not be empty, and configure keeps the configuration it saw.
 #[derive(Default)]
 struct TestProvider {
@@ -232,6 +289,9 @@ impl Provider for TestProvider {
     }
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         vec![Arc::new(Repeat)]
+    }
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        vec![Arc::new(Count)]
     }
     async fn configure(
         &self,
