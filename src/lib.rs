@@ -2,6 +2,7 @@
 
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod cloud;
 pub mod data_sources;
 pub mod functions;

@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod action;
 mod data_source;
 mod functions;
 mod identity_import;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfplugin::framework::{
-    DataSource, Diagnostic, Diagnostics, Function, Provider, Resource, Schema,
+    Action, DataSource, Diagnostic, Diagnostics, Function, Provider, Resource, Schema,
 };
 use tfvalue::{AttributePath, Value};
 
@@ -46,6 +46,10 @@ impl Provider for BackupProvider {
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         crate::functions::all()
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        crate::actions::all()
     }
 
     async fn configure(
