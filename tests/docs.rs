@@ -14,6 +14,7 @@ const GENERATED: &[&str] = &[
     "resources/app.md",
     "resources/child.md",
     "data-sources/policy.md",
+    "actions/backup_start_job.md",
     "functions/effective_policy.md",
     "functions/explain.md",
     "functions/violations.md",
@@ -157,6 +158,18 @@ fn every_data_source_attribute_is_documented() {
 }
 
 #[test]
+fn every_action_attribute_is_documented() {
+    let actions = BackupProvider.actions();
+    let names: Vec<&str> = actions.iter().map(|a| a.type_name()).collect();
+    assert_eq!(
+        names,
+        ["backup_start_job"],
+        "a new action needs a page: add it to src/bin/docgen and this test"
+    );
+    assert_documented(&actions[0].schema(), "actions/backup_start_job.md");
+}
+
+#[test]
 fn every_function_argument_is_documented() {
     for function in BackupProvider.functions() {
         let name = function.name();
@@ -186,6 +199,7 @@ fn relative_links_in_docs_lead_to_files() {
         "docs/resources",
         "docs/guides",
         "docs/data-sources",
+        "docs/actions",
         "docs/functions",
     ] {
         for entry in std::fs::read_dir(repo().join(dir)).expect("docs directory") {

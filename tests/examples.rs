@@ -17,6 +17,7 @@ use support::workdir::Workdir;
 
 /// Every example directory (module directories are checked through the examples that call them).
 const EXAMPLES: &[&str] = &[
+    "actions/backup_start_job",
     "azure",
     "data-sources/backup_policy",
     "functions/effective_policy",
@@ -100,6 +101,11 @@ fn every_example_directory_is_tested() {
         found, tested,
         "every example directory needs a validate test in tests/examples.rs"
     );
+}
+
+#[test]
+fn validate_action_backup_start_job() {
+    validates("actions/backup_start_job");
 }
 
 #[test]

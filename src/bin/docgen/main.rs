@@ -1,5 +1,5 @@
 //! Generates the registry documentation — `docs/index.md`, `docs/resources/*.md`,
-//! `docs/data-sources/*.md`, `docs/functions/*.md` — from the provider's schemas and function
+//! `docs/data-sources/*.md`, `docs/actions/*.md`, `docs/functions/*.md` — from the provider's schemas and function
 //! signatures (their Markdown descriptions) and the example files under `examples/`, in the layout
 //! the Terraform Registry renders.
 //!
@@ -39,6 +39,8 @@ enum Documents {
     DataSource(&'static str),
     /// A function.
     Function(&'static str),
+    /// An action type.
+    Action(&'static str),
 }
 
 const PAGES: &[Page] = &[
@@ -61,6 +63,11 @@ const PAGES: &[Page] = &[
         path: "data-sources/policy.md",
         template: include_str!("pages/data_policy.md"),
         documents: Documents::DataSource("backup_policy"),
+    },
+    Page {
+        path: "actions/backup_start_job.md",
+        template: include_str!("pages/action_start_job.md"),
+        documents: Documents::Action("backup_start_job"),
     },
     Page {
         path: "functions/effective_policy.md",
@@ -160,6 +167,12 @@ fn generate(page: &Page, root: &Path) -> Result<String, String> {
             .into_iter()
             .find(|d| d.type_name() == name)
             .ok_or_else(|| format!("the provider has no data source {name}"))?
+            .schema(),
+        Documents::Action(name) => provider
+            .actions()
+            .into_iter()
+            .find(|a| a.type_name() == name)
+            .ok_or_else(|| format!("the provider has no action {name}"))?
             .schema(),
         Documents::Function(name) => {
             let signature = provider
