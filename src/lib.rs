@@ -2,5 +2,8 @@
 
 #![warn(missing_docs)]
 
+pub mod actions;
 pub mod cloud;
+pub mod data_sources;
+pub mod functions;
 pub mod resources;

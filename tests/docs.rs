@@ -9,7 +9,16 @@ use std::process::Command;
 use terraform_provider_backup::resources::BackupProvider;
 use tfplugin::framework::{Provider, Schema};
 
-const GENERATED: &[&str] = &["index.md", "resources/app.md", "resources/child.md"];
+const GENERATED: &[&str] = &[
+    "index.md",
+    "resources/app.md",
+    "resources/child.md",
+    "data-sources/policy.md",
+    "actions/backup_start_job.md",
+    "functions/effective_policy.md",
+    "functions/explain.md",
+    "functions/violations.md",
+];
 const HINT: &str = "run `scripts/docs` and commit docs/";
 
 fn repo() -> PathBuf {
@@ -137,10 +146,62 @@ fn every_resource_attribute_is_documented() {
 }
 
 #[test]
+fn every_data_source_attribute_is_documented() {
+    let data_sources = BackupProvider.data_sources();
+    let names: Vec<&str> = data_sources.iter().map(|d| d.type_name()).collect();
+    assert_eq!(
+        names,
+        ["backup_policy"],
+        "a new data source needs a page: add it to src/bin/docgen and this test"
+    );
+    assert_documented(&data_sources[0].schema(), "data-sources/policy.md");
+}
+
+#[test]
+fn every_action_attribute_is_documented() {
+    let actions = BackupProvider.actions();
+    let names: Vec<&str> = actions.iter().map(|a| a.type_name()).collect();
+    assert_eq!(
+        names,
+        ["backup_start_job"],
+        "a new action needs a page: add it to src/bin/docgen and this test"
+    );
+    assert_documented(&actions[0].schema(), "actions/backup_start_job.md");
+}
+
+#[test]
+fn every_function_argument_is_documented() {
+    for function in BackupProvider.functions() {
+        let name = function.name();
+        let page = read(&repo().join("docs/functions").join(format!("{name}.md")));
+        let signature = function.signature();
+        assert!(
+            page.contains(signature.description.trim()),
+            "docs/functions/{name}.md lacks the description ({HINT})"
+        );
+        for (i, parameter) in signature.parameters.iter().enumerate() {
+            let line = format!("{}. `{}` (", i + 1, parameter.name);
+            assert!(
+                page.lines()
+                    .any(|l| l.starts_with(&line) && l.contains(parameter.description.trim())),
+                "docs/functions/{name}.md does not document argument {} with its description ({HINT})",
+                parameter.name
+            );
+        }
+    }
+}
+
+#[test]
 fn relative_links_in_docs_lead_to_files() {
     let mut broken = Vec::new();
     let mut pages = vec![repo().join("docs/index.md")];
-    for dir in ["docs/resources", "docs/guides"] {
+    for dir in [
+        "docs/resources",
+        "docs/guides",
+        "docs/data-sources",
+        "docs/actions",
+        "docs/functions",
+    ] {
         for entry in std::fs::read_dir(repo().join(dir)).expect("docs directory") {
             let path = entry.expect("directory entry").path();
             if path.extension().is_some_and(|e| e == "md") {

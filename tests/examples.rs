@@ -17,7 +17,12 @@ use support::workdir::Workdir;
 
 /// Every example directory (module directories are checked through the examples that call them).
 const EXAMPLES: &[&str] = &[
+    "actions/backup_start_job",
     "azure",
+    "data-sources/backup_policy",
+    "functions/effective_policy",
+    "functions/explain",
+    "functions/violations",
     "multi-account",
     "multi-level",
     "policy-tree",
@@ -99,8 +104,33 @@ fn every_example_directory_is_tested() {
 }
 
 #[test]
+fn validate_action_backup_start_job() {
+    validates("actions/backup_start_job");
+}
+
+#[test]
 fn validate_azure() {
     validates("azure");
+}
+
+#[test]
+fn validate_data_source_backup_policy() {
+    validates("data-sources/backup_policy");
+}
+
+#[test]
+fn validate_function_effective_policy() {
+    validates("functions/effective_policy");
+}
+
+#[test]
+fn validate_function_explain() {
+    validates("functions/explain");
+}
+
+#[test]
+fn validate_function_violations() {
+    validates("functions/violations");
 }
 
 #[test]

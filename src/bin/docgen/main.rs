@@ -1,6 +1,7 @@
-//! Generates the registry documentation — `docs/index.md`, `docs/resources/app.md`,
-//! `docs/resources/child.md` — from the provider's schema (its Markdown descriptions) and the
-//! example files under `examples/`, in the layout the Terraform Registry renders.
+//! Generates the registry documentation — `docs/index.md`, `docs/resources/*.md`,
+//! `docs/data-sources/*.md`, `docs/actions/*.md`, `docs/functions/*.md` — from the provider's schemas and function
+//! signatures (their Markdown descriptions) and the example files under `examples/`, in the layout
+//! the Terraform Registry renders.
 //!
 //! ```sh
 //! scripts/docs            # regenerate docs/ (what you commit)
@@ -12,6 +13,8 @@
 
 mod render;
 
+use render::Subject;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,25 +25,64 @@ use tfplugin::framework::Provider;
 struct Page {
     path: &'static str,
     template: &'static str,
-    /// The resource type it documents; `None` for the provider's page.
-    resource: Option<&'static str>,
+    /// What it documents.
+    documents: Documents,
+}
+
+/// What a page documents.
+enum Documents {
+    /// The provider block.
+    Provider,
+    /// A resource type.
+    Resource(&'static str),
+    /// A data source type.
+    DataSource(&'static str),
+    /// A function.
+    Function(&'static str),
+    /// An action type.
+    Action(&'static str),
 }
 
 const PAGES: &[Page] = &[
     Page {
         path: "index.md",
         template: include_str!("pages/index.md"),
-        resource: None,
+        documents: Documents::Provider,
     },
     Page {
         path: "resources/app.md",
         template: include_str!("pages/app.md"),
-        resource: Some("backup_app"),
+        documents: Documents::Resource("backup_app"),
     },
     Page {
         path: "resources/child.md",
         template: include_str!("pages/child.md"),
-        resource: Some("backup_child"),
+        documents: Documents::Resource("backup_child"),
+    },
+    Page {
+        path: "data-sources/policy.md",
+        template: include_str!("pages/data_policy.md"),
+        documents: Documents::DataSource("backup_policy"),
+    },
+    Page {
+        path: "actions/backup_start_job.md",
+        template: include_str!("pages/action_start_job.md"),
+        documents: Documents::Action("backup_start_job"),
+    },
+    Page {
+        path: "functions/effective_policy.md",
+        template: include_str!("pages/function_effective_policy.md"),
+        documents: Documents::Function("effective_policy"),
+    },
+    Page {
+        path: "functions/explain.md",
+        template: include_str!("pages/function_explain.md"),
+        documents: Documents::Function("explain"),
+    },
+    Page {
+        path: "functions/violations.md",
+        template: include_str!("pages/function_violations.md"),
+        documents: Documents::Function("violations"),
     },
 ];
 
@@ -111,16 +153,42 @@ fn main() -> ExitCode {
 
 fn generate(page: &Page, root: &Path) -> Result<String, String> {
     let provider = BackupProvider;
-    let schema = match page.resource {
-        None => provider.schema(),
-        Some(name) => provider
+    let examples = root.join("examples");
+    let schema = match page.documents {
+        Documents::Provider => provider.schema(),
+        Documents::Resource(name) => provider
             .resources()
             .into_iter()
             .find(|r| r.type_name() == name)
             .ok_or_else(|| format!("the provider has no resource {name}"))?
             .schema(),
+        Documents::DataSource(name) => provider
+            .data_sources()
+            .into_iter()
+            .find(|d| d.type_name() == name)
+            .ok_or_else(|| format!("the provider has no data source {name}"))?
+            .schema(),
+        Documents::Action(name) => provider
+            .actions()
+            .into_iter()
+            .find(|a| a.type_name() == name)
+            .ok_or_else(|| format!("the provider has no action {name}"))?
+            .schema(),
+        Documents::Function(name) => {
+            let signature = provider
+                .functions()
+                .into_iter()
+                .find(|f| f.name() == name)
+                .ok_or_else(|| format!("the provider has no function {name}"))?
+                .signature();
+            return render::page(
+                page.template,
+                &Subject::Function(name, &signature),
+                &examples,
+            );
+        }
     };
-    render::page(page.template, &schema, &root.join("examples"))
+    render::page(page.template, &Subject::Schema(&schema), &examples)
 }
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {

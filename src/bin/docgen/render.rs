@@ -5,17 +5,40 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use tfplugin::framework::{Attribute, AttributeKind, Constraint, Nesting, Schema};
+use tfplugin::framework::{Attribute, AttributeKind, Constraint, Nesting, Schema, Signature};
 use tfvalue::{Type, Value};
+
+/// What a page documents: a schema (provider, resource, data source) or a function.
+pub(crate) enum Subject<'a> {
+    /// A provider, resource or data source schema.
+    Schema(&'a Schema),
+    /// A function: its name and signature.
+    Function(&'a str, &'a Signature),
+}
+
+impl Subject<'_> {
+    fn description(&self) -> &str {
+        match self {
+            Subject::Schema(schema) => &schema.description,
+            Subject::Function(_, signature) => &signature.description,
+        }
+    }
+}
 
 /// Fills `template`. Placeholders:
 ///
-/// - `{{ description }}`: the schema's description
+/// - `{{ description }}`: the schema's or function's description
 /// - `{{ description_yaml }}`: the same, indented for a front matter `|-` block
+/// - `{{ summary }}`: a function's summary
 /// - `{{ example PATH }}`: `examples/PATH` in a `terraform` code block
 /// - `{{ example_shell PATH }}`: `examples/PATH` in a `shell` code block
 /// - `{{ schema }}`: the attributes
-pub(crate) fn page(template: &str, schema: &Schema, examples: &Path) -> Result<String, String> {
+/// - `{{ signature }}`: a function's signature and arguments
+pub(crate) fn page(
+    template: &str,
+    subject: &Subject<'_>,
+    examples: &Path,
+) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -26,10 +49,10 @@ pub(crate) fn page(template: &str, schema: &Schema, examples: &Path) -> Result<S
             .ok_or_else(|| "a `{{` without `}}`".to_string())?;
         let words: Vec<&str> = after[..end].split_whitespace().collect();
         match words.as_slice() {
-            ["description"] => out.push_str(schema.description.trim()),
+            ["description"] => out.push_str(subject.description().trim()),
             ["description_yaml"] => {
-                let indented: Vec<String> = schema
-                    .description
+                let indented: Vec<String> = subject
+                    .description()
                     .trim()
                     .lines()
                     .map(|l| format!("  {l}"))
@@ -38,7 +61,20 @@ pub(crate) fn page(template: &str, schema: &Schema, examples: &Path) -> Result<S
             }
             ["example", file] => out.push_str(&code_block("terraform", examples, file)?),
             ["example_shell", file] => out.push_str(&code_block("shell", examples, file)?),
-            ["schema"] => out.push_str(&schema_markdown(&schema.attributes)),
+            ["schema"] => match subject {
+                Subject::Schema(schema) => out.push_str(&schema_markdown(&schema.attributes)),
+                Subject::Function(..) => return Err("a function has no {{ schema }}".into()),
+            },
+            ["signature"] => match subject {
+                Subject::Function(name, signature) => {
+                    out.push_str(&signature_markdown(name, signature));
+                }
+                Subject::Schema(_) => return Err("a schema has no {{ signature }}".into()),
+            },
+            ["summary"] => match subject {
+                Subject::Function(_, signature) => out.push_str(signature.summary.trim()),
+                Subject::Schema(_) => return Err("a schema has no {{ summary }}".into()),
+            },
             other => return Err(format!("unknown placeholder {{{{ {} }}}}", other.join(" "))),
         }
         rest = &after[end + 2..];
@@ -61,6 +97,57 @@ pub(crate) fn schema_markdown(attributes: &[Attribute]) -> String {
     nested_sections(&mut out, attributes, "", "");
     out.truncate(out.trim_end().len());
     out
+}
+
+/// The `## Signature` and `## Arguments` sections of a function, as tfplugindocs writes them.
+pub(crate) fn signature_markdown(name: &str, signature: &Signature) -> String {
+    let parameters: Vec<String> = signature
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, hcl_type(&p.ty)))
+        .collect();
+    let mut out = format!(
+        "## Signature\n\n```text\n{name}({}) {}\n```\n\n## Arguments\n\n",
+        parameters.join(", "),
+        hcl_type(&signature.return_type)
+    );
+    for (i, p) in signature.parameters.iter().enumerate() {
+        let nullable = if p.allow_null { ", Nullable" } else { "" };
+        let _ = writeln!(
+            out,
+            "{}. `{}` ({}{nullable}) {}",
+            i + 1,
+            p.name,
+            type_name(&p.ty),
+            p.description.trim()
+        );
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A type as written in HCL, e.g. `list(string)`.
+fn hcl_type(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "bool".to_string(),
+        Type::Number => "number".to_string(),
+        Type::String => "string".to_string(),
+        Type::Dynamic => "dynamic".to_string(),
+        Type::List(e) => format!("list({})", hcl_type(e)),
+        Type::Set(e) => format!("set({})", hcl_type(e)),
+        Type::Map(e) => format!("map({})", hcl_type(e)),
+        Type::Object { attributes, .. } => {
+            let members: Vec<String> = attributes
+                .iter()
+                .map(|(k, t)| format!("{k}={}", hcl_type(t)))
+                .collect();
+            format!("object({{{}}})", members.join(", "))
+        }
+        Type::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(hcl_type).collect();
+            format!("tuple([{}])", items.join(", "))
+        }
+    }
 }
 
 /// Which list an attribute belongs in.
@@ -288,15 +375,47 @@ mod tests {
         let schema = Schema::new("Line one.", vec![]);
         let page = page(
             "d: |-\n{{ description_yaml }}\n{{description}}",
-            &schema,
+            &Subject::Schema(&schema),
             Path::new("/nonexistent"),
         );
         assert_eq!(page.unwrap(), "d: |-\n  Line one.\nLine one.");
-        assert!(super::page("{{ nope }}", &schema, Path::new("/")).is_err());
+        assert!(super::page("{{ nope }}", &Subject::Schema(&schema), Path::new("/")).is_err());
         assert!(super::page(
             "{{ example missing.tf }}",
-            &schema,
+            &Subject::Schema(&schema),
             Path::new("/nonexistent")
+        )
+        .is_err());
+        assert!(super::page("{{ signature }}", &Subject::Schema(&schema), Path::new("/")).is_err());
+    }
+
+    #[test]
+    fn function_pages_show_signature_and_numbered_arguments() {
+        use tfplugin::framework::Parameter;
+        let signature = Signature {
+            parameters: vec![
+                Parameter::new("document", Type::String, "A document.").nullable(),
+                Parameter::new("paths", Type::list(Type::String), "Paths."),
+            ],
+            return_type: Type::list(Type::String),
+            summary: "Sums up.".into(),
+            description: "Long.".into(),
+        };
+        let md = super::page(
+            "{{ summary }}|{{ description }}\n{{ signature }}",
+            &Subject::Function("f", &signature),
+            Path::new("/"),
+        )
+        .unwrap();
+        assert_eq!(
+            md,
+            "Sums up.|Long.\n## Signature\n\n```text\nf(document string, paths list(string)) list(string)\n```\n\n\
+             ## Arguments\n\n1. `document` (String, Nullable) A document.\n2. `paths` (List of String) Paths."
+        );
+        assert!(super::page(
+            "{{ schema }}",
+            &Subject::Function("f", &signature),
+            Path::new("/")
         )
         .is_err());
     }

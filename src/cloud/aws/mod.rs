@@ -4,6 +4,7 @@
 //! `find_X_by_Y` finders, named retry predicates quoting the API's message, `expand_*`/`flatten_*`
 //! between our specs and SDK types. SDK types never leave this module.
 
+mod backup_job;
 mod calls;
 pub mod compliance;
 mod credentials;

@@ -6,7 +6,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use tfplugin::framework::{Diagnostic, Diagnostics, Provider, Resource, Schema};
+use tfplugin::framework::{
+    Action, DataSource, Diagnostic, Diagnostics, Function, Provider, Resource, Schema,
+};
 use tfvalue::{AttributePath, Value};
 
 use crate::cloud::aws::{AwsContext, AwsSettings};
@@ -36,6 +38,18 @@ impl Provider for BackupProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![Arc::new(BackupApp), Arc::new(BackupChild)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        crate::data_sources::all()
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        crate::functions::all()
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        crate::actions::all()
     }
 
     async fn configure(

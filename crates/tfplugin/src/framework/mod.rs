@@ -1,15 +1,22 @@
 //! The protocol-independent resource framework: schemas, diagnostics, the plan
 //! pipeline, validators and the provider server core.
 
+mod action;
+mod data_source;
 mod diagnostics;
+mod function;
 mod plan;
 mod resource;
 mod schema;
 mod server;
+mod server_surface;
 mod validate;
 pub mod validators;
 
+pub use action::{Action, Progress};
+pub use data_source::{DataReadRequest, DataReadResponse, DataSource, DeferredReason};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use function::{Function, FunctionError, Parameter, Signature};
 pub use resource::{
     ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,
     MoveStateResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,

@@ -7,7 +7,10 @@ use async_trait::async_trait;
 use tfvalue::{AttributePath, Value};
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
+use super::data_source::DataSource;
 use super::diagnostics::Diagnostics;
+use super::function::Function;
 use super::schema::Schema;
 
 /// What every resource operation can reach: the configured provider and the stop signal.
@@ -265,6 +268,21 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Every resource type.
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
+
+    /// Every data source type.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+
+    /// Every provider-defined function.
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    /// Every action type.
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        Vec::new()
+    }
 
     /// Checks the provider configuration beyond schema validators.
     async fn validate(&self, _config: &Value, _diagnostics: &mut Diagnostics) {}

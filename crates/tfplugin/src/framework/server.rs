@@ -9,7 +9,10 @@ use std::sync::{Arc, RwLock};
 use tfvalue::{Type, Value};
 use tokio_util::sync::CancellationToken;
 
+use super::action::Actions;
+use super::data_source::DataSources;
 use super::diagnostics::{Diagnostic, Diagnostics};
+use super::function::Functions;
 use super::plan::{apply_schema_steps, null_write_only};
 use super::resource::{
     ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,
@@ -30,6 +33,9 @@ pub struct ProviderServer {
     provider: Arc<dyn Provider>,
     provider_schema: Schema,
     resources: BTreeMap<String, ResourceEntry>,
+    pub(super) data_sources: DataSources,
+    pub(super) functions: Functions,
+    pub(super) actions: Actions,
     provider_data: RwLock<Option<Arc<dyn Any + Send + Sync>>>,
     cancel: CancellationToken,
     /// Whether the client keeps write-only values out of plan and state (Terraform 1.11+).
@@ -55,6 +61,9 @@ impl ProviderServer {
             })
             .collect();
         Self {
+            data_sources: DataSources::new(provider.data_sources()),
+            functions: Functions::new(provider.functions()),
+            actions: Actions::new(provider.actions()),
             provider_schema: provider.schema(),
             provider,
             resources,
@@ -114,7 +123,7 @@ impl ProviderServer {
         })
     }
 
-    fn context(&self) -> Context {
+    pub(super) fn context(&self) -> Context {
         Context {
             provider_data: self.provider_data.read().ok().and_then(|d| d.clone()),
             cancel: self.cancel.clone(),

@@ -6,7 +6,8 @@ use tfvalue::{AttributePath, PathStep, Type, Value};
 
 use super::proto::tfplugin6 as pb;
 use crate::framework::{
-    Attribute, AttributeKind, Constraint, Diagnostic, Diagnostics, Nesting, Schema, Severity,
+    Attribute, AttributeKind, Constraint, DeferredReason, Diagnostic, Diagnostics, FunctionError,
+    Nesting, Parameter, Schema, Severity, Signature,
 };
 
 /// Decodes a DynamicValue against a type; an absent value is null.
@@ -208,6 +209,48 @@ pub(crate) fn identity_schema_to_proto(schema: &Schema) -> pb::ResourceIdentityS
                 description: a.description.clone(),
             })
             .collect(),
+    }
+}
+
+/// A function signature as the protocol's function definition.
+pub(crate) fn function_to_proto(signature: &Signature) -> pb::Function {
+    let parameter = |p: &Parameter| pb::function::Parameter {
+        name: p.name.clone(),
+        r#type: type_bytes(&p.ty),
+        allow_null_value: p.allow_null,
+        allow_unknown_values: false,
+        description: p.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+    };
+    pb::Function {
+        parameters: signature.parameters.iter().map(parameter).collect(),
+        variadic_parameter: None,
+        r#return: Some(pb::function::Return {
+            r#type: type_bytes(&signature.return_type),
+        }),
+        summary: signature.summary.clone(),
+        description: signature.description.clone(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecation_message: String::new(),
+    }
+}
+
+/// A function error as the protocol carries it.
+pub(crate) fn function_error_to_proto(error: &FunctionError) -> pb::FunctionError {
+    pb::FunctionError {
+        // Terraform ends the sentence itself ("Invalid value for ... parameter: TEXT.").
+        text: error.text.trim_end_matches('.').to_string(),
+        function_argument: error.argument.map(|i| i as i64),
+    }
+}
+
+/// A deferral reason as the protocol's `Deferred`.
+pub(crate) fn deferred_to_proto(reason: DeferredReason) -> pb::Deferred {
+    let reason = match reason {
+        DeferredReason::ConfigUnknown => pb::deferred::Reason::ResourceConfigUnknown,
+    };
+    pb::Deferred {
+        reason: reason as i32,
     }
 }
 

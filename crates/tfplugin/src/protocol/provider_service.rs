@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Status};
 
 use super::proto::tfplugin6 as pb;
@@ -157,12 +158,69 @@ impl pb::provider_server::Provider for ProviderService {
         ok(rpc::move_state::move_resource_state(&self.server, request))
     }
 
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ValidateDataResourceConfig", tf_data_source_type = %request.type_name, "received request");
+        ok(rpc::validate_data_source::validate_data_resource_config(&self.server, request).await)
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ReadDataSource", tf_data_source_type = %request.type_name, "received request");
+        ok(rpc::read_data_source::read_data_source(&self.server, request).await)
+    }
+
     async fn get_functions(
         &self,
         _request: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
         tracing::debug!(tf_rpc = "GetFunctions", "received request");
-        ok(rpc::functions::get_functions())
+        ok(rpc::functions::get_functions(&self.server))
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "CallFunction", tf_function_name = %request.name, "received request");
+        ok(rpc::call_function::call_function(&self.server, request))
+    }
+
+    async fn validate_action_config(
+        &self,
+        request: Request<pb::validate_action_config::Request>,
+    ) -> Result<Response<pb::validate_action_config::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ValidateActionConfig", tf_action_type = %request.type_name, "received request");
+        ok(rpc::validate_action::validate_action_config(&self.server, request).await)
+    }
+
+    async fn plan_action(
+        &self,
+        request: Request<pb::plan_action::Request>,
+    ) -> Result<Response<pb::plan_action::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "PlanAction", tf_action_type = %request.action_type, "received request");
+        ok(rpc::plan_action::plan_action(&self.server, request).await)
+    }
+
+    async fn invoke_action(
+        &self,
+        request: Request<pb::invoke_action::Request>,
+    ) -> Result<Response<BoxStream<pb::invoke_action::Event>>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "InvokeAction", tf_action_type = %request.action_type, "received request");
+        ok(rpc::invoke_action::invoke_action(
+            self.server.clone(),
+            request,
+        ))
     }
 
     async fn stop_provider(

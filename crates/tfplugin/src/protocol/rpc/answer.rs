@@ -39,6 +39,10 @@ failed_with_diagnostics!(
     pb::apply_resource_change::Response,
     pb::import_resource_state::Response,
     pb::move_resource_state::Response,
+    pb::validate_data_resource_config::Response,
+    pb::read_data_source::Response,
+    pb::validate_action_config::Response,
+    pb::plan_action::Response,
 );
 
 /// The answer for an RPC's outcome: the response, or one carrying only the diagnostics.

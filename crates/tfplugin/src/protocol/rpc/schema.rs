@@ -2,7 +2,7 @@
 //! serves, and the schemas Terraform checks configuration and values against.
 
 use crate::framework::ProviderServer;
-use crate::protocol::convert::{identity_schema_to_proto, schema_to_proto};
+use crate::protocol::convert::{function_to_proto, identity_schema_to_proto, schema_to_proto};
 use crate::protocol::proto::tfplugin6 as pb;
 
 /// What this server supports beyond the protocol's base.
@@ -15,7 +15,7 @@ fn capabilities() -> pb::ServerCapabilities {
     }
 }
 
-/// `GetMetadata`: the resource types and the server's capabilities.
+/// `GetMetadata`: the resource, data source and action types, the functions and the server's capabilities.
 pub(in crate::protocol) fn get_metadata(server: &ProviderServer) -> pb::get_metadata::Response {
     let resources = server
         .resource_schemas()
@@ -23,14 +23,35 @@ pub(in crate::protocol) fn get_metadata(server: &ProviderServer) -> pb::get_meta
             type_name: name.to_string(),
         })
         .collect();
+    let data_sources = server
+        .data_source_schemas()
+        .map(|(name, _)| pb::get_metadata::DataSourceMetadata {
+            type_name: name.to_string(),
+        })
+        .collect();
+    let functions = server
+        .function_signatures()
+        .map(|(name, _)| pb::get_metadata::FunctionMetadata {
+            name: name.to_string(),
+        })
+        .collect();
+    let actions = server
+        .action_schemas()
+        .map(|(name, _)| pb::get_metadata::ActionMetadata {
+            type_name: name.to_string(),
+        })
+        .collect();
     pb::get_metadata::Response {
         server_capabilities: Some(capabilities()),
         resources,
+        data_sources,
+        functions,
+        actions,
         ..Default::default()
     }
 }
 
-/// `GetProviderSchema`: the provider block's schema and every resource's.
+/// `GetProviderSchema`: the provider block's schema, every resource's, data source's and action's, and the functions.
 pub(in crate::protocol) fn get_provider_schema(
     server: &ProviderServer,
 ) -> pb::get_provider_schema::Response {
@@ -38,9 +59,27 @@ pub(in crate::protocol) fn get_provider_schema(
         .resource_schemas()
         .map(|(name, s)| (name.to_string(), schema_to_proto(s)))
         .collect();
+    let data_source_schemas = server
+        .data_source_schemas()
+        .map(|(name, s)| (name.to_string(), schema_to_proto(s)))
+        .collect();
+    let functions = server
+        .function_signatures()
+        .map(|(name, s)| (name.to_string(), function_to_proto(s)))
+        .collect();
+    let action_schemas = server
+        .action_schemas()
+        .map(|(name, s)| {
+            let schema = Some(schema_to_proto(s));
+            (name.to_string(), pb::ActionSchema { schema })
+        })
+        .collect();
     pb::get_provider_schema::Response {
         provider: Some(schema_to_proto(server.provider_schema())),
         resource_schemas,
+        data_source_schemas,
+        functions,
+        action_schemas,
         server_capabilities: Some(capabilities()),
         ..Default::default()
     }
@@ -63,7 +102,7 @@ pub(in crate::protocol) fn get_resource_identity_schemas(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::rpc::test_provider::{server, THING};
+    use crate::protocol::rpc::test_provider::{server, COUNT, ECHO, THING};
 
     #[test]
     fn metadata_lists_resources_and_capabilities() {
@@ -75,10 +114,16 @@ mod tests {
             .map(|r| r.type_name.as_str())
             .collect();
         assert_eq!(names, [THING]);
+        assert_eq!(response.data_sources[0].type_name, ECHO);
+        assert_eq!(response.functions[0].name, "repeat");
+        assert_eq!(
+            (response.data_sources.len(), response.functions.len()),
+            (1, 1)
+        );
         let caps = response.server_capabilities.unwrap();
         assert!(caps.plan_destroy && caps.get_provider_schema_optional && caps.move_resource_state);
         assert!(!caps.generate_resource_config);
-        assert!(response.diagnostics.is_empty() && response.functions.is_empty());
+        assert!(response.diagnostics.is_empty());
     }
 
     #[test]
@@ -102,6 +147,15 @@ mod tests {
         assert_eq!(names, ["id", "name", "size"]);
         assert!(response.server_capabilities.is_some());
         assert!(response.diagnostics.is_empty());
+        let echo = response.data_source_schemas[ECHO].block.as_ref().unwrap();
+        assert!(echo
+            .attributes
+            .iter()
+            .any(|a| a.name == "output" && a.computed));
+        let repeat = &response.functions["repeat"];
+        assert_eq!(repeat.parameters.len(), 2);
+        let count = response.action_schemas[COUNT].schema.as_ref().unwrap();
+        assert_eq!(count.block.as_ref().unwrap().attributes[0].name, "to");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! A tiny provider for the RPC units' tests: one resource, `test_thing`, with an identity,
-//! import, a state upgrade from version 0 and a move from `old_thing`.
+//! import, a state upgrade from version 0 and a move from `old_thing`; one data source,
+//! `test_echo`; one function, `repeat`; one action, `test_count`.
 
 use std::any::Any;
 use std::sync::{Arc, Mutex};
@@ -9,9 +10,11 @@ use tfvalue::{AttributePath, Type, Value};
 
 use crate::framework::validators::{check, Invalid};
 use crate::framework::{
-    ApplyRequest, ApplyResponse, Attribute, Context, Diagnostics, ImportRequest, ImportResponse,
-    MoveStateRequest, MoveStateResponse, PlanRequest, PlanResponse, Provider, ProviderServer,
-    ReadRequest, ReadResponse, Resource, Schema, UpgradeStateRequest, UpgradeStateResponse,
+    Action, ApplyRequest, ApplyResponse, Attribute, Context, DataReadRequest, DataReadResponse,
+    DataSource, Diagnostics, Function, FunctionError, ImportRequest, ImportResponse,
+    MoveStateRequest, MoveStateResponse, Parameter, PlanRequest, PlanResponse, Progress, Provider,
+    ProviderServer, ReadRequest, ReadResponse, Resource, Schema, Signature, UpgradeStateRequest,
+    UpgradeStateResponse,
 };
 use crate::protocol::convert::{decode_dynamic, encode_dynamic};
 use crate::protocol::proto::tfplugin6 as pb;
@@ -128,6 +131,135 @@ impl Resource for Thing {
     }
 }
 
+/// The data source type the test provider serves.
+pub(super) const ECHO: &str = "test_echo";
+
+/// `test_echo`: `input` (required; "bad" fails validation), `output` = `input` upper-cased.
+struct Echo;
+
+/// The configuration of `test_echo`, `output` unset.
+pub(super) fn echo_config(input: Value) -> Value {
+    Value::Object([("input".into(), input), ("output".into(), Value::Null)].into())
+}
+
+/// The value type of `test_echo`.
+pub(super) fn echo_type() -> Type {
+    Echo.schema().value_type().clone()
+}
+
+#[async_trait]
+impl DataSource for Echo {
+    fn type_name(&self) -> &'static str {
+        ECHO
+    }
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "Echoes its input.",
+            vec![
+                Attribute::string("input").required(),
+                Attribute::string("output").computed(),
+            ],
+        )
+    }
+    async fn validate(&self, _: &Context, config: &Value, diagnostics: &mut Diagnostics) {
+        if config.get("input").and_then(Value::as_str) == Some("bad") {
+            diagnostics.error_at(AttributePath::attr("input"), "Bad input", "Not that input.");
+        }
+    }
+    async fn read(&self, _: &Context, request: &DataReadRequest, response: &mut DataReadResponse) {
+        let input = request.config.get("input").and_then(Value::as_str);
+        let output = input.unwrap_or_default().to_uppercase();
+        response.state = echo_config(Value::String(input.unwrap_or_default().into()));
+        if let Value::Object(members) = &mut response.state {
+            members.insert("output".into(), Value::String(output));
+        }
+    }
+}
+
+/// `repeat(text, times)`: `text` repeated; a negative `times` is an error at argument 1.
+struct Repeat;
+
+impl Function for Repeat {
+    fn name(&self) -> &'static str {
+        "repeat"
+    }
+    fn signature(&self) -> Signature {
+        Signature {
+            parameters: vec![
+                Parameter::new("text", Type::String, "What to repeat."),
+                Parameter::new("times", Type::Number, "How often."),
+            ],
+            return_type: Type::String,
+            summary: "Repeats text.".into(),
+            description: "Repeats `text` `times` times.".into(),
+        }
+    }
+    fn call(&self, arguments: &[Value]) -> Result<Value, FunctionError> {
+        let text = arguments[0].as_str().unwrap_or_default();
+        let times: i64 = tfvalue::from_value(&arguments[1])
+            .map_err(|e| FunctionError::argument(1, e.to_string()))?;
+        let times = usize::try_from(times)
+            .map_err(|_| FunctionError::argument(1, "times must not be negative."))?;
+        Ok(Value::String(text.repeat(times)))
+    }
+}
+
+/// The action type the test provider serves.
+pub(super) const COUNT: &str = "test_count";
+
+/// `test_count`: reports `1` .. `to` as progress; `to` above 3 fails at plan, 0 fails at invoke.
+struct Count;
+
+/// The configuration of `test_count`.
+pub(super) fn count_config(to: Value) -> Value {
+    Value::Object([("to".into(), to)].into())
+}
+
+/// The value type of `test_count`'s configuration.
+pub(super) fn count_type() -> Type {
+    Count.schema().value_type().clone()
+}
+
+#[async_trait]
+impl Action for Count {
+    fn type_name(&self) -> &'static str {
+        COUNT
+    }
+    fn schema(&self) -> Schema {
+        Schema::new("Counts.", vec![Attribute::number("to").required()])
+    }
+    async fn validate(&self, _: &Context, config: &Value, diagnostics: &mut Diagnostics) {
+        let to: Option<i64> = config.get("to").and_then(|v| tfvalue::from_value(v).ok());
+        if to.is_some_and(|n| n < 0) {
+            diagnostics.error_at(AttributePath::attr("to"), "Negative", "Count up, not down.");
+        }
+    }
+    async fn plan(&self, _: &Context, config: &Value, diagnostics: &mut Diagnostics) {
+        let to: Option<i64> = config.get("to").and_then(|v| tfvalue::from_value(v).ok());
+        if to.is_some_and(|n| n > 3) {
+            diagnostics.error_at(AttributePath::attr("to"), "Too far", "At most 3.");
+        }
+    }
+    async fn invoke(
+        &self,
+        _: &Context,
+        config: &Value,
+        progress: &Progress,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let to: i64 = config
+            .get("to")
+            .and_then(|v| tfvalue::from_value(v).ok())
+            .unwrap_or_default();
+        if to == 0 {
+            diagnostics.error("Nothing to count", "to is 0.");
+        }
+        for i in 1..=to {
+            progress.report(i.to_string());
+        }
+    }
+}
+
 /// The provider: a `region` attribute that must not be empty, and configure keeps the configuration it saw.
 #[derive(Default)]
 struct TestProvider {
@@ -151,6 +283,15 @@ impl Provider for TestProvider {
     }
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![Arc::new(Thing)]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(Echo)]
+    }
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(Repeat)]
+    }
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        vec![Arc::new(Count)]
     }
     async fn configure(
         &self,

@@ -1,0 +1,14 @@
+//! Actions (`terraform apply -invoke=action.TYPE.NAME`, Terraform 1.14+), one folder or file each.
+
+mod backup_start_job;
+
+use std::sync::Arc;
+
+use tfplugin::framework::Action;
+
+pub use backup_start_job::BackupStartJob;
+
+/// Every action the provider serves.
+pub fn all() -> Vec<Arc<dyn Action>> {
+    vec![Arc::new(BackupStartJob)]
+}
