@@ -157,6 +157,7 @@ pub(super) mod tests {
                     vault_arn: "arn:aws:backup:eu-west-1:111111111111:backup-vault:org-root-vault"
                         .into(),
                     plan_name: "org-root".into(),
+                    kms_key_arn: None,
                 }),
                 azure: None,
             },
