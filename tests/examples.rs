@@ -19,6 +19,7 @@ use support::workdir::Workdir;
 const EXAMPLES: &[&str] = &[
     "actions/backup_start_job",
     "azure",
+    "data-sources/backup_compliance",
     "data-sources/backup_policy",
     "functions/effective_policy",
     "functions/explain",
@@ -111,6 +112,11 @@ fn validate_action_backup_start_job() {
 #[test]
 fn validate_azure() {
     validates("azure");
+}
+
+#[test]
+fn validate_data_source_backup_compliance() {
+    validates("data-sources/backup_compliance");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod backup_app;
 mod backup_child;
+pub(crate) mod compliance;
 mod diagnostics;
 mod effective_policy;
 #[cfg(test)]

@@ -5,6 +5,7 @@
 mod support;
 
 mod action;
+mod compliance;
 mod data_source;
 mod functions;
 mod identity_import;

@@ -227,14 +227,22 @@ impl Workdir {
     /// `terraform show -json tfplan`: the plan as data.
     #[track_caller]
     pub(crate) fn plan_json(&self) -> PlanJson {
+        self.plan_json_with(&[])
+    }
+
+    /// [`Workdir::plan_json`] with more `terraform plan` options (e.g. `-refresh=false`).
+    #[track_caller]
+    pub(crate) fn plan_json_with(&self, options: &[&str]) -> PlanJson {
         let out = format!("-out={PLAN_FILE}");
-        let output = self.run(&[
+        let mut args = vec![
             "plan",
             "-detailed-exitcode",
             "-input=false",
             "-no-color",
             &out,
-        ]);
+        ];
+        args.extend_from_slice(options);
+        let output = self.run(&args);
         assert!(matches!(output.code(), 0 | 2), "plan failed:\n{output}");
         let json = parse_json(&self.run_ok(&["show", "-json", "-no-color", PLAN_FILE]));
         PlanJson { json, output }

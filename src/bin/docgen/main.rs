@@ -65,6 +65,11 @@ const PAGES: &[Page] = &[
         documents: Documents::DataSource("backup_policy"),
     },
     Page {
+        path: "data-sources/compliance.md",
+        template: include_str!("pages/data_compliance.md"),
+        documents: Documents::DataSource("backup_compliance"),
+    },
+    Page {
         path: "actions/backup_start_job.md",
         template: include_str!("pages/action_start_job.md"),
         documents: Documents::Action("backup_start_job"),

@@ -30,7 +30,8 @@ pub(crate) use aws::AppAwsPart;
 #[cfg(test)]
 pub(crate) use aws::AwsAnchorFor;
 pub(crate) use azure::AppAzurePart;
-use model::{AppAwsModel, AppAzureModel};
+pub(crate) use model::AppAwsModel;
+use model::AppAzureModel;
 use schema::app_schema;
 
 /// How diagnostics name this resource type.

@@ -88,6 +88,9 @@ impl CloudPart for ChildAwsPart {
             .map(|(doc, prior_model)| Placement::decide(&doc, backend, name, &prior_model));
         let same_plan = match (&placement, &prior_placement) {
             (Placement::Derived { .. }, Some(Placement::Derived { .. })) => true,
+            // Drift read back nulls the recorded document; the recorded mode still says the child
+            // has its own plan, which converge updates in place.
+            (Placement::Derived { .. }, None) => prior.mode.as_deref() == Some(DERIVED),
             (a @ Placement::Joined { .. }, Some(b)) => a == b,
             _ => false,
         };

@@ -25,9 +25,10 @@ use super::policy_node::{has_block, plan_policy_node};
 use super::provider_data::{aws_backend, aws_context, azure_backend};
 use super::state::import_state;
 use crate::cloud::part::CloudPart;
-pub(crate) use aws::ChildAwsPart;
+pub(crate) use aws::{ChildAwsPart, Placement};
 pub(crate) use azure::ChildAzurePart;
-use model::{ChildAwsModel, ChildAzureModel};
+pub(crate) use model::ChildAwsModel;
+use model::ChildAzureModel;
 use schema::child_schema;
 
 /// How diagnostics name this resource type.
