@@ -28,8 +28,8 @@ impl ProviderServer {
         self.functions.signatures()
     }
 
-    /// The signature of a function, if the provider has it.
-    pub fn function_signature(&self, name: &str) -> Option<&Signature> {
+    /// The signature of a function, or an error naming the functions there are.
+    pub fn function_signature(&self, name: &str) -> Result<&Signature, FunctionError> {
         self.functions.signature(name)
     }
 
