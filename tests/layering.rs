@@ -128,3 +128,29 @@ fn resources_hold_no_sdk_or_wire_types() {
     );
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn functions_data_sources_and_actions_hold_no_sdk_or_wire_types() {
+    for dir in ["src/functions", "src/data_sources", "src/actions"] {
+        let found = offending_lines(
+            dir,
+            &[
+                "aws_sdk_",
+                "aws_config",
+                "reqwest",
+                "azure_core",
+                "azure_identity",
+                "tfplugin::protocol",
+            ],
+        );
+        assert!(found.is_empty(), "{found:#?}");
+    }
+}
+
+#[test]
+fn functions_and_data_sources_do_no_io() {
+    for dir in ["src/functions", "src/data_sources"] {
+        let found = offending_lines(dir, &["crate::cloud", "tokio::", "std::fs", "std::net"]);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+}

@@ -2,7 +2,8 @@
 //! emulator (its jobs run for two looks before completing): the job is started in the root app's
 //! vault with the configured retention and tags, progress is shown while it runs, the job is
 //! visible through the AWS API, invoking again with the same tags starts no second job, and a
-//! retention below the guardrail fails the plan.
+//! retention below the guardrail fails the plan. An `action_trigger` runs it before a change
+//! (a migration, say).
 
 use aws_sdk_backup::types::BackupJob;
 
@@ -14,6 +15,16 @@ use crate::support::workdir::Workdir;
 const TABLE: &str = "table/orders";
 
 fn config(endpoint: &str, root: &str, commit: &str, retention_days: u32) -> String {
+    config_with(endpoint, root, commit, retention_days, "")
+}
+
+fn config_with(
+    endpoint: &str,
+    root: &str,
+    commit: &str,
+    retention_days: u32,
+    extra: &str,
+) -> String {
     format!(
         r#"{providers}
 resource "backup_app" "root" {{
@@ -39,7 +50,7 @@ action "backup_start_job" "snapshot" {{
     timeout_minutes = 5
   }}
 }}
-"#,
+{extra}"#,
         providers = providers(endpoint, endpoint)
     )
 }
@@ -144,5 +155,47 @@ async fn invoke_starts_a_job_visible_through_the_aws_api() {
     assert_eq!(jobs_in(&endpoint, &root).await.len(), 2);
 
     work.write_main_tf(&config(&endpoint, &root, "abc123", 40));
+    blocking(|| work.destroy());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_trigger_backs_up_before_a_migration() {
+    let emulator = AwsEmulator::start();
+    let endpoint = emulator.endpoint();
+    let root = unique("trigroot");
+    let migration = |version: &str| {
+        format!(
+            r#"
+resource "terraform_data" "migration" {{
+  input = "{version}"
+  lifecycle {{
+    action_trigger {{
+      events  = [before_create, before_update]
+      actions = [action.backup_start_job.snapshot]
+    }}
+  }}
+}}
+"#
+        )
+    };
+    let mut work = Workdir::new(&Terraform::v1_15());
+    work.aws_credentials(CENTRAL);
+    work.write_main_tf(&config(&endpoint, &root, "abc123", 40));
+    blocking(|| {
+        work.init();
+        work.apply();
+    });
+    // The tags name the migration, so each migration takes its own backup.
+    work.write_main_tf(&config_with(&endpoint, &root, "v1", 40, &migration("v1")));
+    let output = blocking(|| work.apply());
+    assert!(
+        output.unwrapped().contains("Started backup job"),
+        "{output}"
+    );
+    assert_eq!(jobs_in(&endpoint, &root).await.len(), 1);
+    blocking(|| work.assert_plan_clean());
+    work.write_main_tf(&config_with(&endpoint, &root, "v2", 40, &migration("v2")));
+    blocking(|| work.apply());
+    assert_eq!(jobs_in(&endpoint, &root).await.len(), 2);
     blocking(|| work.destroy());
 }

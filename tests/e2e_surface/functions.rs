@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::support::state::resource_values;
-use crate::support::terraform::{required_providers, Terraform};
+use crate::support::terraform::{required_providers, Terraform, PROVIDER_ADDRESS};
 use crate::support::workdir::Workdir;
 
 /// The root's policy, written once for both the resource and the function call.
@@ -135,6 +135,36 @@ fn functions_called_from_hcl_match_the_resources() {
         low.iter()
             .any(|v| v.contains("schedule") && v.contains("org-root")),
         "{low:?}"
+    );
+}
+
+#[test]
+fn terraform_sees_the_functions_data_source_and_action_in_the_schema() {
+    let wd = Workdir::new(&Terraform::v1_15());
+    wd.write_main_tf(&config(""));
+    wd.init();
+    let schema = wd.providers_schema_json();
+    let provider = &schema["provider_schemas"][PROVIDER_ADDRESS];
+    let keys = |member: &str| -> Vec<String> {
+        provider[member]
+            .as_object()
+            .unwrap_or_else(|| panic!("no {member} in the schema: {provider:#}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        keys("functions"),
+        ["effective_policy", "explain", "violations"]
+    );
+    assert_eq!(keys("data_source_schemas"), ["backup_policy"]);
+    assert_eq!(keys("action_schemas"), ["backup_start_job"]);
+    let parameters = &provider["functions"]["effective_policy"]["parameters"];
+    assert_eq!(parameters[0]["name"], "parent_document");
+    assert_eq!(parameters[0]["is_nullable"], true);
+    assert_eq!(
+        provider["functions"]["violations"]["return_type"],
+        serde_json::json!(["list", "string"])
     );
 }
 

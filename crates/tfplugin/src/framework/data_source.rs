@@ -16,6 +16,8 @@ use super::validate::validate_config;
 pub enum DeferredReason {
     /// The configuration holds values known only later.
     ConfigUnknown,
+    /// The provider's configuration holds values known only later.
+    ProviderConfigUnknown,
 }
 
 /// Input of a data source read.
@@ -176,7 +178,7 @@ impl DataSources {
 }
 
 /// The configuration with every computed attribute unknown: what a deferred read promises.
-fn with_computed_unknown(schema: &Schema, config: Value) -> Value {
+pub(super) fn with_computed_unknown(schema: &Schema, config: Value) -> Value {
     let Value::Object(mut members) = config else {
         return config;
     };

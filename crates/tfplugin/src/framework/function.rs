@@ -128,27 +128,21 @@ impl Functions {
         self.entries.iter().map(|(n, (_, s))| (n.as_str(), s))
     }
 
-    /// The signature of `name`, if the provider has that function.
-    pub(crate) fn signature(&self, name: &str) -> Option<&Signature> {
-        self.entries.get(name).map(|(_, s)| s)
+    /// The signature of `name`, or an error naming the functions there are.
+    pub(crate) fn signature(&self, name: &str) -> Result<&Signature, FunctionError> {
+        self.entries.get(name).map(|(_, s)| s).ok_or_else(|| {
+            let known: Vec<_> = self.entries.keys().map(String::as_str).collect();
+            FunctionError::new(format!(
+                "This provider has no function {name:?}; it has: {}.",
+                known.join(", ")
+            ))
+        })
     }
 
     /// Checks the arguments against the signature, then calls the function.
     pub(crate) fn call(&self, name: &str, arguments: &[Value]) -> Result<Value, FunctionError> {
-        let Some((function, signature)) = self.entries.get(name) else {
-            let known: Vec<_> = self.entries.keys().map(String::as_str).collect();
-            return Err(FunctionError::new(format!(
-                "This provider has no function {name:?}; it has: {}.",
-                known.join(", ")
-            )));
-        };
-        if arguments.len() != signature.parameters.len() {
-            return Err(FunctionError::new(format!(
-                "{name} takes {} arguments, {} given.",
-                signature.parameters.len(),
-                arguments.len()
-            )));
-        }
+        let signature = self.signature(name)?;
+        check_count(name, signature, arguments.len())?;
         for (index, (argument, parameter)) in
             arguments.iter().zip(&signature.parameters).enumerate()
         {
@@ -167,8 +161,24 @@ impl Functions {
                 ));
             }
         }
+        let (function, _) = &self.entries[name];
         function.call(arguments)
     }
+}
+
+/// An error unless `count` arguments are what `name`'s signature takes.
+pub(crate) fn check_count(
+    name: &str,
+    signature: &Signature,
+    count: usize,
+) -> Result<(), FunctionError> {
+    if count == signature.parameters.len() {
+        return Ok(());
+    }
+    Err(FunctionError::new(format!(
+        "{name} takes {} arguments, {count} given.",
+        signature.parameters.len()
+    )))
 }
 
 #[cfg(test)]
@@ -216,6 +226,7 @@ mod tests {
         assert_eq!(f.call("upper", &[s("ab"), Value::Null]), Ok(s("AB")));
         assert_eq!(f.call("upper", &[s("ab"), s("!")]), Ok(s("AB!")));
         assert_eq!(f.signature("upper").unwrap().parameters.len(), 2);
+        assert!(f.signature("lower").is_err());
         assert_eq!(f.signatures().count(), 1);
     }
 

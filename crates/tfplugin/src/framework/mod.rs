@@ -16,6 +16,7 @@ pub mod validators;
 pub use action::{Action, Progress};
 pub use data_source::{DataReadRequest, DataReadResponse, DataSource, DeferredReason};
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub(crate) use function::check_count;
 pub use function::{Function, FunctionError, Parameter, Signature};
 pub use resource::{
     ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,

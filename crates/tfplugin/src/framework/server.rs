@@ -42,6 +42,9 @@ pub struct ProviderServer {
     /// Older clients treat such attributes as ordinary sensitive ones and would reject a
     /// plan or state that drops them.
     write_only_supported: AtomicBool,
+    /// Whether `configure` was skipped because the provider block was not known yet and the
+    /// client allows deferral: operations needing the provider are deferred, not failed.
+    pub(super) provider_config_unknown: AtomicBool,
 }
 
 impl ProviderServer {
@@ -70,6 +73,7 @@ impl ProviderServer {
             provider_data: RwLock::new(None),
             cancel: CancellationToken::new(),
             write_only_supported: AtomicBool::new(false),
+            provider_config_unknown: AtomicBool::new(false),
         }
     }
 

@@ -248,6 +248,7 @@ pub(crate) fn function_error_to_proto(error: &FunctionError) -> pb::FunctionErro
 pub(crate) fn deferred_to_proto(reason: DeferredReason) -> pb::Deferred {
     let reason = match reason {
         DeferredReason::ConfigUnknown => pb::deferred::Reason::ResourceConfigUnknown,
+        DeferredReason::ProviderConfigUnknown => pb::deferred::Reason::ProviderConfigUnknown,
     };
     pb::Deferred {
         reason: reason as i32,

@@ -2,7 +2,7 @@
 
 use tfvalue::Value;
 
-use crate::framework::{FunctionError, ProviderServer};
+use crate::framework::{check_count, FunctionError, ProviderServer};
 use crate::protocol::convert::{decode_dynamic, encode_dynamic, function_error_to_proto};
 use crate::protocol::proto::tfplugin6 as pb;
 
@@ -27,20 +27,9 @@ fn call(
     server: &ProviderServer,
     request: &pb::call_function::Request,
 ) -> Result<pb::DynamicValue, FunctionError> {
-    let Some(signature) = server.function_signature(&request.name) else {
-        // The framework's message names the functions there are.
-        return server
-            .call_function(&request.name, &[])
-            .map(|_| pb::DynamicValue::default());
-    };
-    if request.arguments.len() != signature.parameters.len() {
-        return Err(FunctionError::new(format!(
-            "{} takes {} arguments, {} given.",
-            request.name,
-            signature.parameters.len(),
-            request.arguments.len()
-        )));
-    }
+    let signature = server.function_signature(&request.name)?;
+    // Checked before decoding: pairing arguments with parameters must not drop any.
+    check_count(&request.name, signature, request.arguments.len())?;
     let arguments = request
         .arguments
         .iter()

@@ -12,6 +12,8 @@ pub(super) mod move_state;
 pub(super) mod plan;
 pub(super) mod plan_action;
 pub(super) mod provider_config;
+#[cfg(test)]
+mod provider_deferral;
 pub(super) mod read;
 pub(super) mod read_data_source;
 pub(super) mod schema;

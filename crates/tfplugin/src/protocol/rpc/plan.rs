@@ -1,8 +1,8 @@
 //! `PlanResourceChange`: the planned state, replace paths and private data of a change.
 
 use super::answer::{answer, decode, encode_into, identity_data, note_client_capabilities};
-use crate::framework::{Diagnostics, PlanRequest, ProviderServer};
-use crate::protocol::convert::{diagnostics_to_proto, path_to_proto};
+use crate::framework::{DeferredReason, Diagnostics, PlanRequest, ProviderServer};
+use crate::protocol::convert::{deferred_to_proto, diagnostics_to_proto, path_to_proto};
 use crate::protocol::proto::tfplugin6 as pb;
 
 /// `PlanResourceChange`: the framework's plan pipeline, then the resource's own step.
@@ -22,6 +22,21 @@ async fn plan(
     let prior_state = decode(request.prior_state.as_ref(), ty, "prior state")?;
     let proposed_state = decode(request.proposed_new_state.as_ref(), ty, "proposed state")?;
     let config = decode(request.config.as_ref(), ty, "configuration")?;
+    let deferral_allowed = request
+        .client_capabilities
+        .as_ref()
+        .is_some_and(|c| c.deferral_allowed);
+    if server.defers_for_provider(deferral_allowed) {
+        let planned = server.deferred_plan(&request.type_name, proposed_state)?;
+        let mut diagnostics = Diagnostics::new();
+        return Ok(pb::plan_resource_change::Response {
+            planned_state: encode_into(&planned, ty, "planned state", &mut diagnostics),
+            planned_private: request.prior_private,
+            diagnostics: diagnostics_to_proto(&diagnostics),
+            deferred: Some(deferred_to_proto(DeferredReason::ProviderConfigUnknown)),
+            ..Default::default()
+        });
+    }
     let plan = server
         .plan(
             &request.type_name,

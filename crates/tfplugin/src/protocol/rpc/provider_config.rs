@@ -33,7 +33,8 @@ pub(in crate::protocol) async fn validate_provider_config(
     )
 }
 
-/// `ConfigureProvider`: notes the client's capabilities and configures the provider.
+/// `ConfigureProvider`: notes the client's capabilities and configures the provider (or, with a
+/// provider block not known yet and a client that allows deferral, defers what needs it).
 pub(in crate::protocol) async fn configure_provider(
     server: &ProviderServer,
     request: pb::configure_provider::Request,
@@ -42,7 +43,11 @@ pub(in crate::protocol) async fn configure_provider(
     answer(
         async {
             let config = provider_config(server, request.config.as_ref())?;
-            let diagnostics = server.configure(&config).await;
+            let deferral_allowed = request
+                .client_capabilities
+                .as_ref()
+                .is_some_and(|c| c.deferral_allowed);
+            let diagnostics = server.configure_or_defer(&config, deferral_allowed).await;
             Ok(pb::configure_provider::Response {
                 diagnostics: diagnostics_to_proto(&diagnostics),
             })

@@ -1,8 +1,8 @@
 //! `ReadResource`: refreshes stored state from the real object.
 
 use super::answer::{answer, decode, encode_into, identity_data, note_client_capabilities};
-use crate::framework::{Diagnostics, ProviderServer, ReadRequest};
-use crate::protocol::convert::diagnostics_to_proto;
+use crate::framework::{DeferredReason, Diagnostics, ProviderServer, ReadRequest};
+use crate::protocol::convert::{deferred_to_proto, diagnostics_to_proto};
 use crate::protocol::proto::tfplugin6 as pb;
 
 /// `ReadResource`: the resource's read, with the refreshed state's identity.
@@ -20,6 +20,19 @@ async fn read(
 ) -> Result<pb::read_resource::Response, Diagnostics> {
     let ty = server.resource_schema(&request.type_name)?.value_type();
     let current_state = decode(request.current_state.as_ref(), ty, "stored state")?;
+    let deferral_allowed = request
+        .client_capabilities
+        .as_ref()
+        .is_some_and(|c| c.deferral_allowed);
+    if server.defers_for_provider(deferral_allowed) {
+        // Nothing can be read without the provider: the stored state stands until it is known.
+        return Ok(pb::read_resource::Response {
+            new_state: request.current_state,
+            private: request.private,
+            deferred: Some(deferred_to_proto(DeferredReason::ProviderConfigUnknown)),
+            ..Default::default()
+        });
+    }
     let read = server
         .read(
             &request.type_name,
