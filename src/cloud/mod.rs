@@ -8,6 +8,7 @@ pub mod aws;
 pub mod azure;
 mod backend;
 mod error;
+pub mod finding;
 pub mod jobs;
 pub mod part;
 pub mod retry;

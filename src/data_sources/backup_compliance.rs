@@ -9,9 +9,10 @@ use tfplugin::framework::{
 };
 use tfvalue::{AttributePath, Type, Value};
 
-use crate::cloud::aws::compliance::Finding;
 use crate::cloud::aws::AwsBackend;
-use crate::resources::compliance::aws_findings;
+use crate::cloud::finding::Finding;
+use crate::cloud::{CloudError, ErrorKind};
+use crate::resources::compliance::{aws_findings, azure_findings};
 use crate::resources::ProviderData;
 
 /// The `backup_compliance` data source.
@@ -68,21 +69,11 @@ impl DataSource for BackupCompliance {
         response: &mut DataReadResponse,
     ) {
         let nodes = node_list(request.config.get(NODES));
-        let aws = ctx
-            .provider_data::<ProviderData>()
-            .and_then(|data| data.aws.clone());
-        let Some(aws) = aws else {
-            response.diagnostics.push(
-                Diagnostic::error(
-                    "Provider has no AWS settings",
-                    "backup_compliance reads AWS Backup in the account and region of its provider configuration; \
-                     add `aws = { region = \"...\" }` to that provider block.",
-                )
-                .at(AttributePath::attr(NODES)),
-            );
-            return;
-        };
-        let backend = AwsBackend::new(&aws).with_cancel(ctx.cancel.clone());
+        let data = ctx.provider_data::<ProviderData>();
+        let aws = data
+            .and_then(|d| d.aws.clone())
+            .map(|aws| AwsBackend::new(&aws).with_cancel(ctx.cancel.clone()));
+        let azure = data.and_then(|d| d.azure.clone());
         let mut report = Report::default();
         for (index, node) in nodes.iter().enumerate() {
             let name = node
@@ -103,22 +94,68 @@ impl DataSource for BackupCompliance {
                 );
                 continue;
             }
-            match aws_findings(&backend, node).await {
-                Ok(Some(findings)) => report.add(name, findings),
-                Ok(None) => report.unchecked.push(name),
-                Err(error) => response.diagnostics.push(
-                    Diagnostic::error(
-                        "Cannot read the live backup objects",
-                        format!("Checking {name:?}: {error}"),
-                    )
-                    .at(AttributePath::attr(NODES)),
-                ),
+            let mut checked: Option<Vec<Finding>> = None;
+            if has_block(node, "aws") {
+                let found = match &aws {
+                    Some(backend) => aws_findings(backend, node).await,
+                    None => Err(no_settings("aws", &name)),
+                };
+                collect(&name, found, &mut checked, response);
+            }
+            if has_block(node, "azure") {
+                let found = match &azure {
+                    Some(backend) => azure_findings(&**backend, node).await,
+                    None => Err(no_settings("azure", &name)),
+                };
+                collect(&name, found, &mut checked, response);
+            }
+            match checked {
+                Some(findings) => report.add(name, findings),
+                None => report.unchecked.push(name),
             }
         }
         if !response.diagnostics.has_errors() {
             report.write(&mut response.state);
         }
     }
+}
+
+/// Whether `node` has a non-null block `name`.
+fn has_block(node: &Value, name: &str) -> bool {
+    node.get(name).is_some_and(|b| !b.is_null())
+}
+
+/// Adds one cloud's findings for a node, or its error as a diagnostic at `nodes`.
+fn collect(
+    name: &str,
+    found: Result<Option<Vec<Finding>>, CloudError>,
+    checked: &mut Option<Vec<Finding>>,
+    response: &mut DataReadResponse,
+) {
+    match found {
+        Ok(Some(findings)) => checked.get_or_insert_with(Vec::new).extend(findings),
+        Ok(None) => {}
+        Err(error) => response.diagnostics.push(
+            Diagnostic::error(
+                "Cannot read the live backup objects",
+                format!("Checking {name:?}: {error}"),
+            )
+            .at(AttributePath::attr(NODES)),
+        ),
+    }
+}
+
+/// The error for a node whose cloud block the provider configuration has no settings for.
+fn no_settings(cloud: &str, name: &str) -> CloudError {
+    CloudError::new(
+        ErrorKind::InvalidInput,
+        "reading the drift report",
+        name,
+        format!(
+            "the node has an `{cloud}` block, but this data source's provider configuration has no {cloud} \
+             settings; use the provider configuration (alias) the node uses"
+        ),
+    )
 }
 
 /// The elements of `nodes` (a tuple, list or set, possibly wrapped as a dynamic value).

@@ -4,30 +4,10 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::cloud::finding::Finding;
 use crate::cloud::{PlanSpec, RuleSpec, SelectionSpec, VaultLockSpec, VaultLockState};
 
-/// One difference between the effective policy and a live object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// Where the policy sets the value, e.g. `policy.rules["daily"].retention_days`.
-    pub path: String,
-    /// What the effective policy asks for.
-    pub expected: String,
-    /// What AWS reports (`absent` when the object or value is missing).
-    pub actual: String,
-}
-
-impl Finding {
-    fn new(path: String, expected: impl ToString, actual: impl ToString) -> Finding {
-        Finding {
-            path,
-            expected: expected.to_string(),
-            actual: actual.to_string(),
-        }
-    }
-}
-
-const ABSENT: &str = "absent";
+use crate::cloud::finding::ABSENT;
 
 /// Differences between the plan the policy asks for and the live plan (`None`: deleted).
 pub fn plan_findings(desired: &PlanSpec, live: Option<&PlanSpec>) -> Vec<Finding> {

@@ -30,8 +30,7 @@ pub(crate) use aws::AppAwsPart;
 #[cfg(test)]
 pub(crate) use aws::AwsAnchorFor;
 pub(crate) use azure::AppAzurePart;
-pub(crate) use model::AppAwsModel;
-use model::AppAzureModel;
+pub(crate) use model::{AppAwsModel, AppAzureModel};
 use schema::app_schema;
 
 /// How diagnostics name this resource type.

@@ -26,9 +26,8 @@ use super::provider_data::{aws_backend, aws_context, azure_backend};
 use super::state::import_state;
 use crate::cloud::part::CloudPart;
 pub(crate) use aws::{ChildAwsPart, Placement};
-pub(crate) use azure::ChildAzurePart;
-pub(crate) use model::ChildAwsModel;
-use model::ChildAzureModel;
+pub(crate) use azure::{ChildAzurePart, Placement as AzurePlacement};
+pub(crate) use model::{ChildAwsModel, ChildAzureModel};
 use schema::child_schema;
 
 /// How diagnostics name this resource type.

@@ -1,36 +1,15 @@
-//! Compliance of an app's or child's live AWS objects with its effective policy, from the values
-//! Terraform holds for it (`backup_app.x` / `backup_child.x` as an object): which objects it
-//! should have, read once each, and every difference with its attribute path.
+//! AWS: an app's vault lock and plan, a child's plan (derived) and selection.
 
 use tfplugin::framework::Diagnostics;
 use tfvalue::Value;
 
-use super::backup_app::AppAwsModel;
-use super::backup_child::{ChildAwsModel, Placement};
-use super::model::{decode_block, NodeRecord};
+use super::NodeKind;
 use crate::cloud::aws::compliance::{lock_findings, plan_findings, selection_findings, Finding};
 use crate::cloud::aws::translate::plan_spec;
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec};
-
-/// What a node is, told apart by the attributes only a child has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NodeKind {
-    /// A `backup_app`.
-    App,
-    /// A `backup_child`.
-    Child,
-}
-
-impl NodeKind {
-    /// The kind of `node` (an app or child object as Terraform evaluates it).
-    pub(crate) fn of(node: &Value) -> NodeKind {
-        if node.get("aws_selection_id").is_some() {
-            NodeKind::Child
-        } else {
-            NodeKind::App
-        }
-    }
-}
+use crate::resources::backup_app::AppAwsModel;
+use crate::resources::backup_child::{ChildAwsModel, Placement};
+use crate::resources::model::{decode_block, NodeRecord};
 
 /// The differences between `node`'s effective policy and its live AWS objects; `Ok(None)` when
 /// the node has no `aws` block or no effective policy to compare with.
