@@ -79,7 +79,10 @@ fn guardrails_attribute() -> Attribute {
             Attribute::bool("allow_new_rules")
                 .optional()
                 .description("Whether descendants may add rules of their own. Once `false`, no descendant can turn it back on."),
-        ],
+        ]
+        .into_iter()
+        .chain(super::super::restore_testing_schema::restore_testing_guardrails())
+        .collect(),
     )
     .optional_nested()
     .description(
