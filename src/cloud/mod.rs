@@ -9,6 +9,7 @@ pub mod azure;
 mod backend;
 mod error;
 pub mod part;
+mod restore_testing;
 pub mod retry;
 
 pub use backend::{
@@ -16,6 +17,10 @@ pub use backend::{
     SelectionSpec, Tags, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
 };
 pub use error::{CloudError, ErrorKind};
+pub use restore_testing::{
+    restore_testing_name, RestoreTestingBackend, RestoreTestingPlanSpec,
+    RestoreTestingSelectionSpec,
+};
 pub use retry::RetryPolicy;
 
 /// The log targets (crate names) of the cloud SDKs whose debug and trace output carries requests

@@ -8,10 +8,12 @@ mod calls;
 mod credentials;
 mod errors;
 mod plan;
+mod restore_testing;
 mod selection;
 mod settings;
 mod tags;
 pub mod translate;
+pub mod translate_restore_testing;
 mod vault;
 
 use async_trait::async_trait;

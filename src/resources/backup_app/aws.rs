@@ -10,6 +10,7 @@ use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
 use super::super::model::{decode_block, NodeRecord, NodeUpdate};
+use super::super::restore_testing;
 use super::super::state::set_attr;
 use super::model::{AppAwsModel, VaultLockModel};
 use super::RESOURCE;
@@ -117,7 +118,16 @@ impl CloudPart for AppAwsPart {
             update,
         )
         .await
-        .map_err(|e| self.failed(diagnostics, &e))
+        .map_err(|e| self.failed(diagnostics, &e))?;
+        // The restore testing plan goes with the app's backup plan (named after the app).
+        let had = restore_testing::may_have_objects(
+            prior_record.document().as_ref(),
+            !prior_state.is_null(),
+        );
+        let vault_arn = self.backend.vault_arn(&model.vault_name);
+        restore_testing::converge_plan(&*self.backend, document, self.name(), &vault_arn, had)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
     }
 
     async fn read(
@@ -143,6 +153,11 @@ impl CloudPart for AppAwsPart {
             return Ok(());
         };
         let prior = NodeRecord::of(prior_state);
+        if restore_testing::may_have_objects(prior.document().as_ref(), true) {
+            restore_testing::destroy_plan(&*self.backend, self.name())
+                .await
+                .map_err(|e| self.failed(diagnostics, &e))?;
+        }
         destroy(
             &*self.backend,
             model,
@@ -294,7 +309,10 @@ async fn read(
     };
     if let Some(document) = record.document() {
         let expected = plan_spec(&document, app, &model.vault_name, None);
-        if plan.spec != expected || vault.tags != vault_tags(&document) {
+        if plan.spec != expected
+            || vault.tags != vault_tags(&document)
+            || restore_testing::plan_drifted(backend, &document, app, &vault.arn).await?
+        {
             update.policy_document = Some(Value::Null);
         }
     }
