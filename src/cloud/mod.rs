@@ -4,6 +4,7 @@
 //!
 //! Resources depend on [`BackupBackend`] and [`CloudError`] only; SDK types stay inside [`aws`].
 
+mod audit;
 pub mod aws;
 pub mod azure;
 mod backend;
@@ -12,6 +13,7 @@ pub mod part;
 mod restore_testing;
 pub mod retry;
 
+pub use audit::{AuditBackend, ControlSpec, FrameworkSpec, ReportPlanSpec};
 pub use backend::{
     BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec, Selection,
     SelectionSpec, Tags, VaultLockSpec, VaultLockState, VaultSpec, VaultState,

@@ -17,7 +17,7 @@ mod settings_cases;
 
 use plan_cases::{PLAN_CASES, ROOT};
 use policy_cases::POLICY_CASES;
-use restore_testing_cases::RESTORE_TESTING_CASES;
+use restore_testing_cases::{AUDIT_PLAN_CASES, RESTORE_TESTING_CASES};
 use settings_cases::SETTINGS_CASES;
 use support::diagnostics::Diagnostics;
 use support::terraform::{providers_without_clouds, Terraform, PROVIDER_ADDRESS};
@@ -185,7 +185,7 @@ fn validate_cases() -> Vec<&'static Case> {
 
 /// The cases of the `plan` run.
 fn plan_cases() -> Vec<&'static Case> {
-    PLAN_CASES.iter().collect()
+    PLAN_CASES.iter().chain(AUDIT_PLAN_CASES).collect()
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Cases `terraform validate` catches in `policy.restore_testing` and the restore testing
-//! guardrails of one app.
+//! Cases `terraform validate` catches in `policy.restore_testing`, the restore testing
+//! guardrails and `audit` of one app; and the `audit` cases `terraform plan` catches.
 
 use crate::{app, Case};
 
@@ -80,6 +80,20 @@ guardrails = { restore_testing_max_interval_days = 0 }"#,
         "from 1 to 365",
     ),
     app(
+        "audit_bucket_name",
+        r#"name = "rt12"
+audit = { report_bucket = "Audit_Reports" }"#,
+        "audit.report_bucket",
+        "An S3 bucket name",
+    ),
+    app(
+        "audit_framework_name",
+        r#"name = "rt13"
+audit = { report_bucket = "audit-reports", framework_name = "1-framework" }"#,
+        "audit.framework_name",
+        "A letter, then letters, digits and `_`",
+    ),
+    app(
         "rt_validation_window_range",
         r#"name = "rt11"
 policy = { restore_testing = { schedule = "cron(0 3 ? * SUN *)", validation_window_hours = 200 } }"#,
@@ -88,11 +102,23 @@ policy = { restore_testing = { schedule = "cron(0 3 ? * SUN *)", validation_wind
     ),
 ];
 
+/// `audit` on an app that is not a root, and without an `aws` block.
+pub(crate) const AUDIT_PLAN_CASES: &[Case] = &[app(
+    "audit_below_the_root",
+    r#"name = "rt14"
+parent = backup_app.root.policy_document
+audit = { report_bucket = "audit-reports" }"#,
+    "audit",
+    "set it on the root app",
+)];
+
 #[test]
 fn every_case_names_a_restore_testing_path() {
     for case in RESTORE_TESTING_CASES {
         assert!(
-            case.path.starts_with(RT) || case.path.starts_with("guardrails.re"),
+            case.path.starts_with(RT)
+                || case.path.starts_with("guardrails.re")
+                || case.path.starts_with("audit"),
             "{}",
             case.path
         );

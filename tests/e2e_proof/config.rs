@@ -1,4 +1,5 @@
-//! The tree the tests apply: a root app with a vault, restore testing and its guardrails; a
+//! The tree the tests apply: a root app with a vault, restore testing, its guardrails and audit
+//! evidence; a
 //! policy-only team app; a service child joining the root's plan.
 
 use crate::support::aws::{providers, CENTRAL};
@@ -13,6 +14,8 @@ pub(crate) struct Root {
     pub(crate) schedule: &'static str,
     /// `guardrails.restore_testing_max_validation_window_hours`.
     pub(crate) max_validation_hours: u32,
+    /// `guardrails.min_retention_days`.
+    pub(crate) min_retention_days: u32,
 }
 
 impl Default for Root {
@@ -20,6 +23,7 @@ impl Default for Root {
         Root {
             schedule: "cron(0 3 ? * SUN *)",
             max_validation_hours: 24,
+            min_retention_days: 7,
         }
     }
 }
@@ -35,6 +39,7 @@ pub(crate) fn tree(names: &Names, root: &Root) -> String {
     let Root {
         schedule,
         max_validation_hours,
+        min_retention_days,
     } = root;
     providers(&endpoint, &endpoint)
         + &format!(
@@ -55,13 +60,17 @@ resource "backup_app" "root" {{
     }}
   }}
   guardrails = {{
-    min_retention_days                          = 7
+    min_retention_days                          = {min_retention_days}
     require_restore_testing                     = true
     restore_testing_max_interval_days           = 7
     restore_testing_max_validation_window_hours = {max_validation_hours}
   }}
   aws = {{
     vault_name = "{root_name}"
+  }}
+  audit = {{
+    report_bucket     = "audit-reports"
+    report_key_prefix = "backup/{root_name}"
   }}
 }}
 

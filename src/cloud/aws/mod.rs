@@ -4,6 +4,7 @@
 //! `find_X_by_Y` finders, named retry predicates quoting the API's message, `expand_*`/`flatten_*`
 //! between our specs and SDK types. SDK types never leave this module.
 
+mod audit;
 mod calls;
 mod credentials;
 mod errors;
@@ -13,6 +14,7 @@ mod selection;
 mod settings;
 mod tags;
 pub mod translate;
+pub mod translate_audit;
 pub mod translate_restore_testing;
 mod vault;
 

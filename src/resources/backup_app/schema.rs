@@ -51,7 +51,10 @@ pub(crate) fn app_schema() -> &'static Schema {
                 Attribute::string("aws_plan_id").computed().description("Id of the app's AWS backup plan; null without `aws`."),
                 Attribute::string("azure_vault_id").computed().description("Resource id of the app's Recovery Services vault; null without `azure`."),
                 Attribute::string("azure_policy_id").computed().description("Resource id of the app's Azure backup policy; null without `azure`."),
-            ],
+            ]
+            .into_iter()
+            .chain(super::audit::audit_attributes())
+            .collect(),
         )
     })
 }

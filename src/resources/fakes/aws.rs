@@ -26,6 +26,10 @@ pub(crate) struct AwsWorld {
     pub(crate) rt_plans: BTreeMap<String, crate::cloud::RestoreTestingPlanSpec>,
     /// Restore testing selections by (plan name, selection name).
     pub(crate) rt_selections: BTreeMap<(String, String), crate::cloud::RestoreTestingSelectionSpec>,
+    /// Audit frameworks (ARN, content) by name.
+    pub(crate) frameworks: BTreeMap<String, (String, crate::cloud::FrameworkSpec)>,
+    /// Audit report plans by name.
+    pub(crate) report_plans: BTreeMap<String, crate::cloud::ReportPlanSpec>,
     /// The calls made.
     pub(crate) calls: Calls,
     next_id: u32,

@@ -4,6 +4,7 @@
 //! to fail one call.
 
 mod aws;
+mod aws_audit;
 mod aws_restore_testing;
 mod azure;
 
