@@ -16,6 +16,10 @@ pub(crate) struct Root {
     pub(crate) max_validation_hours: u32,
     /// `guardrails.min_retention_days`.
     pub(crate) min_retention_days: u32,
+    /// The `commit` recovery point tag of the root's rule.
+    pub(crate) commit: &'static str,
+    /// `force_destroy` of the root.
+    pub(crate) force_destroy: bool,
 }
 
 impl Default for Root {
@@ -24,6 +28,8 @@ impl Default for Root {
             schedule: "cron(0 3 ? * SUN *)",
             max_validation_hours: 24,
             min_retention_days: 7,
+            commit: "abc123",
+            force_destroy: false,
         }
     }
 }
@@ -40,17 +46,21 @@ pub(crate) fn tree(names: &Names, root: &Root) -> String {
         schedule,
         max_validation_hours,
         min_retention_days,
+        commit,
+        force_destroy,
     } = root;
     providers(&endpoint, &endpoint)
         + &format!(
             r#"
 resource "backup_app" "root" {{
-  name = "{root_name}"
+  name          = "{root_name}"
+  force_destroy = {force_destroy}
   policy = {{
     rules = {{
       daily = {{
-        schedule       = "cron(0 5 ? * * *)"
-        retention_days = 35
+        schedule            = "cron(0 5 ? * * *)"
+        retention_days      = 35
+        recovery_point_tags = {{ commit = "{commit}" }}
       }}
     }}
     restore_testing = {{

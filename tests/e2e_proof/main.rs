@@ -10,6 +10,7 @@ mod support;
 
 mod audit;
 mod config;
+mod recovery_points;
 mod restore_testing;
 
 use support::aws::CENTRAL;
