@@ -94,7 +94,7 @@ async fn the_recovery_point_of_a_commit_is_found_by_its_tag() {
 
     assert_eq!(
         recovery_points_of_commit(&names.root, &table(), "abc123").await,
-        [from_abc.clone()]
+        std::slice::from_ref(&from_abc)
     );
     assert_eq!(
         recovery_points_of_commit(&names.root, &table(), "def456").await,
