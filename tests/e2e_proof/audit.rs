@@ -87,8 +87,13 @@ async fn the_roots_guardrails_become_an_audit_framework_with_a_report_plan() {
     work.write_main_tf(&tree(&names, &stricter));
     blocking(|| {
         let plan = work.plan_json();
+        // The guardrail is in every descendant's document too: all three change, all known.
+        assert_eq!(
+            plan.addresses(&["update"]),
+            ["backup_app.root", "backup_app.team", "backup_child.service"],
+            "{plan}"
+        );
         let root = plan.change("backup_app.root");
-        assert!(root.is(&["update"]), "{plan}");
         assert!(root.unknown_paths().is_empty(), "{plan}");
         assert_eq!(
             root.before["audit_controls"]["BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"]
