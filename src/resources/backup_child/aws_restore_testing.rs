@@ -47,7 +47,21 @@ pub(crate) async fn converge(
         resources: &resources,
         selection_tags: &tags,
     };
-    converge_selection(backend, document, &selection, had).await
+    converge_selection(backend, document, &selection, had).await?;
+    // A placement that moved leaves the old selection (and a derived child's own plan) behind.
+    let recorded = Recorded::of(prior_state);
+    let prior_document = NodeRecord::of(prior_state).document();
+    if let (true, Some(prior_document), Some(prior_model)) = (had, prior_document, recorded.model())
+    {
+        let before = Placement::decide(&prior_document, backend, child, prior_model);
+        if plan_name(&before) != plan_name(&placement) {
+            destroy_selection(backend, plan_name(&before), child).await?;
+            if matches!(before, Placement::Derived { .. }) {
+                destroy_plan(backend, plan_name(&before)).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether the child's restore testing objects differ from the state's `policy_document` (1 call

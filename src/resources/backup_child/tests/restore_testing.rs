@@ -120,6 +120,66 @@ async fn a_joined_child_has_a_selection_in_its_anchors_restore_testing_plan() {
 }
 
 #[tokio::test]
+async fn a_child_that_derives_its_own_plan_moves_its_selection_there() {
+    let aws = FakeAws::new(CENTRAL, "eu-west-1");
+    aws.create_plan(&plan_spec(&tested_root(), "root", "root-vault", None))
+        .await
+        .unwrap();
+    converge_plan(&*aws, &tested_root(), "root", ROOT_VAULT, false)
+        .await
+        .unwrap();
+    let config = child_config();
+    let quiet = &mut Diagnostics::default();
+    let mut joined = config.clone();
+    converge_into(
+        &aws_part(&aws, &config),
+        &tested_child(),
+        &Value::Null,
+        &mut joined,
+        quiet,
+    )
+    .await
+    .unwrap();
+    set_attr(
+        &mut joined,
+        "policy_document",
+        Value::from(tested_child().to_json()),
+    );
+
+    // The child keeps its dailies longer: it derives a plan, vault and restore testing plan.
+    let mut input = AppInput {
+        name: "child".into(),
+        ..Default::default()
+    };
+    input.policy.rules.insert(
+        "daily".into(),
+        RulePatch {
+            retention_days: Some(90),
+            ..RulePatch::default()
+        },
+    );
+    let derived = backup_policy::evaluate(Some(&tested_root().to_json()), &input).unwrap();
+    let mut state = joined.clone();
+    converge_into(
+        &aws_part(&aws, &config),
+        &derived,
+        &joined,
+        &mut state,
+        quiet,
+    )
+    .await
+    .unwrap();
+    assert_eq!(str_attr(&state, "mode"), Some("derived"));
+    let world = aws.world();
+    let keys: Vec<&(String, String)> = world.rt_selections.keys().collect();
+    assert_eq!(keys, [&("child".to_string(), "child".to_string())]);
+    assert_eq!(
+        world.rt_plans["child"].include_vaults,
+        ["arn:aws:backup:eu-west-1:111111111111:backup-vault:child"]
+    );
+}
+
+#[tokio::test]
 async fn a_child_without_restore_testing_makes_no_restore_testing_calls() {
     let aws = FakeAws::new(CENTRAL, "eu-west-1");
     aws.create_plan(&plan_spec(&root(), "root", "root-vault", None))
