@@ -224,3 +224,60 @@ fn a_child_needs_a_resource_type_to_restore() {
     check_child(&tested_child(), &mut diagnostics);
     assert!(diagnostics.into_vec().is_empty());
 }
+
+/// An interrupted apply (or someone outside Terraform) made the objects already, with other
+/// content: they are adopted by name and updated, never created twice.
+#[tokio::test]
+async fn existing_restore_testing_objects_of_the_names_are_adopted() {
+    let aws = FakeAws::new(CENTRAL, "eu-west-1");
+    aws.create_plan(&plan_spec(&tested_root(), "root", "root-vault", None))
+        .await
+        .unwrap();
+    let stale_plan = crate::cloud::RestoreTestingPlanSpec {
+        name: "root".into(),
+        schedule: "cron(0 1 ? * MON *)".into(),
+        start_window_hours: 1,
+        algorithm: "RANDOM_WITHIN_WINDOW".into(),
+        selection_window_days: 1,
+        include_vaults: vec!["*".into()],
+    };
+    aws.create_restore_testing_plan(&stale_plan).await.unwrap();
+    let stale_selection = crate::cloud::RestoreTestingSelectionSpec {
+        name: "child".into(),
+        protected_resource_type: "DynamoDB".into(),
+        iam_role_arn: "arn:aws:iam::111111111111:role/other".into(),
+        ..Default::default()
+    };
+    aws.create_restore_testing_selection("root", &stale_selection)
+        .await
+        .unwrap();
+    aws.world().calls.log.clear();
+
+    converge_plan(&*aws, &tested_root(), "root", ROOT_VAULT, false)
+        .await
+        .unwrap();
+    let config = child_config();
+    let mut state = config.clone();
+    let quiet = &mut Diagnostics::default();
+    converge_into(
+        &aws_part(&aws, &config),
+        &tested_child(),
+        &Value::Null,
+        &mut state,
+        quiet,
+    )
+    .await
+    .unwrap();
+    let ops = aws.world().calls.operations().join(" ");
+    assert!(!ops.contains("create_restore_testing"), "{ops}");
+    assert!(ops.contains("update_restore_testing_plan"), "{ops}");
+    assert!(ops.contains("update_restore_testing_selection"), "{ops}");
+    let world = aws.world();
+    assert_eq!(world.rt_plans["root"].schedule, "cron(0 3 ? * SUN *)");
+    let selection = &world.rt_selections[&("root".to_string(), "child".to_string())];
+    assert_eq!(
+        selection.iam_role_arn,
+        "arn:aws:iam::111111111111:role/backup"
+    );
+    assert_eq!(selection.validation_window_hours, Some(4));
+}
