@@ -27,6 +27,7 @@ const EXAMPLES: &[&str] = &[
     "multi-account",
     "multi-level",
     "policy-tree",
+    "proving-backups",
     "provider",
     "resources/backup_app",
     "resources/backup_child",
@@ -155,6 +156,11 @@ fn validate_policy_tree() {
 }
 
 #[test]
+fn validate_proving_backups() {
+    validates("proving-backups");
+}
+
+#[test]
 fn validate_provider() {
     validates("provider");
 }
@@ -237,6 +243,57 @@ fn multi_account_applies_against_the_aws_emulator() {
     ] {
         assert!(tree.get(app).is_some(), "output tree lacks {app}: {tree:#}");
     }
+
+    workdir.assert_plan_clean();
+    workdir.destroy();
+}
+
+#[test]
+fn proving_backups_applies_against_the_aws_emulator() {
+    let emulator = AwsEmulator::start();
+    let mut workdir = workdir_with(&Terraform::v1_15(), "proving-backups");
+    workdir
+        .aws_credentials(CENTRAL)
+        .env("AWS_REGION", aws_emulator::REGION);
+    workdir.write_file(
+        "terraform.tfvars",
+        &format!(
+            "aws_endpoint = \"{}\"\nregion = \"{}\"\ncommit_sha = \"abc1234\"\n",
+            emulator.endpoint(),
+            aws_emulator::REGION
+        ),
+    );
+    workdir.init();
+    workdir.apply();
+    let state = workdir.state_json();
+
+    let orders = resource_values(&state, "backup_child.orders");
+    assert_eq!(orders["mode"], "joined", "{orders:#}");
+    let outputs = workdir.outputs_json();
+    let controls = &outputs["audit_controls"]["value"];
+    assert_eq!(
+        controls["BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"]["requiredRetentionDays"], "30",
+        "{controls:#}"
+    );
+    assert!(
+        controls
+            .get("RESTORE_TIME_FOR_RESOURCES_MEET_TARGET")
+            .is_some(),
+        "restore testing is required, so its control is there: {controls:#}"
+    );
+    let testing = &outputs["restore_testing"]["value"];
+    assert_eq!(
+        testing["orders"]["validation_window_hours"], 4,
+        "{testing:#}"
+    );
+    assert_eq!(
+        testing["orders"]["schedule"], "cron(0 3 ? * SUN *)",
+        "{testing:#}"
+    );
+    assert_eq!(
+        testing["org-root"]["validation_window_hours"], 12,
+        "{testing:#}"
+    );
 
     workdir.assert_plan_clean();
     workdir.destroy();

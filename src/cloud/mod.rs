@@ -4,6 +4,7 @@
 //!
 //! Resources depend on [`BackupBackend`] and [`CloudError`] only; SDK types stay inside [`aws`].
 
+mod audit;
 pub mod aws;
 pub mod azure;
 mod backend;
@@ -11,13 +12,19 @@ mod error;
 pub mod finding;
 pub mod jobs;
 pub mod part;
+mod restore_testing;
 pub mod retry;
 
+pub use audit::{AuditBackend, ControlSpec, FrameworkSpec, ReportPlanSpec};
 pub use backend::{
     BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec, Selection,
     SelectionSpec, Tags, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
 };
 pub use error::{CloudError, ErrorKind};
+pub use restore_testing::{
+    restore_testing_name, RestoreTestingBackend, RestoreTestingPlanSpec,
+    RestoreTestingSelectionSpec,
+};
 pub use retry::RetryPolicy;
 
 /// The log targets (crate names) of the cloud SDKs whose debug and trace output carries requests

@@ -17,6 +17,8 @@ mod policy_node;
 mod policy_schema;
 mod provider;
 mod provider_data;
+mod restore_testing;
+mod restore_testing_schema;
 mod schema_validators;
 mod state;
 

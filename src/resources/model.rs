@@ -89,6 +89,8 @@ pub(crate) struct NodeUpdate {
     pub(crate) aws_selection_tags: Option<Value>,
     /// `aws.iam_role_arn` as the child's selection has it.
     pub(crate) aws_iam_role_arn: Option<Value>,
+    /// An app's `audit_controls` (null when the framework drifted).
+    pub(crate) audit_controls: Option<Value>,
 }
 
 impl NodeUpdate {
@@ -103,6 +105,7 @@ impl NodeUpdate {
             ("azure_vault_id", self.azure_vault_id),
             ("azure_policy_id", self.azure_policy_id),
             ("azure_protected_item_ids", self.azure_protected_item_ids),
+            ("audit_controls", self.audit_controls),
         ];
         for (name, value) in attributes {
             if let Some(value) = value {

@@ -14,7 +14,12 @@ pub(crate) fn policy_attribute(is_child: bool) -> Attribute {
         "The backup policy this app sets. With a `parent`, only what this app changes; without one, \
          the organisation's base policy."
     };
-    Attribute::single_nested("policy", vec![rules_attribute(), tags_attribute()])
+    let attributes = vec![
+        rules_attribute(),
+        tags_attribute(),
+        super::restore_testing_schema::restore_testing_attribute(),
+    ];
+    Attribute::single_nested("policy", attributes)
         .optional_nested()
         .description(description)
 }

@@ -12,10 +12,12 @@ mod support;
 
 mod plan_cases;
 mod policy_cases;
+mod restore_testing_cases;
 mod settings_cases;
 
 use plan_cases::{PLAN_CASES, ROOT};
 use policy_cases::POLICY_CASES;
+use restore_testing_cases::{AUDIT_PLAN_CASES, RESTORE_TESTING_CASES};
 use settings_cases::SETTINGS_CASES;
 use support::diagnostics::Diagnostics;
 use support::terraform::{providers_without_clouds, Terraform, PROVIDER_ADDRESS};
@@ -174,12 +176,16 @@ fn configuration(prelude: &str, cases: &[&Case]) -> String {
 
 /// The cases of the `validate` run.
 fn validate_cases() -> Vec<&'static Case> {
-    POLICY_CASES.iter().chain(SETTINGS_CASES).collect()
+    POLICY_CASES
+        .iter()
+        .chain(SETTINGS_CASES)
+        .chain(RESTORE_TESTING_CASES)
+        .collect()
 }
 
 /// The cases of the `plan` run.
 fn plan_cases() -> Vec<&'static Case> {
-    PLAN_CASES.iter().collect()
+    PLAN_CASES.iter().chain(AUDIT_PLAN_CASES).collect()
 }
 
 #[test]

@@ -17,6 +17,7 @@ use crate::diagnostic::{paths, PolicyDiagnostic};
 use crate::guardrails::EffectiveGuardrails;
 use crate::model::{AwsAnchor, AzureAnchor, EffectiveRule};
 use crate::provenance::Provenance;
+use crate::restore_testing::EffectiveRestoreTesting;
 
 /// The `format` of documents this crate writes and reads.
 pub const FORMAT: &str = "backup.appofapps/v1";
@@ -35,6 +36,8 @@ pub struct PolicyDocument {
     guardrails: EffectiveGuardrails,
     provenance: Provenance,
     anchors: Anchors,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    restore_testing: Option<EffectiveRestoreTesting>,
     hash: String,
     #[serde(skip)]
     json: JsonCache,
@@ -89,6 +92,7 @@ pub(crate) struct Content {
     pub guardrails: EffectiveGuardrails,
     pub provenance: Provenance,
     pub anchors: Anchors,
+    pub restore_testing: Option<EffectiveRestoreTesting>,
 }
 
 impl PolicyDocument {
@@ -102,6 +106,7 @@ impl PolicyDocument {
             guardrails: content.guardrails,
             provenance: content.provenance,
             anchors: content.anchors,
+            restore_testing: content.restore_testing,
             hash: String::new(),
             json: JsonCache::default(),
         };
@@ -221,6 +226,11 @@ impl PolicyDocument {
         &self.anchors
     }
 
+    /// Restore testing in force, if any app in the lineage set it.
+    pub fn restore_testing(&self) -> Option<&EffectiveRestoreTesting> {
+        self.restore_testing.as_ref()
+    }
+
     /// The document's members as JSON, `hash` included.
     fn to_map(&self) -> Map<String, Value> {
         match serde_json::to_value(self).expect("policy documents always serialize") {
@@ -238,6 +248,7 @@ impl PolicyDocument {
             guardrails: self.guardrails,
             provenance: self.provenance,
             anchors: self.anchors,
+            restore_testing: self.restore_testing,
         }
     }
 }
@@ -251,6 +262,7 @@ pub(crate) struct Inherited {
     pub guardrails: EffectiveGuardrails,
     pub provenance: Provenance,
     pub anchors: Anchors,
+    pub restore_testing: Option<EffectiveRestoreTesting>,
 }
 
 /// [`PolicyDocument::rules_hash`] for rules and tags not (yet) in a document.
@@ -298,6 +310,7 @@ mod tests {
             guardrails: EffectiveGuardrails::default(),
             provenance: Provenance::default(),
             anchors: Anchors::default(),
+            restore_testing: None,
         })
     }
 

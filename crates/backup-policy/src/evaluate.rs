@@ -5,6 +5,7 @@ use crate::document::{rules_hash, Anchor, Anchors, Content, Inherited, PolicyDoc
 use crate::guardrails::accumulate;
 use crate::merge::merge;
 use crate::model::AppInput;
+use crate::restore_testing;
 use crate::validate::{validate, Context};
 
 /// Computes `app`'s effective policy document from its parent's `policy_document` (`None` for a
@@ -21,6 +22,7 @@ pub fn evaluate(
         guardrails: inherited,
         provenance,
         anchors,
+        restore_testing,
     } = match parent_document {
         Some(json) => PolicyDocument::parse(json)
             .map_err(|d| vec![d])?
@@ -54,6 +56,27 @@ pub fn evaluate(
         &app.guardrails,
         &merged.rules,
         &merged.tags,
+        &mut diagnostics,
+    );
+    // Restore testing's plan belongs to the nearest app with a vault of its own.
+    let owns_plan = app.anchors.aws.is_some()
+        || app.anchors.azure.is_some()
+        || (anchors.aws.is_none() && anchors.azure.is_none());
+    let rt_patch = app.policy.restore_testing.as_ref();
+    let restore_testing =
+        restore_testing::merge(name, rt_patch, restore_testing, owns_plan, &mut diagnostics);
+    let mut guardrails = guardrails;
+    guardrails.restore_testing = restore_testing::accumulate(
+        &inherited.restore_testing,
+        name,
+        &app.guardrails.restore_testing,
+        &mut diagnostics,
+    );
+    restore_testing::check(
+        name,
+        rt_patch,
+        restore_testing.as_ref(),
+        &guardrails.restore_testing,
         &mut diagnostics,
     );
     let context = Context {
@@ -95,5 +118,6 @@ pub fn evaluate(
         guardrails,
         provenance: merged.provenance,
         anchors,
+        restore_testing,
     }))
 }

@@ -34,6 +34,12 @@ pub struct EffectiveGuardrails {
     /// Every locked path in the lineage, sorted by path.
     #[serde(default)]
     pub locked: Vec<LockedPath>,
+    /// Restore testing guardrails; left out of the document while none is set.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::RestoreTestingGuardrails::is_empty"
+    )]
+    pub restore_testing: crate::RestoreTestingGuardrails,
 }
 
 impl EffectiveGuardrails {
@@ -398,6 +404,7 @@ mod tests {
             require_copy: Some(true),
             locked: Some(vec!["rules.daily.schedule".into()]),
             allow_new_rules: Some(false),
+            ..Default::default()
         };
         let g = accumulate(
             &EffectiveGuardrails::default(),
@@ -414,6 +421,7 @@ mod tests {
             require_copy: Some(false),
             locked: None,
             allow_new_rules: Some(true),
+            ..Default::default()
         };
         let child = accumulate(&g, "child", &loosen, &rules, &tags, &mut d);
         assert_eq!(child, g);

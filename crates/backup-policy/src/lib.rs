@@ -35,6 +35,7 @@ mod guardrails;
 mod merge;
 mod model;
 mod provenance;
+mod restore_testing;
 mod validate;
 
 pub use diagnostic::{paths, PolicyDiagnostic};
@@ -47,4 +48,9 @@ pub use model::{
     DEFAULT_START_WINDOW_MINUTES, RULE_FIELDS,
 };
 pub use provenance::{CopyProvenance, Provenance, RuleProvenance};
+pub use restore_testing::{
+    EffectiveRestoreTesting, RestoreTestingGuardrails, RestoreTestingGuardrailsPatch,
+    RestoreTestingPatch, ALGORITHMS, DEFAULT_ALGORITHM, DEFAULT_RESTORE_START_WINDOW_HOURS,
+    DEFAULT_SELECTION_WINDOW_DAYS, RESTORE_TESTING_FIELDS,
+};
 pub use validate::{check_vault_arn, VaultArnError};

@@ -44,6 +44,8 @@ pub struct PolicyPatch {
     pub rules: BTreeMap<String, RulePatch>,
     /// Tags on the vaults and plans; merged by key.
     pub tags: BTreeMap<String, String>,
+    /// Restore testing to start or change (see [`crate::RestoreTestingPatch`]).
+    pub restore_testing: Option<crate::restore_testing::RestoreTestingPatch>,
 }
 
 /// One rule as an app states it; `None` keeps the inherited value (or the default for a new rule).
@@ -95,6 +97,9 @@ pub struct GuardrailsPatch {
     pub locked: Option<Vec<String>>,
     /// Whether descendants may add rules; once off, stays off.
     pub allow_new_rules: Option<bool>,
+    /// `require_restore_testing` and the restore testing bounds (flat attributes of `guardrails`).
+    #[serde(flatten)]
+    pub restore_testing: crate::restore_testing::RestoreTestingGuardrailsPatch,
 }
 
 /// Where the nearest cloud-backed ancestor (or this app) keeps its vault and plan. Inherited down

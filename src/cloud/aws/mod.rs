@@ -4,16 +4,20 @@
 //! `find_X_by_Y` finders, named retry predicates quoting the API's message, `expand_*`/`flatten_*`
 //! between our specs and SDK types. SDK types never leave this module.
 
+mod audit;
 mod backup_job;
 mod calls;
 pub mod compliance;
 mod credentials;
 mod errors;
 mod plan;
+mod restore_testing;
 mod selection;
 mod settings;
 mod tags;
 pub mod translate;
+pub mod translate_audit;
+pub mod translate_restore_testing;
 mod vault;
 
 use async_trait::async_trait;

@@ -10,7 +10,9 @@ use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
 use super::super::model::{decode_block, NodeRecord, NodeUpdate};
+use super::super::restore_testing;
 use super::super::state::set_attr;
+use super::audit::{self, AuditModel};
 use super::model::{AppAwsModel, VaultLockModel};
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
@@ -30,6 +32,8 @@ pub(crate) struct AppAwsPart {
     kms_key_arn: Option<Option<String>>,
     /// The `aws` block, when wholly known.
     model: Option<AppAwsModel>,
+    /// The `audit` block, when set and wholly known.
+    audit: Option<AuditModel>,
 }
 
 impl AppAwsPart {
@@ -55,6 +59,7 @@ impl AppAwsPart {
             vault_name,
             kms_key_arn,
             model,
+            audit: audit::model_of(value),
         }
     }
 
@@ -87,7 +92,7 @@ impl CloudPart for AppAwsPart {
     fn plan(
         &self,
         request: &PlanRequest,
-        _document: Option<&PolicyDocument>,
+        document: Option<&PolicyDocument>,
         update: &mut NodeUpdate,
         _diagnostics: &mut Diagnostics,
     ) {
@@ -101,6 +106,15 @@ impl CloudPart for AppAwsPart {
             .aws_plan_id
             .map_or_else(Value::unknown, Value::from);
         update.aws_plan_id = Some(plan_id);
+        let configured: Option<AppAwsModel> =
+            decode_block(&request.config, "aws", &mut Diagnostics::default());
+        let controls = match &self.app {
+            Some(app) => {
+                audit::planned_controls(self.audit.as_ref(), app, document, configured.as_ref())
+            }
+            None => Value::unknown(),
+        };
+        update.audit_controls = Some(controls);
     }
 
     async fn converge(
@@ -126,7 +140,29 @@ impl CloudPart for AppAwsPart {
             update,
         )
         .await
-        .map_err(|e| self.failed(diagnostics, &e))
+        .map_err(|e| self.failed(diagnostics, &e))?;
+        // The restore testing plan goes with the app's backup plan (named after the app).
+        let had = restore_testing::may_have_objects(
+            prior_record.document().as_ref(),
+            !prior_state.is_null(),
+        );
+        let vault_arn = self.backend.vault_arn(&model.vault_name);
+        restore_testing::converge_plan(&*self.backend, document, self.name(), &vault_arn, had)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))?;
+        let audit = self.audit.as_ref();
+        let controls = audit::converge(
+            &*self.backend,
+            self.name(),
+            audit,
+            model,
+            document,
+            prior_state,
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))?;
+        update.audit_controls = Some(controls);
+        Ok(())
     }
 
     async fn read(
@@ -138,9 +174,18 @@ impl CloudPart for AppAwsPart {
         let Some(model) = &self.model else {
             return Ok(Presence::Present);
         };
-        read(&*self.backend, self.name(), model, state, update)
+        let presence = read(&*self.backend, self.name(), model, state, update)
             .await
-            .map_err(|e| self.failed(diagnostics, &e))
+            .map_err(|e| self.failed(diagnostics, &e))?;
+        // A framework or report plan changed out of band shows as a change of `audit_controls`.
+        let drifted = presence == Presence::Present
+            && audit::drifted(&*self.backend, self.name(), model, state)
+                .await
+                .map_err(|e| self.failed(diagnostics, &e))?;
+        if drifted {
+            update.audit_controls = Some(Value::Null);
+        }
+        Ok(presence)
     }
 
     async fn destroy(
@@ -152,6 +197,14 @@ impl CloudPart for AppAwsPart {
             return Ok(());
         };
         let prior = NodeRecord::of(prior_state);
+        audit::destroy(&*self.backend, self.name(), prior_state)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))?;
+        if restore_testing::may_have_objects(prior.document().as_ref(), true) {
+            restore_testing::destroy_plan(&*self.backend, self.name())
+                .await
+                .map_err(|e| self.failed(diagnostics, &e))?;
+        }
         destroy(
             &*self.backend,
             model,
@@ -310,7 +363,10 @@ async fn read(
     };
     if let Some(document) = record.document() {
         let expected = plan_spec(&document, app, &model.vault_name, None);
-        if plan.spec != expected || vault.tags != vault_tags(&document) {
+        if plan.spec != expected
+            || vault.tags != vault_tags(&document)
+            || restore_testing::plan_drifted(backend, &document, app, &vault.arn).await?
+        {
             update.policy_document = Some(Value::Null);
         }
     }

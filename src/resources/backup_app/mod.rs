@@ -1,6 +1,7 @@
 //! `backup_app`: a root or intermediate app holding policy and guardrails, realised by an AWS and
 //! an Azure [`CloudPart`](crate::cloud::part::CloudPart) when its blocks ask for them.
 
+mod audit;
 mod aws;
 mod azure;
 mod import;
@@ -45,6 +46,7 @@ const CLOUD_COMPUTED: &[&str] = &[
     "aws_plan_id",
     "azure_vault_id",
     "azure_policy_id",
+    "audit_controls",
 ];
 
 impl BackupApp {
@@ -201,6 +203,7 @@ impl Resource for BackupApp {
             };
             parts.push(Box::new(AppAzurePart::new(backend, &request.config, None)));
         }
+        audit::check_config(&request.config, &mut response.diagnostics);
         let mut anchors = CloudAnchorsPatch::default();
         let mut anchored = true;
         for part in &parts {

@@ -51,7 +51,10 @@ pub(crate) fn app_schema() -> &'static Schema {
                 Attribute::string("aws_plan_id").computed().description("Id of the app's AWS backup plan; null without `aws`."),
                 Attribute::string("azure_vault_id").computed().description("Resource id of the app's Recovery Services vault; null without `azure`."),
                 Attribute::string("azure_policy_id").computed().description("Resource id of the app's Azure backup policy; null without `azure`."),
-            ],
+            ]
+            .into_iter()
+            .chain(super::audit::audit_attributes())
+            .collect(),
         )
     })
 }
@@ -79,7 +82,10 @@ fn guardrails_attribute() -> Attribute {
             Attribute::bool("allow_new_rules")
                 .optional()
                 .description("Whether descendants may add rules of their own. Once `false`, no descendant can turn it back on."),
-        ],
+        ]
+        .into_iter()
+        .chain(super::super::restore_testing_schema::restore_testing_guardrails())
+        .collect(),
     )
     .optional_nested()
     .description(

@@ -10,6 +10,8 @@ use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
 use super::super::model::{decode_block, NodeRecord, NodeUpdate};
+use super::super::restore_testing::check_child as check_restore_testing;
+use super::aws_restore_testing as restore_testing;
 use super::model::ChildAwsModel;
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
@@ -66,9 +68,12 @@ impl CloudPart for ChildAwsPart {
         request: &PlanRequest,
         document: Option<&PolicyDocument>,
         update: &mut NodeUpdate,
-        _diagnostics: &mut Diagnostics,
+        diagnostics: &mut Diagnostics,
     ) {
         let backend = &*self.backend;
+        if let (Some(document), Some(_)) = (document, &self.model) {
+            check_restore_testing(document, diagnostics);
+        }
         let name = self.child.as_str();
         let (Some(document), Some(model)) = (document, &self.model) else {
             update.mode = Some(Value::unknown());
@@ -130,6 +135,9 @@ impl CloudPart for ChildAwsPart {
         let prior = Recorded::of(prior_state);
         converge(backend, &desired, &prior, self.force_destroy, update)
             .await
+            .map_err(|e| self.failed(diagnostics, &e))?;
+        restore_testing::converge(backend, document, &self.child, model, prior_state)
+            .await
             .map_err(|e| self.failed(diagnostics, &e))
     }
 
@@ -140,7 +148,15 @@ impl CloudPart for ChildAwsPart {
         diagnostics: &mut Diagnostics,
     ) -> Result<Presence, PartFailed> {
         match read(&*self.backend, &self.child, state, update).await {
-            Ok(true) => Ok(Presence::Present),
+            Ok(true) => match restore_testing::drifted(&*self.backend, &self.child, state).await {
+                Ok(drifted) => {
+                    if drifted {
+                        update.policy_document = Some(Value::Null);
+                    }
+                    Ok(Presence::Present)
+                }
+                Err(e) => Err(self.failed(diagnostics, &e)),
+            },
             Ok(false) => Ok(Presence::Gone),
             Err(e) => Err(self.failed(diagnostics, &e)),
         }
@@ -151,6 +167,9 @@ impl CloudPart for ChildAwsPart {
         prior_state: &Value,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), PartFailed> {
+        restore_testing::destroy(&*self.backend, &self.child, prior_state)
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))?;
         let prior = Recorded::of(prior_state);
         destroy(&*self.backend, &self.child, &prior, self.force_destroy)
             .await
@@ -257,6 +276,16 @@ impl Recorded {
     /// added): objects named after the child are adopted rather than duplicated.
     fn adopting(&self) -> bool {
         self.exists && self.mode.is_none()
+    }
+
+    /// The recorded `aws` block.
+    pub(crate) fn model(&self) -> Option<&ChildAwsModel> {
+        self.model.as_ref()
+    }
+
+    /// Whether the child was recorded with its own plan and vault.
+    pub(crate) fn is_derived(&self) -> bool {
+        self.mode.as_deref() == Some(DERIVED)
     }
 
     /// Reads the record from a state value.

@@ -2,6 +2,7 @@
 //! and an Azure [`CloudPart`](crate::cloud::part::CloudPart) when its blocks ask for them.
 
 mod aws;
+mod aws_restore_testing;
 mod azure;
 mod model;
 mod schema;

@@ -28,6 +28,7 @@ use crate::resources::model::decode_block;
 use crate::resources::state::set_attr;
 
 mod recovery;
+mod restore_testing;
 
 const CENTRAL: &str = "111111111111";
 const MEMBER: &str = "222222222222";
@@ -50,6 +51,7 @@ fn root_keyed(key: Option<&str>) -> PolicyDocument {
         policy: PolicyPatch {
             rules: [("daily".to_string(), rule)].into(),
             tags: [("owner".to_string(), "platform".to_string())].into(),
+            ..Default::default()
         },
         guardrails: Default::default(),
         anchors: CloudAnchorsPatch {
@@ -283,6 +285,12 @@ async fn a_child_in_another_account_derives_a_plan_copying_to_the_central_vault(
     );
 
     aws.world().calls.log.clear();
+    // As Terraform records it: the applied document (without restore testing).
+    set_attr(
+        &mut state,
+        "policy_document",
+        Value::from(document.to_json()),
+    );
     let part = aws_part(&aws, &state);
     assert_eq!(part.destroy(&state, quiet).await, Ok(()));
     assert_eq!(
@@ -313,6 +321,7 @@ fn azure_child_parent() -> PolicyDocument {
         policy: PolicyPatch {
             rules: [("daily".to_string(), rule)].into(),
             tags: Default::default(),
+            ..Default::default()
         },
         guardrails: Default::default(),
         anchors: CloudAnchorsPatch {

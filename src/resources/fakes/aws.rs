@@ -22,6 +22,14 @@ pub(crate) struct AwsWorld {
     pub(crate) plans: BTreeMap<String, Plan>,
     /// Selections by (plan id, selection id).
     pub(crate) selections: BTreeMap<(String, String), Selection>,
+    /// Restore testing plans by name.
+    pub(crate) rt_plans: BTreeMap<String, crate::cloud::RestoreTestingPlanSpec>,
+    /// Restore testing selections by (plan name, selection name).
+    pub(crate) rt_selections: BTreeMap<(String, String), crate::cloud::RestoreTestingSelectionSpec>,
+    /// Audit frameworks (ARN, content) by name.
+    pub(crate) frameworks: BTreeMap<String, (String, crate::cloud::FrameworkSpec)>,
+    /// Audit report plans by name.
+    pub(crate) report_plans: BTreeMap<String, crate::cloud::ReportPlanSpec>,
     /// The calls made.
     pub(crate) calls: Calls,
     next_id: u32,

@@ -4,6 +4,8 @@
 //! to fail one call.
 
 mod aws;
+mod aws_audit;
+mod aws_restore_testing;
 mod azure;
 
 pub(crate) use aws::FakeAws;

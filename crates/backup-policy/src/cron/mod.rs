@@ -16,11 +16,13 @@
 
 mod error;
 mod fields;
+mod interval;
 mod parse;
 mod schedule;
 mod value_set;
 
 pub use error::{FieldError, ScheduleError};
+pub use interval::max_interval_days;
 pub use parse::parse;
 pub use schedule::{CronSchedule, DaysOfMonth, DaysOfWeek, Rate, RateUnit, Schedule};
 pub use value_set::{ValueSet, Values};
