@@ -157,7 +157,10 @@ fn terraform_sees_the_functions_data_source_and_action_in_the_schema() {
         keys("functions"),
         ["effective_policy", "explain", "violations"]
     );
-    assert_eq!(keys("data_source_schemas"), ["backup_policy"]);
+    assert_eq!(
+        keys("data_source_schemas"),
+        ["backup_compliance", "backup_policy"]
+    );
     assert_eq!(keys("action_schemas"), ["backup_start_job"]);
     let parameters = &provider["functions"]["effective_policy"]["parameters"];
     assert_eq!(parameters[0]["name"], "parent_document");
