@@ -16,6 +16,7 @@ fn anchor(app: &str) -> AwsAnchor {
         vault_name: format!("{app}-vault"),
         vault_arn: format!("arn:aws:backup:us-east-1:111111111111:backup-vault:{app}-vault"),
         plan_name: format!("{app}-plan"),
+        kms_key_arn: None,
     }
 }
 
