@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod compliance;
 mod soft_delete;
 
 use support::azure::{providers, site_id, vm_id};
@@ -13,9 +14,9 @@ use support::state::resource_values;
 use support::terraform::{providers_without_clouds, Terraform};
 use support::workdir::Workdir;
 
-const RG: &str = "rg-backup";
+pub(crate) const RG: &str = "rg-backup";
 
-fn root_app(retention_days: u32) -> String {
+pub(crate) fn root_app(retention_days: u32) -> String {
     format!(
         r#"
 resource "backup_app" "root" {{
@@ -258,7 +259,7 @@ fn policy_id() -> String {
     format!("{}/backupPolicies/org-root", vault_id())
 }
 
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
     tokio::task::block_in_place(f)
 }
 

@@ -50,7 +50,7 @@ pub use backend::{
     AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,
     ProtectedVmSpec, ProtectedVmState, SiteBackupSchedule, SiteBackupSpec, SiteBackupState,
     SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultRef,
-    VaultSpec, VaultState,
+    VaultSpec, VaultState, WeakerSetting,
 };
 pub use protected_item::VmItemNames;
 pub use settings::{

@@ -361,7 +361,8 @@ async fn purge(
 }
 
 /// Reads the vault and policy back: false when either is gone. A policy whose schedule differs
-/// from the state's effective policy nulls `policy_document`, so the next plan updates it.
+/// from the state's effective policy, or a vault whose soft delete or immutability was weakened,
+/// nulls `policy_document`, so the next plan updates it.
 async fn read(
     backend: &dyn AzureBackend,
     app: &str,
@@ -372,14 +373,22 @@ async fn read(
     let Some(vault) = backend.find_vault(&model.vault()).await? else {
         return Ok(false);
     };
-    update.azure_vault_id = Some(Value::from(vault.id));
+    update.azure_vault_id = Some(Value::from(vault.id.clone()));
     let Some(policy) = backend.find_policy(&model.vault(), app).await? else {
         return Ok(false);
     };
     update.azure_policy_id = Some(Value::from(policy.id));
     if let Some(document) = NodeRecord::of(state).document() {
         let expected = translate(&document, &mut Diagnostics::default());
-        if expected.is_none() || policy.schedule != expected || vault.tags != *document.tags() {
+        // Soft delete or immutability weakened out of band: the next apply puts them back.
+        let weakened = model
+            .vault_spec(&document)
+            .is_ok_and(|spec| !spec.weaker_in(&vault).is_empty());
+        if expected.is_none()
+            || policy.schedule != expected
+            || vault.tags != *document.tags()
+            || weakened
+        {
             update.policy_document = Some(Value::Null);
         }
     }

@@ -7,7 +7,7 @@ use tfvalue::Value;
 
 use super::NodeKind;
 use crate::cloud::azure::translate::AzureRetentionSchedule;
-use crate::cloud::azure::{AzureBackend, ImmutabilityState, SoftDeleteState, VaultRef};
+use crate::cloud::azure::{AzureBackend, VaultRef};
 use crate::cloud::finding::{Finding, ABSENT};
 use crate::cloud::CloudError;
 use crate::resources::backup_app::AppAzureModel;
@@ -41,24 +41,12 @@ pub(crate) async fn azure_findings(
                 ));
                 return Ok(Some(findings));
             };
-            let wanted = model.vault_spec(&document)?;
-            // Azure turns soft delete on for a new vault; weaker than asked is drift, stronger is not.
-            let soft_delete = wanted.soft_delete.unwrap_or(SoftDeleteState::Enabled);
-            if soft_delete_rank(vault.soft_delete) < soft_delete_rank(Some(soft_delete)) {
+            for weaker in model.vault_spec(&document)?.weaker_in(&vault) {
                 findings.push(Finding::new(
-                    "azure.soft_delete".into(),
-                    soft_delete.as_str(),
-                    vault.soft_delete.map_or(ABSENT, |s| s.as_str()),
+                    format!("azure.{}", weaker.attribute),
+                    weaker.wanted,
+                    weaker.found,
                 ));
-            }
-            if let Some(immutability) = wanted.immutability {
-                if immutability_rank(vault.immutability) < immutability_rank(Some(immutability)) {
-                    findings.push(Finding::new(
-                        "azure.immutability".into(),
-                        immutability.as_str(),
-                        vault.immutability.map_or("Disabled", |s| s.as_str()),
-                    ));
-                }
             }
             policy_findings(backend, &document, &model.vault(), &name, &mut findings).await?;
         }
@@ -148,20 +136,4 @@ async fn policy_findings(
 /// A schedule and retention in a line: what differs is usually a count of days.
 fn describe(schedule: &AzureRetentionSchedule) -> String {
     format!("{:?} / {:?}", schedule.schedule, schedule.retention)
-}
-
-fn soft_delete_rank(state: Option<SoftDeleteState>) -> u8 {
-    match state {
-        None | Some(SoftDeleteState::Disabled) => 0,
-        Some(SoftDeleteState::Enabled) => 1,
-        Some(SoftDeleteState::AlwaysOn) => 2,
-    }
-}
-
-fn immutability_rank(state: Option<ImmutabilityState>) -> u8 {
-    match state {
-        None | Some(ImmutabilityState::Disabled) => 0,
-        Some(ImmutabilityState::Unlocked) => 1,
-        Some(ImmutabilityState::Locked) => 2,
-    }
 }
