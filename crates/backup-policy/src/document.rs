@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::canonical::{self, hash_of, write_object, write_scalar, write_value};
 use crate::diagnostic::{paths, PolicyDiagnostic};
+use crate::governance::Governance;
 use crate::guardrails::EffectiveGuardrails;
 use crate::model::{AwsAnchor, AzureAnchor, EffectiveRule};
 use crate::provenance::Provenance;
@@ -35,6 +36,8 @@ pub struct PolicyDocument {
     guardrails: EffectiveGuardrails,
     provenance: Provenance,
     anchors: Anchors,
+    #[serde(flatten)]
+    governance: Governance,
     hash: String,
     #[serde(skip)]
     json: JsonCache,
@@ -78,6 +81,9 @@ pub struct Anchor<T> {
     /// [`PolicyDocument::rules_hash`] of the anchor app: a descendant whose own `rules_hash`
     /// equals it has exactly the anchor's effective policy.
     pub effective_hash: String,
+    /// [`Governance::hash`] of the anchor app, absent when it has no governance parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governance_hash: Option<String>,
 }
 
 /// The parts of a document [`crate::evaluate`] computes; the hash is derived from them.
@@ -89,6 +95,7 @@ pub(crate) struct Content {
     pub guardrails: EffectiveGuardrails,
     pub provenance: Provenance,
     pub anchors: Anchors,
+    pub governance: Governance,
 }
 
 impl PolicyDocument {
@@ -102,6 +109,7 @@ impl PolicyDocument {
             guardrails: content.guardrails,
             provenance: content.provenance,
             anchors: content.anchors,
+            governance: content.governance,
             hash: String::new(),
             json: JsonCache::default(),
         };
@@ -221,6 +229,11 @@ impl PolicyDocument {
         &self.anchors
     }
 
+    /// The effective access, alerts and audit trail.
+    pub fn governance(&self) -> &Governance {
+        &self.governance
+    }
+
     /// The document's members as JSON, `hash` included.
     fn to_map(&self) -> Map<String, Value> {
         match serde_json::to_value(self).expect("policy documents always serialize") {
@@ -238,6 +251,7 @@ impl PolicyDocument {
             guardrails: self.guardrails,
             provenance: self.provenance,
             anchors: self.anchors,
+            governance: self.governance,
         }
     }
 }
@@ -251,6 +265,7 @@ pub(crate) struct Inherited {
     pub guardrails: EffectiveGuardrails,
     pub provenance: Provenance,
     pub anchors: Anchors,
+    pub governance: Governance,
 }
 
 /// [`PolicyDocument::rules_hash`] for rules and tags not (yet) in a document.
@@ -298,6 +313,7 @@ mod tests {
             guardrails: EffectiveGuardrails::default(),
             provenance: Provenance::default(),
             anchors: Anchors::default(),
+            governance: Governance::default(),
         })
     }
 

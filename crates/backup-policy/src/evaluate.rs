@@ -2,7 +2,8 @@
 
 use crate::diagnostic::{paths, PolicyDiagnostic};
 use crate::document::{rules_hash, Anchor, Anchors, Content, Inherited, PolicyDocument};
-use crate::guardrails::accumulate;
+use crate::governance::evaluate_governance;
+use crate::guardrails::{accumulate, EffectiveGuardrails};
 use crate::merge::merge;
 use crate::model::AppInput;
 use crate::validate::{validate, Context};
@@ -21,6 +22,7 @@ pub fn evaluate(
         guardrails: inherited,
         provenance,
         anchors,
+        governance,
     } = match parent_document {
         Some(json) => PolicyDocument::parse(json)
             .map_err(|d| vec![d])?
@@ -56,6 +58,18 @@ pub fn evaluate(
         &merged.tags,
         &mut diagnostics,
     );
+    let (governance, access_guardrails) = evaluate_governance(
+        name,
+        &app.policy,
+        &app.guardrails,
+        governance,
+        &inherited.access,
+        &mut diagnostics,
+    );
+    let guardrails = EffectiveGuardrails {
+        access: access_guardrails,
+        ..guardrails
+    };
     let context = Context {
         app: name,
         patch: &app.policy,
@@ -69,11 +83,13 @@ pub fn evaluate(
     }
 
     let own_hash = rules_hash(&merged.rules, &merged.tags);
+    let governance_hash = governance.hash();
     let anchors = Anchors {
         aws: match &app.anchors.aws {
             Some(aws) => Some(Anchor {
                 location: aws.clone(),
                 effective_hash: own_hash.clone(),
+                governance_hash: governance_hash.clone(),
             }),
             None => anchors.aws,
         },
@@ -81,6 +97,7 @@ pub fn evaluate(
             Some(azure) => Some(Anchor {
                 location: azure.clone(),
                 effective_hash: own_hash,
+                governance_hash,
             }),
             None => anchors.azure,
         },
@@ -95,5 +112,6 @@ pub fn evaluate(
         guardrails,
         provenance: merged.provenance,
         anchors,
+        governance,
     }))
 }

@@ -34,6 +34,9 @@ pub struct EffectiveGuardrails {
     /// Every locked path in the lineage, sorted by path.
     #[serde(default)]
     pub locked: Vec<LockedPath>,
+    /// The access and alert guardrails.
+    #[serde(flatten)]
+    pub access: crate::access::AccessGuardrails,
 }
 
 impl EffectiveGuardrails {
@@ -398,6 +401,7 @@ mod tests {
             require_copy: Some(true),
             locked: Some(vec!["rules.daily.schedule".into()]),
             allow_new_rules: Some(false),
+            ..Default::default()
         };
         let g = accumulate(
             &EffectiveGuardrails::default(),
@@ -414,6 +418,7 @@ mod tests {
             require_copy: Some(false),
             locked: None,
             allow_new_rules: Some(true),
+            ..Default::default()
         };
         let child = accumulate(&g, "child", &loosen, &rules, &tags, &mut d);
         assert_eq!(child, g);

@@ -392,6 +392,7 @@ mod tests {
                 },
             )]),
             tags: BTreeMap::from([("owner".into(), "platform".into())]),
+            ..Default::default()
         };
         let (m, d) = merge_onto(None, "root", &patch);
         assert!(d.is_empty());
@@ -441,6 +442,7 @@ mod tests {
                 },
             )]),
             tags: BTreeMap::from([("environment".into(), "prod".into())]),
+            ..Default::default()
         };
         let (m, d) = merge_onto(Some(&parent), "child", &patch);
         assert!(d.is_empty());
@@ -485,6 +487,7 @@ mod tests {
                 },
             )]),
             tags: BTreeMap::from([("owner".into(), "platform".into())]),
+            ..Default::default()
         };
         let (m, _) = merge_onto(Some(&parent), "child", &patch);
         assert!(m.changes.is_empty() && m.touched.is_empty());

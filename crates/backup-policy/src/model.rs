@@ -44,6 +44,12 @@ pub struct PolicyPatch {
     pub rules: BTreeMap<String, RulePatch>,
     /// Tags on the vaults and plans; merged by key.
     pub tags: BTreeMap<String, String>,
+    /// Who may read, restore and administer backups; principals are only added down the tree.
+    pub access: Option<crate::access::AccessPatch>,
+    /// Who is told when a backup fails.
+    pub alerts: Option<crate::alerts::AlertsPatch>,
+    /// Where every action is recorded.
+    pub audit_trail: Option<crate::alerts::AuditTrailPatch>,
 }
 
 /// One rule as an app states it; `None` keeps the inherited value (or the default for a new rule).
@@ -95,6 +101,12 @@ pub struct GuardrailsPatch {
     pub locked: Option<Vec<String>>,
     /// Whether descendants may add rules; once off, stays off.
     pub allow_new_rules: Option<bool>,
+    /// Whether recovery points may be deleted by the admins only; once on, stays on.
+    pub protect_recovery_points: Option<bool>,
+    /// The only principals `access` may name; may only narrow down the tree.
+    pub allowed_principals: Option<Vec<String>>,
+    /// Whether every app must have failure alerts; once on, stays on.
+    pub require_alerts: Option<bool>,
 }
 
 /// Where the nearest cloud-backed ancestor (or this app) keeps its vault and plan. Inherited down

@@ -48,6 +48,7 @@ fn lineage() -> (PolicyDocument, PolicyDocument) {
             "rules.*.start_window_minutes".into(),
         ]),
         allow_new_rules: Some(true),
+        ..Default::default()
     };
     root.anchors = CloudAnchorsPatch {
         aws: Some(AwsAnchor {

@@ -131,7 +131,11 @@ fn policy_patch(root: bool) -> impl Strategy<Value = PolicyPatch> {
         if root {
             tags.entry("owner".into()).or_insert_with(|| "a".into());
         }
-        PolicyPatch { rules, tags }
+        PolicyPatch {
+            rules,
+            tags,
+            ..Default::default()
+        }
     })
 }
 
@@ -156,6 +160,7 @@ fn guardrails_patch() -> impl Strategy<Value = GuardrailsPatch> {
                 require_copy,
                 locked,
                 allow_new_rules,
+                ..Default::default()
             },
         )
 }

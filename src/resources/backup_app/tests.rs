@@ -67,6 +67,7 @@ fn document(parts: &[Part]) -> PolicyDocument {
         policy: PolicyPatch {
             rules: [("daily".to_string(), rule)].into(),
             tags: [("owner".to_string(), "platform".to_string())].into(),
+            ..Default::default()
         },
         guardrails: Default::default(),
         anchors,

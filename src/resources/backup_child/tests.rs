@@ -43,6 +43,7 @@ fn root() -> PolicyDocument {
         policy: PolicyPatch {
             rules: [("daily".to_string(), rule)].into(),
             tags: [("owner".to_string(), "platform".to_string())].into(),
+            ..Default::default()
         },
         guardrails: Default::default(),
         anchors: CloudAnchorsPatch {
@@ -305,6 +306,7 @@ fn azure_child_parent() -> PolicyDocument {
         policy: PolicyPatch {
             rules: [("daily".to_string(), rule)].into(),
             tags: Default::default(),
+            ..Default::default()
         },
         guardrails: Default::default(),
         anchors: CloudAnchorsPatch {

@@ -64,6 +64,7 @@ pub(crate) fn root_input() -> AppInput {
         require_copy: Some(true),
         locked: Some(vec!["rules.daily.schedule".into(), "tags.owner".into()]),
         allow_new_rules: Some(true),
+        ..Default::default()
     };
     root
 }

@@ -69,6 +69,7 @@ mod common {
             require_copy: Some(true),
             locked: Some(vec!["rules.daily.schedule".into(), "tags.owner".into()]),
             allow_new_rules: Some(true),
+            ..Default::default()
         };
         root
     }
