@@ -10,6 +10,7 @@ mod diagnostics;
 mod effective_policy;
 #[cfg(test)]
 mod fakes;
+mod governance_schema;
 mod model;
 mod parts;
 mod policy_node;

@@ -10,10 +10,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod governance_cases;
 mod plan_cases;
 mod policy_cases;
 mod settings_cases;
 
+use governance_cases::GOVERNANCE_CASES;
 use plan_cases::{PLAN_CASES, ROOT};
 use policy_cases::POLICY_CASES;
 use settings_cases::SETTINGS_CASES;
@@ -174,7 +176,11 @@ fn configuration(prelude: &str, cases: &[&Case]) -> String {
 
 /// The cases of the `validate` run.
 fn validate_cases() -> Vec<&'static Case> {
-    POLICY_CASES.iter().chain(SETTINGS_CASES).collect()
+    POLICY_CASES
+        .iter()
+        .chain(SETTINGS_CASES)
+        .chain(GOVERNANCE_CASES)
+        .collect()
 }
 
 /// The cases of the `plan` run.

@@ -132,11 +132,11 @@ pub fn is_uuid(s: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// `policy.access.<role>[<index>]`.
+/// `policy.access["<role>"][<index>]` (`access` is a map keyed by role).
 pub(crate) fn principal_path(role: &str, index: usize) -> AttributePath {
     AttributePath::attr("policy")
         .attribute("access")
-        .attribute(role)
+        .key(role)
         .index(index as i64)
 }
 
@@ -391,7 +391,7 @@ mod tests {
         };
         let access = merge_access("root", Some(&patch), None, &mut d).unwrap();
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].path.to_string(), "policy.access.restorers[1]");
+        assert_eq!(d[0].path.to_string(), r#"policy.access["restorers"][1]"#);
         assert!(d[0].detail.contains("Entra object id"), "{}", d[0].detail);
         assert_eq!(access.restorers.len(), 1);
     }
@@ -475,7 +475,7 @@ mod tests {
         let access = merge_access("team", Some(&patch), None, &mut d);
         check_allowed_principals("team", Some(&patch), access.as_ref(), &guardrails, &mut d);
         assert_eq!(d.len(), 1, "{d:?}");
-        assert_eq!(d[0].path.to_string(), "policy.access.restorers[1]");
+        assert_eq!(d[0].path.to_string(), r#"policy.access["restorers"][1]"#);
         assert!(
             d[0].detail.contains("set by app \"root\""),
             "{}",

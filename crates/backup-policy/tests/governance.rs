@@ -127,7 +127,7 @@ fn a_grandchild_cannot_drop_a_guarded_protection() {
         got,
         [
             ("guardrails.protect_recovery_points".to_string(), true),
-            ("policy.access.readers[0]".to_string(), true),
+            (r#"policy.access["readers"][0]"#.to_string(), true),
             ("policy.alerts.azure_job_failure_alerts".to_string(), true),
         ]
     );

@@ -3,6 +3,7 @@
 use tfplugin::framework::{validators, Attribute, Schema};
 use tfvalue::Type;
 
+use super::super::governance_schema::governance_guardrail_attributes;
 use super::super::policy_schema::policy_attribute;
 use super::super::schema_validators::{
     account_ids, arn, azure_location, azure_resource_group, azure_vault_name, object_name,
@@ -79,7 +80,10 @@ fn guardrails_attribute() -> Attribute {
             Attribute::bool("allow_new_rules")
                 .optional()
                 .description("Whether descendants may add rules of their own. Once `false`, no descendant can turn it back on."),
-        ],
+        ]
+        .into_iter()
+        .chain(governance_guardrail_attributes())
+        .collect(),
     )
     .optional_nested()
     .description(
