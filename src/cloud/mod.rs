@@ -10,6 +10,7 @@ mod backend;
 mod error;
 pub mod part;
 pub mod retry;
+mod vault_governance;
 
 pub use backend::{
     BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec, Selection,
@@ -17,6 +18,7 @@ pub use backend::{
 };
 pub use error::{CloudError, ErrorKind};
 pub use retry::RetryPolicy;
+pub use vault_governance::{VaultAccessSpec, VaultNotificationSpec};
 
 /// The log targets (crate names) of the cloud SDKs whose debug and trace output carries requests
 /// as they go on the wire: request dumps with `x-amz-security-token` and `Authorization` headers,

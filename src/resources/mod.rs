@@ -19,6 +19,7 @@ mod provider;
 mod provider_data;
 mod schema_validators;
 mod state;
+mod vault_governance;
 
 pub use backup_app::BackupApp;
 pub use backup_child::BackupChild;
