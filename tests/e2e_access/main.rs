@@ -7,6 +7,7 @@
 mod support;
 
 mod aws;
+mod azure;
 mod config;
 
 use support::aws::CENTRAL;
