@@ -116,6 +116,6 @@ async fn a_derived_childs_vault_gets_its_access_and_alerts_and_releases_them() {
 
     part.destroy(&state, quiet).await.unwrap();
     let world = aws.world();
-    assert!(world.vaults.get("child").is_none());
+    assert!(!world.vaults.contains_key("child"));
     assert!(world.notifications.is_empty() && world.access_statements.is_empty());
 }
