@@ -259,3 +259,47 @@ async fn terraform_1_0_applies_the_governed_tree_without_a_perpetual_diff() {
         .unwrap()
         .is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_adding_a_restorer_gets_a_vault_of_its_own_with_that_access() {
+    let names = Names::new();
+    let work = workdir(&Terraform::v1_15());
+    let endpoint = AwsEmulator::shared().endpoint();
+    let child = format!(
+        r#"
+resource "backup_child" "restore" {{
+  name   = "{leaf}"
+  parent = backup_app.root.policy_document
+  policy = {{ access = {{ restorers = ["{RESTORE}"] }} }}
+  aws = {{
+    resources    = ["arn:aws:dynamodb:{REGION}:{CENTRAL}:table/payments"]
+    iam_role_arn = "arn:aws:iam::{CENTRAL}:role/backup"
+  }}
+}}
+"#,
+        leaf = names.leaf
+    );
+    work.write_main_tf(&(providers(&endpoint, &endpoint) + &root_app(&names) + &child));
+    blocking(|| {
+        work.init();
+        let plan = work.plan_json();
+        assert_eq!(
+            plan.change("backup_child.restore").after["mode"],
+            "derived",
+            "{plan}"
+        );
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let backend = central().await;
+    // The child's own vault lets its restorer in; the root's does not.
+    assert_vault(&backend, &names.leaf, &[RESTORE]).await;
+    assert_vault(&backend, &names.root, &[]).await;
+    blocking(|| {
+        work.destroy();
+    });
+    for vault in [&names.root, &names.leaf] {
+        assert!(backend.find_vault_by_name(vault).await.unwrap().is_none());
+        assert_eq!(backend.find_vault_notifications(vault).await.unwrap(), None);
+    }
+}
