@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 
 use backup_policy::PolicyDocument;
 
-use crate::cloud::azure::governance::{diagnostic_setting, job_failure_alerts, role_assignments};
+use crate::cloud::azure::governance::{
+    alert_routing, diagnostic_setting, job_failure_alerts, role_assignments,
+};
 use crate::cloud::azure::{AzureBackend, VaultRef};
 use crate::cloud::CloudError;
 
@@ -48,6 +50,18 @@ pub(crate) async fn converge_azure_governance(
             backend.set_job_failure_alerts(vault, on).await?;
         }
     }
+    if let Some(spec) = alert_routing(document, &vault.name, &scope) {
+        if backend
+            .find_alert_routing(vault, &spec.name)
+            .await?
+            .as_ref()
+            != Some(&spec)
+        {
+            backend.put_alert_routing(vault, &spec).await?;
+        }
+    } else if let Some(old) = prior.and_then(|p| alert_routing(p, &vault.name, &scope)) {
+        backend.delete_alert_routing(vault, &old.name).await?;
+    }
     Ok(())
 }
 
@@ -88,6 +102,13 @@ pub(crate) async fn read_azure_governance(
     if let Some(on) = job_failure_alerts(document) {
         drifted |= backend.find_job_failure_alerts(vault).await? != Some(on);
     }
+    if let Some(spec) = alert_routing(document, &vault.name, &scope) {
+        drifted |= backend
+            .find_alert_routing(vault, &spec.name)
+            .await?
+            .as_ref()
+            != Some(&spec);
+    }
     Ok((drifted, foreign))
 }
 
@@ -108,6 +129,9 @@ pub(crate) async fn release_azure_governance(
     if diagnostic_setting(document).is_some() {
         backend.delete_diagnostic_setting(&scope).await?;
     }
+    if let Some(rule) = alert_routing(document, &vault.name, &scope) {
+        backend.delete_alert_routing(vault, &rule.name).await?;
+    }
     Ok(())
 }
 
@@ -123,6 +147,8 @@ mod tests {
 
     const READER: &str = "0b6c3c1e-8f4a-4c3e-9d2a-5e7f1a2b3c4d";
     const RESTORER: &str = "1b6c3c1e-8f4a-4c3e-9d2a-5e7f1a2b3c4d";
+    const GROUP_ID: &str =
+        "/subscriptions/s/resourceGroups/ops/providers/Microsoft.Insights/actionGroups/oncall";
 
     fn document(restorers: &[&str]) -> PolicyDocument {
         let mut app = AppInput {
@@ -134,7 +160,10 @@ mod tests {
             restorers: Some(restorers.iter().map(|r| r.to_string()).collect()),
             ..Default::default()
         });
-        app.policy.alerts = Some(AlertsPatch::default());
+        app.policy.alerts = Some(AlertsPatch {
+            action_group_id: Some(GROUP_ID.into()),
+            ..Default::default()
+        });
         app.policy.audit_trail = Some(AuditTrailPatch {
             log_analytics_workspace_id: Some("/subscriptions/s/ws".into()),
         });
@@ -157,6 +186,11 @@ mod tests {
             .values()
             .all(|s| s.dedicated));
         assert_eq!(azure.world().job_failure_alerts.get(&vault), Some(&true));
+        assert_eq!(
+            azure.world().alert_routing[&("rg".to_string(), "v-backup-alerts".to_string())]
+                .action_group_id,
+            GROUP_ID
+        );
         assert_eq!(
             read_azure_governance(&*azure, &vault, &doc).await.unwrap(),
             (false, vec![])
@@ -229,5 +263,6 @@ mod tests {
             "only the foreign one is left"
         );
         assert!(world.diagnostic_settings.is_empty());
+        assert!(world.alert_routing.is_empty());
     }
 }

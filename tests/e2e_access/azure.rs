@@ -5,7 +5,7 @@
 //! destroy.
 
 use terraform_provider_backup::cloud::azure::governance::{
-    assignment_name, backup_role, RoleAssignmentSpec, BACKUP_LOG_CATEGORIES,
+    alert_rule_name, assignment_name, backup_role, RoleAssignmentSpec, BACKUP_LOG_CATEGORIES,
 };
 use terraform_provider_backup::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, VaultRef};
 
@@ -19,6 +19,8 @@ use crate::support::workdir::Workdir;
 const RG: &str = "rg-backup";
 /// The restore group the team adds.
 const RESTORE_GROUP: &str = "2c7d4d2f-9a5b-4d4f-8e3b-6f8a2b3c4d5e";
+/// The action group the root routes alerts to.
+const ACTION_GROUP: &str = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/ops/providers/Microsoft.Insights/actionGroups/backup-oncall";
 /// A principal someone granted by hand.
 const HAND_MADE: &str = "3d8e5e3a-0b6c-4e5a-9f4c-7a9b3c4d5e6f";
 
@@ -36,7 +38,7 @@ resource "backup_app" "root" {{
   policy = {{
     rules       = {{ daily = {{ schedule = "cron(0 5 ? * * *)", retention_days = 35 }} }}
     access      = {{ readers = ["{GROUP}"], admins = ["{GROUP}"] }}
-    alerts      = {{ azure_job_failure_alerts = true }}
+    alerts      = {{ azure_job_failure_alerts = true, action_group_id = "{ACTION_GROUP}" }}
     audit_trail = {{ log_analytics_workspace_id = "{WORKSPACE}" }}
   }}
   guardrails = {{ require_alerts = true }}
@@ -136,6 +138,13 @@ async fn role_assignments_diagnostics_and_alerts_follow_the_tree() {
             arm.find_job_failure_alerts(&vault(name)).await.unwrap(),
             Some(true)
         );
+        let rule = arm
+            .find_alert_routing(&vault(name), &alert_rule_name(name))
+            .await
+            .unwrap()
+            .expect("alert processing rule");
+        assert_eq!(rule.action_group_id, ACTION_GROUP);
+        assert_eq!(rule.scope, arm.vault_id(&vault(name)));
     }
 
     // The team adds a restore group: one more assignment on its vault, nothing replaced.
@@ -169,6 +178,9 @@ async fn role_assignments_diagnostics_and_alerts_follow_the_tree() {
         .await
         .unwrap();
     arm.set_job_failure_alerts(&vault("rsv-team"), false)
+        .await
+        .unwrap();
+    arm.delete_alert_routing(&vault("rsv-root"), &alert_rule_name("rsv-root"))
         .await
         .unwrap();
     let reader_role = format!(
@@ -232,4 +244,15 @@ async fn role_assignments_diagnostics_and_alerts_follow_the_tree() {
     });
     fake.assert_nothing_left();
     fake.assert_valid();
+    let unspecified: Vec<String> = fake
+        .unspecified()
+        .into_iter()
+        .filter(|call| {
+            !call.contains("Microsoft.Compute/virtualMachines") && !call.contains("/oauth2/")
+        })
+        .collect();
+    assert!(
+        unspecified.is_empty(),
+        "calls no spec describes: {unspecified:?}"
+    );
 }

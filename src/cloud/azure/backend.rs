@@ -11,7 +11,7 @@ use std::str::FromStr;
 use crate::cloud::azure::translate::AzureRetentionSchedule;
 use async_trait::async_trait;
 
-use super::governance::{DiagnosticSettingSpec, RoleAssignmentSpec};
+use super::governance::{AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec};
 use super::settings::Secret;
 use crate::cloud::error::{CloudError, ErrorKind};
 
@@ -487,4 +487,19 @@ pub trait AzureBackend: Send + Sync {
     async fn set_job_failure_alerts(&self, vault: &VaultRef, on: bool) -> Result<(), CloudError>;
     /// Whether the vault's alerts for every job failure are on (`None`: vault gone or unsaid).
     async fn find_job_failure_alerts(&self, vault: &VaultRef) -> Result<Option<bool>, CloudError>;
+    /// Creates or updates the alert processing rule routing a vault's alerts to an action group,
+    /// in the vault's resource group.
+    async fn put_alert_routing(
+        &self,
+        vault: &VaultRef,
+        spec: &AlertRoutingSpec,
+    ) -> Result<(), CloudError>;
+    /// The alert processing rule `name` in the vault's resource group, `None` when there is none.
+    async fn find_alert_routing(
+        &self,
+        vault: &VaultRef,
+        name: &str,
+    ) -> Result<Option<AlertRoutingSpec>, CloudError>;
+    /// Deletes the alert processing rule `name` in the vault's resource group; gone is done.
+    async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError>;
 }

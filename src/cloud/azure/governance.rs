@@ -117,6 +117,42 @@ pub fn diagnostic_setting(document: &PolicyDocument) -> Option<DiagnosticSetting
     })
 }
 
+/// An alert processing rule routing the alerts of one vault to an action group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRoutingSpec {
+    /// The rule's name, after the vault it routes ([`alert_rule_name`]).
+    pub name: String,
+    /// The vault's resource id: the rule's only scope.
+    pub scope: String,
+    /// The action group receiving the vault's alerts.
+    pub action_group_id: String,
+}
+
+/// The name of the alert processing rule this provider keeps for a vault, in its resource group.
+pub fn alert_rule_name(vault_name: &str) -> String {
+    format!("{vault_name}-backup-alerts")
+}
+
+/// The alert processing rule routing the vault `vault_id`'s alerts to `document`'s action group,
+/// `None` when the policy names none.
+pub fn alert_routing(
+    document: &PolicyDocument,
+    vault_name: &str,
+    vault_id: &str,
+) -> Option<AlertRoutingSpec> {
+    let group = document
+        .governance()
+        .alerts
+        .as_ref()?
+        .action_group_id
+        .as_ref()?;
+    Some(AlertRoutingSpec {
+        name: alert_rule_name(vault_name),
+        scope: vault_id.to_string(),
+        action_group_id: group.value.clone(),
+    })
+}
+
 /// Whether the vault's Azure Monitor alerts for every job failure should be on: `None` when the
 /// policy has no alerts (the vault's setting is left as it is).
 pub fn job_failure_alerts(document: &PolicyDocument) -> Option<bool> {

@@ -61,7 +61,7 @@ pub use settings::{
 };
 
 use crate::cloud::error::CloudError;
-use governance::{DiagnosticSettingSpec, RoleAssignmentSpec};
+use governance::{AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec};
 
 /// [`AzureBackend`] on Azure Resource Manager.
 #[derive(Debug)]
@@ -226,5 +226,25 @@ impl AzureBackend for ArmBackend {
 
     async fn find_job_failure_alerts(&self, vault: &VaultRef) -> Result<Option<bool>, CloudError> {
         vault_extensions::find_job_failure_alerts(&self.arm, vault).await
+    }
+
+    async fn put_alert_routing(
+        &self,
+        vault: &VaultRef,
+        spec: &AlertRoutingSpec,
+    ) -> Result<(), CloudError> {
+        vault_extensions::put_alert_routing(&self.arm, &vault.resource_group, spec).await
+    }
+
+    async fn find_alert_routing(
+        &self,
+        vault: &VaultRef,
+        name: &str,
+    ) -> Result<Option<AlertRoutingSpec>, CloudError> {
+        vault_extensions::find_alert_routing(&self.arm, &vault.resource_group, name).await
+    }
+
+    async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError> {
+        vault_extensions::delete_alert_routing(&self.arm, &vault.resource_group, name).await
     }
 }

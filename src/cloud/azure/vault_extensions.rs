@@ -8,10 +8,14 @@ use serde_json::{json, Value};
 
 use super::arm::{ArmClient, FinalState, Subject, VAULTS_API_VERSION};
 use super::backend::VaultRef;
-use super::governance::{DiagnosticSettingSpec, RoleAssignmentSpec, DIAGNOSTIC_SETTING_NAME};
+use super::governance::{
+    AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec, DIAGNOSTIC_SETTING_NAME,
+};
 use super::vault::vault_path;
 use crate::cloud::error::{CloudError, GoneIsNone};
 
+/// api-version of the alert processing rule calls.
+pub(super) const ALERTS_MANAGEMENT_API_VERSION: &str = "2021-08-08";
 /// api-version of the role assignment calls.
 pub(super) const AUTHORIZATION_API_VERSION: &str = "2015-07-01";
 /// api-version of the diagnostic setting calls.
@@ -251,4 +255,101 @@ pub(crate) async fn find_job_failure_alerts(
         .and_then(Value::as_str)
         .map(|s| s.eq_ignore_ascii_case("Enabled"))
     }))
+}
+
+fn rule_path(arm: &ArmClient, resource_group: &str, name: &str) -> String {
+    format!(
+        "/subscriptions/{}/resourceGroups/{resource_group}/providers/Microsoft.AlertsManagement/actionRules/{name}",
+        arm.subscription_id()
+    )
+}
+
+/// `AlertProcessingRules_CreateOrUpdate`: the vault's alerts go to the action group.
+pub(crate) async fn put_alert_routing(
+    arm: &ArmClient,
+    resource_group: &str,
+    spec: &AlertRoutingSpec,
+) -> Result<(), CloudError> {
+    let body = json!({
+        "location": "Global",
+        "properties": {
+            "scopes": [spec.scope],
+            "actions": [{ "actionType": "AddActionGroups", "actionGroupIds": [spec.action_group_id] }],
+            "description": "Routes the backup alerts of the vault to the action group its policy names (terraform-provider-backup).",
+            "enabled": true,
+        },
+    });
+    let subject = Subject {
+        operation: "creating Alert Processing Rule",
+        name: &spec.name,
+    };
+    let path = rule_path(arm, resource_group, &spec.name);
+    arm.send(
+        Method::PUT,
+        &path,
+        ALERTS_MANAGEMENT_API_VERSION,
+        Some(&body),
+        subject,
+    )
+    .await
+    .map(drop)
+}
+
+/// `AlertProcessingRules_GetByName`; `None` when there is no such rule.
+pub(crate) async fn find_alert_routing(
+    arm: &ArmClient,
+    resource_group: &str,
+    name: &str,
+) -> Result<Option<AlertRoutingSpec>, CloudError> {
+    let subject = Subject {
+        operation: "reading Alert Processing Rule",
+        name,
+    };
+    let path = rule_path(arm, resource_group, name);
+    let Some(body) = arm
+        .get(&path, ALERTS_MANAGEMENT_API_VERSION, subject)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let properties = &body["properties"];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let enabled = properties["enabled"].as_bool().unwrap_or(true);
+    let group = properties["actions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["actionType"] == "AddActionGroups")
+        .flat_map(|a| a["actionGroupIds"].as_array().cloned().unwrap_or_default())
+        .map(|g| text(&g))
+        .next();
+    Ok(Some(AlertRoutingSpec {
+        name: name.to_owned(),
+        scope: text(&properties["scopes"][0]),
+        // A disabled rule routes nothing: it reads as routing to no group.
+        action_group_id: group.filter(|_| enabled).unwrap_or_default(),
+    }))
+}
+
+/// `AlertProcessingRules_Delete`; a rule already gone counts as done.
+pub(crate) async fn delete_alert_routing(
+    arm: &ArmClient,
+    resource_group: &str,
+    name: &str,
+) -> Result<(), CloudError> {
+    let subject = Subject {
+        operation: "deleting Alert Processing Rule",
+        name,
+    };
+    let path = rule_path(arm, resource_group, name);
+    arm.send(
+        Method::DELETE,
+        &path,
+        ALERTS_MANAGEMENT_API_VERSION,
+        None,
+        subject,
+    )
+    .await
+    .none_if_not_found()
+    .map(drop)
 }

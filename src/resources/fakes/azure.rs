@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 
 use super::{not_found, Calls};
-use crate::cloud::azure::governance::{DiagnosticSettingSpec, RoleAssignmentSpec};
+use crate::cloud::azure::governance::{
+    AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec,
+};
 use crate::cloud::azure::{
     AzureBackend, PolicySpec, PolicyState, ProtectedVmSpec, ProtectedVmState, SiteBackupSpec,
     SiteBackupState, SoftDeleteState, StopProtectionOutcome, VaultRef, VaultSpec, VaultState,
@@ -31,6 +33,8 @@ pub(crate) struct AzureWorld {
     pub(crate) diagnostic_settings: BTreeMap<String, DiagnosticSettingSpec>,
     /// Job-failure alerts by vault.
     pub(crate) job_failure_alerts: BTreeMap<VaultRef, bool>,
+    /// Alert processing rules by resource group and name.
+    pub(crate) alert_routing: BTreeMap<(String, String), AlertRoutingSpec>,
     /// The calls made.
     pub(crate) calls: Calls,
 }
@@ -329,5 +333,41 @@ impl AzureBackend for FakeAzure {
         let mut world = self.world();
         world.calls.record("find_job_failure_alerts", &vault.name)?;
         Ok(world.job_failure_alerts.get(vault).copied())
+    }
+
+    async fn put_alert_routing(
+        &self,
+        vault: &VaultRef,
+        spec: &AlertRoutingSpec,
+    ) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("put_alert_routing", &spec.name)?;
+        world.alert_routing.insert(
+            (vault.resource_group.clone(), spec.name.clone()),
+            spec.clone(),
+        );
+        Ok(())
+    }
+
+    async fn find_alert_routing(
+        &self,
+        vault: &VaultRef,
+        name: &str,
+    ) -> Result<Option<AlertRoutingSpec>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_alert_routing", name)?;
+        Ok(world
+            .alert_routing
+            .get(&(vault.resource_group.clone(), name.to_string()))
+            .cloned())
+    }
+
+    async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("delete_alert_routing", name)?;
+        world
+            .alert_routing
+            .remove(&(vault.resource_group.clone(), name.to_string()));
+        Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! Extension resources on a vault (issue 18): role assignments
 //! (`.../vaults/{v}/providers/Microsoft.Authorization/roleAssignments[/{name}]`) and diagnostic
 //! settings (`.../vaults/{v}/providers/Microsoft.Insights/diagnosticSettings/{name}`), both
-//! synchronous; refused with 404 when the vault does not exist.
+//! synchronous and refused with 404 when the vault does not exist; and the alert processing rules
+//! routing a vault's alerts (`.../resourceGroups/{rg}/providers/Microsoft.AlertsManagement/actionRules/{name}`).
 
 use serde_json::{json, Value};
 
@@ -148,5 +149,48 @@ pub(super) fn diagnostic_settings(
             "MethodNotAllowed",
             "diagnosticSettings has no such method",
         ),
+    }
+}
+
+/// `PUT`, `GET` and `DELETE` of the alert processing rule `name` (a resource group resource).
+pub(super) fn alert_processing_rules(inner: &mut Inner, request: Request<'_>, name: &str) -> Reply {
+    let Request {
+        method: m,
+        path,
+        body,
+        ..
+    } = request;
+    let k = key(path);
+    match m {
+        "PUT" => {
+            let body = body.unwrap_or(json!({}));
+            let stored = json!({
+                "id": path,
+                "name": name,
+                "type": "Microsoft.AlertsManagement/actionRules",
+                "location": body["location"],
+                "properties": body["properties"],
+            });
+            let status = if inner.resources.contains_key(&k) {
+                200
+            } else {
+                201
+            };
+            inner.resources.insert(k, stored.clone());
+            Reply::new(status, Some(stored))
+        }
+        "GET" => match inner.resources.get(&k) {
+            Some(v) => Reply::new(200, Some(v.clone())),
+            None => Reply::error(
+                404,
+                "ResourceNotFound",
+                "The alert processing rule does not exist.",
+            ),
+        },
+        "DELETE" => match inner.resources.remove(&k) {
+            Some(_) => Reply::new(200, None),
+            None => Reply::new(204, None),
+        },
+        _ => Reply::error(405, "MethodNotAllowed", "actionRules has no such method"),
     }
 }
