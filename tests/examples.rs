@@ -17,6 +17,7 @@ use support::workdir::Workdir;
 
 /// Every example directory (module directories are checked through the examples that call them).
 const EXAMPLES: &[&str] = &[
+    "access-alerts-audit",
     "actions/backup_start_job",
     "azure",
     "data-sources/backup_compliance",
@@ -297,4 +298,61 @@ fn proving_backups_applies_against_the_aws_emulator() {
 
     workdir.assert_plan_clean();
     workdir.destroy();
+}
+
+#[test]
+fn validate_access_alerts_audit() {
+    validates("access-alerts-audit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_alerts_audit_applies_against_the_aws_emulator() {
+    use terraform_provider_backup::cloud::BackupBackend;
+
+    let emulator = AwsEmulator::start();
+    let mut workdir = workdir_with(&Terraform::v1_15(), "access-alerts-audit");
+    workdir
+        .aws_credentials(CENTRAL)
+        .env("AWS_REGION", aws_emulator::REGION);
+    workdir.write_file(
+        "terraform.tfvars",
+        &format!(
+            "aws_endpoint = \"{}\"\nregion = \"{}\"\n",
+            emulator.endpoint(),
+            aws_emulator::REGION
+        ),
+    );
+    tokio::task::block_in_place(|| {
+        workdir.init();
+        workdir.apply();
+        workdir.assert_plan_clean();
+    });
+    assert_eq!(workdir.outputs_json()["ledger_mode"]["value"], "joined");
+
+    // Through the AWS API: payments' vault lets its restorer in and protects recovery points.
+    let (_, backend) = emulator.connect(CENTRAL).await;
+    let access = backend
+        .find_vault_access("payments")
+        .await
+        .unwrap()
+        .expect("payments' vault access policy");
+    assert_eq!(
+        access.restorers,
+        [format!("arn:aws:iam::{CENTRAL}:role/PaymentsRestore")]
+    );
+    assert!(access.protect_recovery_points);
+    let notifications = backend
+        .find_vault_notifications("org-root")
+        .await
+        .unwrap()
+        .expect("org-root's notifications");
+    assert!(notifications.sns_topic_arn.ends_with(":backup-alerts"));
+
+    tokio::task::block_in_place(|| {
+        workdir.destroy();
+    });
+    assert_eq!(
+        backend.find_vault_notifications("org-root").await.unwrap(),
+        None
+    );
 }

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::error::CloudError;
+use super::vault_governance::{VaultAccessSpec, VaultNotificationSpec};
 
 /// Tags as AWS stores them: a string map, kept sorted so specs compare and print deterministically.
 pub type Tags = BTreeMap<String, String>;
@@ -208,6 +209,10 @@ pub trait BackupBackend: super::RestoreTestingBackend + super::AuditBackend + Se
     /// The partition (`aws`, `aws-cn`, `aws-us-gov`, ...).
     fn partition(&self) -> &str;
 
+    /// This backend with `app` in the user agent of every call (`app/<name>`), so CloudTrail's
+    /// `userAgent` shows which app of the tree made it.
+    fn for_app(self: std::sync::Arc<Self>, app: &str) -> std::sync::Arc<dyn BackupBackend>;
+
     /// The ARN a vault named `name` has (or will have) in this account and region; computable before
     /// the vault exists, so plans can show it.
     fn vault_arn(&self, name: &str) -> String {
@@ -258,6 +263,30 @@ pub trait BackupBackend: super::RestoreTestingBackend + super::AuditBackend + Se
 
     /// Removes the vault's access policy.
     async fn delete_vault_access_policy(&self, name: &str) -> Result<(), CloudError>;
+
+    /// Sets the vault's whole access policy: the copy-from-accounts statement and the access
+    /// statements (stable `Sid`s). An empty spec removes the policy.
+    async fn put_vault_access(&self, name: &str, spec: &VaultAccessSpec) -> Result<(), CloudError>;
+
+    /// The vault's access policy as a spec (statements this provider does not write are ignored),
+    /// or `None` when it has no policy.
+    async fn find_vault_access(&self, name: &str) -> Result<Option<VaultAccessSpec>, CloudError>;
+
+    /// Sets the vault's notifications (`PutBackupVaultNotifications`).
+    async fn put_vault_notifications(
+        &self,
+        name: &str,
+        spec: &VaultNotificationSpec,
+    ) -> Result<(), CloudError>;
+
+    /// The vault's notifications, or `None` when it has none (or no longer exists).
+    async fn find_vault_notifications(
+        &self,
+        name: &str,
+    ) -> Result<Option<VaultNotificationSpec>, CloudError>;
+
+    /// Removes the vault's notifications; none left counts as done.
+    async fn delete_vault_notifications(&self, name: &str) -> Result<(), CloudError>;
 
     /// Creates a plan.
     async fn create_plan(&self, spec: &PlanSpec) -> Result<PlanState, CloudError>;

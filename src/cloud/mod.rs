@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod part;
 mod restore_testing;
 pub mod retry;
+mod vault_governance;
 
 pub use audit::{AuditBackend, ControlSpec, FrameworkSpec, ReportPlanSpec};
 pub use backend::{
@@ -26,6 +27,7 @@ pub use restore_testing::{
     RestoreTestingSelectionSpec,
 };
 pub use retry::RetryPolicy;
+pub use vault_governance::{VaultAccessSpec, VaultNotificationSpec};
 
 /// The log targets (crate names) of the cloud SDKs whose debug and trace output carries requests
 /// as they go on the wire: request dumps with `x-amz-security-token` and `Authorization` headers,

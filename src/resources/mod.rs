@@ -4,6 +4,7 @@
 //! `schema.rs`, and one [`CloudPart`](crate::cloud::part::CloudPart) per cloud in `aws.rs` and
 //! `azure.rs`. [`ProviderData`] lives in its own module, so resources never import the provider.
 
+mod azure_vault_governance;
 mod backup_app;
 mod backup_child;
 pub(crate) mod compliance;
@@ -11,6 +12,7 @@ mod diagnostics;
 mod effective_policy;
 #[cfg(test)]
 mod fakes;
+mod governance_schema;
 mod model;
 mod parts;
 mod policy_node;
@@ -21,6 +23,7 @@ mod restore_testing;
 mod restore_testing_schema;
 mod schema_validators;
 mod state;
+mod vault_governance;
 
 pub use backup_app::BackupApp;
 pub use backup_child::BackupChild;

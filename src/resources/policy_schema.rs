@@ -4,6 +4,8 @@
 use tfplugin::framework::{validators, Attribute};
 use tfvalue::Type;
 
+use super::governance_schema::governance_policy_attributes;
+
 /// Schema of `policy`: rules and tags, each optional so a child states only what it changes.
 pub(crate) fn policy_attribute(is_child: bool) -> Attribute {
     let description = if is_child {
@@ -14,11 +16,12 @@ pub(crate) fn policy_attribute(is_child: bool) -> Attribute {
         "The backup policy this app sets. With a `parent`, only what this app changes; without one, \
          the organisation's base policy."
     };
-    let attributes = vec![
+    let mut attributes = vec![
         rules_attribute(),
         tags_attribute(),
         super::restore_testing_schema::restore_testing_attribute(),
     ];
+    attributes.extend(governance_policy_attributes());
     Attribute::single_nested("policy", attributes)
         .optional_nested()
         .description(description)

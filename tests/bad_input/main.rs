@@ -10,11 +10,13 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod governance_cases;
 mod plan_cases;
 mod policy_cases;
 mod restore_testing_cases;
 mod settings_cases;
 
+use governance_cases::GOVERNANCE_CASES;
 use plan_cases::{PLAN_CASES, ROOT};
 use policy_cases::POLICY_CASES;
 use restore_testing_cases::{AUDIT_PLAN_CASES, RESTORE_TESTING_CASES};
@@ -180,6 +182,7 @@ fn validate_cases() -> Vec<&'static Case> {
         .iter()
         .chain(SETTINGS_CASES)
         .chain(RESTORE_TESTING_CASES)
+        .chain(GOVERNANCE_CASES)
         .collect()
 }
 

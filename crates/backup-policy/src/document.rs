@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::canonical::{self, hash_of, write_object, write_scalar, write_value};
 use crate::diagnostic::{paths, PolicyDiagnostic};
+use crate::governance::Governance;
 use crate::guardrails::EffectiveGuardrails;
 use crate::model::{AwsAnchor, AzureAnchor, EffectiveRule};
 use crate::provenance::Provenance;
@@ -38,6 +39,8 @@ pub struct PolicyDocument {
     anchors: Anchors,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     restore_testing: Option<EffectiveRestoreTesting>,
+    #[serde(flatten)]
+    governance: Governance,
     hash: String,
     #[serde(skip)]
     json: JsonCache,
@@ -81,6 +84,9 @@ pub struct Anchor<T> {
     /// [`PolicyDocument::rules_hash`] of the anchor app: a descendant whose own `rules_hash`
     /// equals it has exactly the anchor's effective policy.
     pub effective_hash: String,
+    /// [`Governance::hash`] of the anchor app, absent when it has no governance parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governance_hash: Option<String>,
 }
 
 /// The parts of a document [`crate::evaluate`] computes; the hash is derived from them.
@@ -93,6 +99,7 @@ pub(crate) struct Content {
     pub provenance: Provenance,
     pub anchors: Anchors,
     pub restore_testing: Option<EffectiveRestoreTesting>,
+    pub governance: Governance,
 }
 
 impl PolicyDocument {
@@ -107,6 +114,7 @@ impl PolicyDocument {
             provenance: content.provenance,
             anchors: content.anchors,
             restore_testing: content.restore_testing,
+            governance: content.governance,
             hash: String::new(),
             json: JsonCache::default(),
         };
@@ -231,6 +239,11 @@ impl PolicyDocument {
         self.restore_testing.as_ref()
     }
 
+    /// The effective access, alerts and audit trail.
+    pub fn governance(&self) -> &Governance {
+        &self.governance
+    }
+
     /// The document's members as JSON, `hash` included.
     fn to_map(&self) -> Map<String, Value> {
         match serde_json::to_value(self).expect("policy documents always serialize") {
@@ -249,6 +262,7 @@ impl PolicyDocument {
             provenance: self.provenance,
             anchors: self.anchors,
             restore_testing: self.restore_testing,
+            governance: self.governance,
         }
     }
 }
@@ -263,6 +277,7 @@ pub(crate) struct Inherited {
     pub provenance: Provenance,
     pub anchors: Anchors,
     pub restore_testing: Option<EffectiveRestoreTesting>,
+    pub governance: Governance,
 }
 
 /// [`PolicyDocument::rules_hash`] for rules and tags not (yet) in a document.
@@ -311,6 +326,7 @@ mod tests {
             provenance: Provenance::default(),
             anchors: Anchors::default(),
             restore_testing: None,
+            governance: Governance::default(),
         })
     }
 

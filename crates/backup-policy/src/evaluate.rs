@@ -2,7 +2,8 @@
 
 use crate::diagnostic::{paths, PolicyDiagnostic};
 use crate::document::{rules_hash, Anchor, Anchors, Content, Inherited, PolicyDocument};
-use crate::guardrails::accumulate;
+use crate::governance::evaluate_governance;
+use crate::guardrails::{accumulate, EffectiveGuardrails};
 use crate::merge::merge;
 use crate::model::AppInput;
 use crate::restore_testing;
@@ -23,6 +24,7 @@ pub fn evaluate(
         provenance,
         anchors,
         restore_testing,
+        governance,
     } = match parent_document {
         Some(json) => PolicyDocument::parse(json)
             .map_err(|d| vec![d])?
@@ -79,6 +81,18 @@ pub fn evaluate(
         &guardrails.restore_testing,
         &mut diagnostics,
     );
+    let (governance, access_guardrails) = evaluate_governance(
+        name,
+        &app.policy,
+        &app.guardrails,
+        governance,
+        &inherited.access,
+        &mut diagnostics,
+    );
+    let guardrails = EffectiveGuardrails {
+        access: access_guardrails,
+        ..guardrails
+    };
     let context = Context {
         app: name,
         patch: &app.policy,
@@ -92,11 +106,13 @@ pub fn evaluate(
     }
 
     let own_hash = rules_hash(&merged.rules, &merged.tags);
+    let governance_hash = governance.hash();
     let anchors = Anchors {
         aws: match &app.anchors.aws {
             Some(aws) => Some(Anchor {
                 location: aws.clone(),
                 effective_hash: own_hash.clone(),
+                governance_hash: governance_hash.clone(),
             }),
             None => anchors.aws,
         },
@@ -104,6 +120,7 @@ pub fn evaluate(
             Some(azure) => Some(Anchor {
                 location: azure.clone(),
                 effective_hash: own_hash,
+                governance_hash,
             }),
             None => anchors.azure,
         },
@@ -119,5 +136,6 @@ pub fn evaluate(
         provenance: merged.provenance,
         anchors,
         restore_testing,
+        governance,
     }))
 }

@@ -40,6 +40,9 @@ pub struct EffectiveGuardrails {
         skip_serializing_if = "crate::RestoreTestingGuardrails::is_empty"
     )]
     pub restore_testing: crate::RestoreTestingGuardrails,
+    /// The access and alert guardrails.
+    #[serde(flatten)]
+    pub access: crate::access::AccessGuardrails,
 }
 
 impl EffectiveGuardrails {

@@ -26,11 +26,14 @@
 
 #![warn(missing_docs)]
 
+pub mod access;
+pub mod alerts;
 mod canonical;
 pub mod cron;
 mod diagnostic;
 mod document;
 mod evaluate;
+mod governance;
 mod guardrails;
 mod merge;
 mod model;
@@ -41,6 +44,7 @@ mod validate;
 pub use diagnostic::{paths, PolicyDiagnostic};
 pub use document::{Anchor, Anchors, PolicyDocument, FORMAT};
 pub use evaluate::evaluate;
+pub use governance::Governance;
 pub use guardrails::{parse_lock, EffectiveGuardrails, LockError, LockTarget, LockedPath, Setting};
 pub use model::{
     AppInput, AwsAnchor, AzureAnchor, CloudAnchorsPatch, CopyPatch, EffectiveCopy, EffectiveRule,

@@ -46,6 +46,12 @@ pub struct PolicyPatch {
     pub tags: BTreeMap<String, String>,
     /// Restore testing to start or change (see [`crate::RestoreTestingPatch`]).
     pub restore_testing: Option<crate::restore_testing::RestoreTestingPatch>,
+    /// Who may read, restore and administer backups; principals are only added down the tree.
+    pub access: Option<crate::access::AccessPatch>,
+    /// Who is told when a backup fails.
+    pub alerts: Option<crate::alerts::AlertsPatch>,
+    /// Where every action is recorded.
+    pub audit_trail: Option<crate::alerts::AuditTrailPatch>,
 }
 
 /// One rule as an app states it; `None` keeps the inherited value (or the default for a new rule).
@@ -100,6 +106,12 @@ pub struct GuardrailsPatch {
     /// `require_restore_testing` and the restore testing bounds (flat attributes of `guardrails`).
     #[serde(flatten)]
     pub restore_testing: crate::restore_testing::RestoreTestingGuardrailsPatch,
+    /// Whether recovery points may be deleted by the admins only; once on, stays on.
+    pub protect_recovery_points: Option<bool>,
+    /// The only principals `access` may name; may only narrow down the tree.
+    pub allowed_principals: Option<Vec<String>>,
+    /// Whether every app must have failure alerts; once on, stays on.
+    pub require_alerts: Option<bool>,
 }
 
 /// Where the nearest cloud-backed ancestor (or this app) keeps its vault and plan. Inherited down

@@ -4,12 +4,14 @@
 //! `find_X_by_Y` finders, named retry predicates quoting the API's message, `expand_*`/`flatten_*`
 //! between our specs and SDK types. SDK types never leave this module.
 
+pub mod access_policy;
 mod audit;
 mod backup_job;
 mod calls;
 pub mod compliance;
 mod credentials;
 mod errors;
+pub mod notifications;
 mod plan;
 mod restore_testing;
 mod selection;
@@ -34,6 +36,7 @@ use crate::cloud::backend::{
 };
 use crate::cloud::error::CloudError;
 use crate::cloud::retry::RetryPolicy;
+use crate::cloud::{VaultAccessSpec, VaultNotificationSpec};
 
 /// AWS Backup in the account and region of one [`AwsContext`].
 #[derive(Debug, Clone)]
@@ -76,6 +79,23 @@ impl AwsBackend {
     }
 }
 
+/// The user agent's `app/<name>` for an app: characters AWS does not allow there become `-`,
+/// and at most 50 are kept.
+fn app_name(app: &str) -> aws_sdk_backup::config::AppName {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    let name: String = app
+        .chars()
+        .map(|c| if allowed(c) { c } else { '-' })
+        .take(50)
+        .collect();
+    let name = if name.is_empty() {
+        "unnamed".to_owned()
+    } else {
+        name
+    };
+    aws_sdk_backup::config::AppName::new(name).expect("sanitized to the allowed characters")
+}
+
 /// A fresh idempotency token for create calls (`CreatorRequestId`): a create the SDK retries after a
 /// lost answer is then not performed twice.
 fn creator_request_id() -> String {
@@ -94,6 +114,13 @@ impl BackupBackend for AwsBackend {
 
     fn partition(&self) -> &str {
         &self.partition
+    }
+
+    fn for_app(self: std::sync::Arc<Self>, app: &str) -> std::sync::Arc<dyn BackupBackend> {
+        let mut backend = (*self).clone();
+        let config = backend.client.config().to_builder().app_name(app_name(app));
+        backend.client = aws_sdk_backup::Client::from_conf(config.build());
+        std::sync::Arc::new(backend)
     }
 
     async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError> {
@@ -133,6 +160,33 @@ impl BackupBackend for AwsBackend {
 
     async fn delete_vault_access_policy(&self, name: &str) -> Result<(), CloudError> {
         vault::delete_vault_access_policy(self, name).await
+    }
+
+    async fn put_vault_access(&self, name: &str, spec: &VaultAccessSpec) -> Result<(), CloudError> {
+        access_policy::put_vault_access(self, name, spec).await
+    }
+
+    async fn find_vault_access(&self, name: &str) -> Result<Option<VaultAccessSpec>, CloudError> {
+        access_policy::find_vault_access(self, name).await
+    }
+
+    async fn put_vault_notifications(
+        &self,
+        name: &str,
+        spec: &VaultNotificationSpec,
+    ) -> Result<(), CloudError> {
+        notifications::put_vault_notifications(self, name, spec).await
+    }
+
+    async fn find_vault_notifications(
+        &self,
+        name: &str,
+    ) -> Result<Option<VaultNotificationSpec>, CloudError> {
+        notifications::find_vault_notifications(self, name).await
+    }
+
+    async fn delete_vault_notifications(&self, name: &str) -> Result<(), CloudError> {
+        notifications::delete_vault_notifications(self, name).await
     }
 
     async fn create_plan(&self, spec: &PlanSpec) -> Result<PlanState, CloudError> {
@@ -217,5 +271,16 @@ impl BackupBackend for AwsBackend {
 
     async fn count_recovery_points(&self, vault: &str) -> Result<i64, CloudError> {
         vault::count_recovery_points(self, vault).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn app_names_in_the_user_agent_keep_only_allowed_characters() {
+        assert_eq!(super::app_name("org-root").as_ref(), "org-root");
+        assert_eq!(super::app_name("team a/b").as_ref(), "team-a-b");
+        assert_eq!(super::app_name(&"x".repeat(80)).as_ref().len(), 50);
+        assert_eq!(super::app_name("").as_ref(), "unnamed");
     }
 }

@@ -21,12 +21,12 @@ pub(super) const OP_DELETE: &str = "deleting Backup Vault";
 const OP_LIST: &str = "listing Backup Vaults";
 const OP_PUT_LOCK: &str = "putting Backup Vault Lock Configuration";
 const OP_DELETE_LOCK: &str = "deleting Backup Vault Lock Configuration";
-const OP_PUT_POLICY: &str = "putting Backup Vault Access Policy";
-const OP_READ_POLICY: &str = "reading Backup Vault Access Policy";
+pub(super) const OP_PUT_POLICY: &str = "putting Backup Vault Access Policy";
+pub(super) const OP_READ_POLICY: &str = "reading Backup Vault Access Policy";
 const OP_DELETE_POLICY: &str = "deleting Backup Vault Access Policy";
 
 /// The `Sid` of the one statement this provider writes into vault access policies.
-const COPY_STATEMENT_SID: &str = "AllowCopyIntoBackupVaultFromAccounts";
+pub(super) const COPY_STATEMENT_SID: &str = "AllowCopyIntoBackupVaultFromAccounts";
 
 /// `DescribeBackupVault`; `Ok(None)` when the vault does not exist.
 async fn describe_vault(
@@ -468,7 +468,11 @@ pub(super) async fn delete_vault_access_policy(
 
 /// A policy with one statement letting the accounts' principals copy recovery points into the vault
 /// (what `allow_copy_from_accounts` means). Accounts are sorted so the document is stable.
-fn expand_access_policy(partition: &str, vault_arn: &str, accounts: &[String]) -> String {
+pub(super) fn expand_access_policy(
+    partition: &str,
+    vault_arn: &str,
+    accounts: &[String],
+) -> String {
     let mut accounts: Vec<&String> = accounts.iter().collect();
     accounts.sort();
     accounts.dedup();
@@ -492,7 +496,7 @@ fn expand_access_policy(partition: &str, vault_arn: &str, accounts: &[String]) -
 /// The accounts our statement lets in, sorted. AWS may rewrite the document (a one-element list
 /// becomes a string, `root` ARNs become bare ids), so both spellings are read. A policy without our
 /// statement yields an empty list, which the resource sees as drift.
-fn flatten_access_policy(policy: &str) -> Vec<String> {
+pub(super) fn flatten_access_policy(policy: &str) -> Vec<String> {
     let Ok(doc) = serde_json::from_str::<Value>(policy) else {
         return Vec::new();
     };

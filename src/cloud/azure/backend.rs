@@ -11,6 +11,7 @@ use std::str::FromStr;
 use crate::cloud::azure::translate::AzureRetentionSchedule;
 use async_trait::async_trait;
 
+use super::governance::{AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec};
 use super::settings::Secret;
 use crate::cloud::error::{CloudError, ErrorKind};
 
@@ -503,4 +504,50 @@ pub trait AzureBackend: Send + Sync {
     async fn find_site_backup(&self, site_id: &str) -> Result<Option<SiteBackupState>, CloudError>;
     /// Removes an app's backup configuration.
     async fn delete_site_backup(&self, site_id: &str) -> Result<(), CloudError>;
+
+    /// Creates (or confirms) a role assignment at `scope` under its deterministic name.
+    async fn put_role_assignment(
+        &self,
+        scope: &str,
+        spec: &RoleAssignmentSpec,
+    ) -> Result<(), CloudError>;
+    /// Every role assignment made at `scope` itself (inherited ones left out), sorted.
+    async fn list_role_assignments(
+        &self,
+        scope: &str,
+    ) -> Result<Vec<RoleAssignmentSpec>, CloudError>;
+    /// Deletes a role assignment at `scope`; one already gone counts as done.
+    async fn delete_role_assignment(&self, scope: &str, name: &str) -> Result<(), CloudError>;
+    /// Sets the provider's diagnostic setting on `scope`.
+    async fn put_diagnostic_setting(
+        &self,
+        scope: &str,
+        spec: &DiagnosticSettingSpec,
+    ) -> Result<(), CloudError>;
+    /// The provider's diagnostic setting on `scope`, `None` when there is none.
+    async fn find_diagnostic_setting(
+        &self,
+        scope: &str,
+    ) -> Result<Option<DiagnosticSettingSpec>, CloudError>;
+    /// Deletes the provider's diagnostic setting on `scope`; none left counts as done.
+    async fn delete_diagnostic_setting(&self, scope: &str) -> Result<(), CloudError>;
+    /// Turns the vault's Azure Monitor alerts for every job failure on or off.
+    async fn set_job_failure_alerts(&self, vault: &VaultRef, on: bool) -> Result<(), CloudError>;
+    /// Whether the vault's alerts for every job failure are on (`None`: vault gone or unsaid).
+    async fn find_job_failure_alerts(&self, vault: &VaultRef) -> Result<Option<bool>, CloudError>;
+    /// Creates or updates the alert processing rule routing a vault's alerts to an action group,
+    /// in the vault's resource group.
+    async fn put_alert_routing(
+        &self,
+        vault: &VaultRef,
+        spec: &AlertRoutingSpec,
+    ) -> Result<(), CloudError>;
+    /// The alert processing rule `name` in the vault's resource group, `None` when there is none.
+    async fn find_alert_routing(
+        &self,
+        vault: &VaultRef,
+        name: &str,
+    ) -> Result<Option<AlertRoutingSpec>, CloudError>;
+    /// Deletes the alert processing rule `name` in the vault's resource group; gone is done.
+    async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError>;
 }

@@ -32,6 +32,7 @@ mod bodies;
 mod errors;
 #[cfg(test)]
 mod fault_tests;
+pub mod governance;
 mod lro;
 mod policy;
 mod protected_item;
@@ -39,6 +40,7 @@ mod settings;
 mod site_backup;
 pub mod translate;
 mod vault;
+mod vault_extensions;
 
 use async_trait::async_trait;
 
@@ -59,6 +61,7 @@ pub use settings::{
 };
 
 use crate::cloud::error::CloudError;
+use governance::{AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec};
 
 /// [`AzureBackend`] on Azure Resource Manager.
 #[derive(Debug)]
@@ -177,5 +180,71 @@ impl AzureBackend for ArmBackend {
 
     async fn delete_site_backup(&self, site_id: &str) -> Result<(), CloudError> {
         site_backup::delete_site_backup(&self.arm, site_id).await
+    }
+
+    async fn put_role_assignment(
+        &self,
+        scope: &str,
+        spec: &RoleAssignmentSpec,
+    ) -> Result<(), CloudError> {
+        vault_extensions::put_role_assignment(&self.arm, scope, spec).await
+    }
+
+    async fn list_role_assignments(
+        &self,
+        scope: &str,
+    ) -> Result<Vec<RoleAssignmentSpec>, CloudError> {
+        vault_extensions::list_role_assignments(&self.arm, scope).await
+    }
+
+    async fn delete_role_assignment(&self, scope: &str, name: &str) -> Result<(), CloudError> {
+        vault_extensions::delete_role_assignment(&self.arm, scope, name).await
+    }
+
+    async fn put_diagnostic_setting(
+        &self,
+        scope: &str,
+        spec: &DiagnosticSettingSpec,
+    ) -> Result<(), CloudError> {
+        vault_extensions::put_diagnostic_setting(&self.arm, scope, spec).await
+    }
+
+    async fn find_diagnostic_setting(
+        &self,
+        scope: &str,
+    ) -> Result<Option<DiagnosticSettingSpec>, CloudError> {
+        vault_extensions::find_diagnostic_setting(&self.arm, scope).await
+    }
+
+    async fn delete_diagnostic_setting(&self, scope: &str) -> Result<(), CloudError> {
+        vault_extensions::delete_diagnostic_setting(&self.arm, scope).await
+    }
+
+    async fn set_job_failure_alerts(&self, vault: &VaultRef, on: bool) -> Result<(), CloudError> {
+        vault_extensions::set_job_failure_alerts(&self.arm, vault, on).await
+    }
+
+    async fn find_job_failure_alerts(&self, vault: &VaultRef) -> Result<Option<bool>, CloudError> {
+        vault_extensions::find_job_failure_alerts(&self.arm, vault).await
+    }
+
+    async fn put_alert_routing(
+        &self,
+        vault: &VaultRef,
+        spec: &AlertRoutingSpec,
+    ) -> Result<(), CloudError> {
+        vault_extensions::put_alert_routing(&self.arm, &vault.resource_group, spec).await
+    }
+
+    async fn find_alert_routing(
+        &self,
+        vault: &VaultRef,
+        name: &str,
+    ) -> Result<Option<AlertRoutingSpec>, CloudError> {
+        vault_extensions::find_alert_routing(&self.arm, &vault.resource_group, name).await
+    }
+
+    async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError> {
+        vault_extensions::delete_alert_routing(&self.arm, &vault.resource_group, name).await
     }
 }

@@ -15,9 +15,12 @@ use super::super::state::set_attr;
 use super::audit::{self, AuditModel};
 use super::model::{AppAwsModel, VaultLockModel};
 use super::RESOURCE;
+use crate::cloud::aws::access_policy::{converge_vault_access, vault_access_spec};
+use crate::cloud::aws::notifications::{converge_vault_notifications, vault_notification_spec};
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultLockState, VaultSpec};
+use crate::resources::vault_governance::{read_vault_governance, release_vault_governance};
 
 /// `backup_app`'s AWS part: its vault and the plan named after it, in the account and region of
 /// its provider configuration.
@@ -53,9 +56,14 @@ impl AppAwsPart {
             Some(key) if key.is_unknown() => None,
             key => Some(key.and_then(Value::as_str).map(str::to_string)),
         };
+        let app = NodeRecord::of(value).name;
         AppAwsPart {
-            backend,
-            app: NodeRecord::of(value).name,
+            // Calls carry the app's name in their user agent, which CloudTrail records.
+            backend: match &app {
+                Some(name) => backend.for_app(name),
+                None => backend,
+            },
+            app,
             vault_name,
             kms_key_arn,
             model,
@@ -135,7 +143,7 @@ impl CloudPart for AppAwsPart {
             self.name(),
             model,
             prior.as_ref(),
-            prior_record.aws_plan_id.as_deref(),
+            &prior_record,
             document,
             update,
         )
@@ -209,6 +217,7 @@ impl CloudPart for AppAwsPart {
             &*self.backend,
             model,
             prior.aws_plan_id.as_deref(),
+            prior.document().as_ref(),
             prior.force_destroy(),
         )
         .await
@@ -262,7 +271,7 @@ async fn converge(
     app: &str,
     model: &AppAwsModel,
     prior: Option<&AppAwsModel>,
-    prior_plan_id: Option<&str>,
+    prior_record: &NodeRecord,
     document: &PolicyDocument,
     update: &mut NodeUpdate,
 ) -> Result<(), CloudError> {
@@ -294,7 +303,13 @@ async fn converge(
     }
 
     let accounts = model.accounts();
-    if prior.map(AppAwsModel::accounts).unwrap_or_default() != accounts || prior.is_none() {
+    let access = vault_access_spec(document, &accounts);
+    let prior_document = prior.and(prior_record.document());
+    let prior_document = prior_document.as_ref();
+    let prior_access = prior_document.map(|d| vault_access_spec(d, &[]));
+    if access.has_access_statements() || prior_access.is_some_and(|a| a.has_access_statements()) {
+        converge_vault_access(backend, &model.vault_name, &access).await?;
+    } else if prior.map(AppAwsModel::accounts).unwrap_or_default() != accounts || prior.is_none() {
         if accounts.is_empty() {
             if prior.is_some() {
                 backend
@@ -308,9 +323,21 @@ async fn converge(
         }
     }
 
+    let had_notifications = prior_document.and_then(vault_notification_spec).is_some();
+    let notifications = vault_notification_spec(document);
+    converge_vault_notifications(
+        backend,
+        &model.vault_name,
+        notifications.as_ref(),
+        had_notifications,
+    )
+    .await?;
+
     // A plan of the app's name that an interrupted apply created is adopted, not duplicated.
     let spec = plan_spec(document, app, &model.vault_name, None);
-    let (plan, _) = backend.ensure_plan(prior_plan_id, &spec).await?;
+    let (plan, _) = backend
+        .ensure_plan(prior_record.aws_plan_id.as_deref(), &spec)
+        .await?;
     update.aws_plan_id = Some(Value::from(plan.plan_id));
     Ok(())
 }
@@ -320,6 +347,7 @@ async fn destroy(
     backend: &dyn BackupBackend,
     model: &AppAwsModel,
     plan_id: Option<&str>,
+    document: Option<&PolicyDocument>,
     force: bool,
 ) -> Result<(), CloudError> {
     if let Some(id) = plan_id {
@@ -335,6 +363,8 @@ async fn destroy(
     if model.vault_lock.is_some() {
         backend.delete_vault_lock(&model.vault_name).await?;
     }
+    // Before the vault: a protecting statement would deny `force`'s recovery point deletions.
+    release_vault_governance(backend, &model.vault_name, document).await?;
     backend.delete_vault(&model.vault_name, force).await
 }
 
@@ -370,10 +400,18 @@ async fn read(
             update.policy_document = Some(Value::Null);
         }
     }
-    let remote = backend
-        .find_vault_access_policy(&model.vault_name)
-        .await?
-        .unwrap_or_default();
+    let remote = match record.document() {
+        Some(document) => {
+            let (accounts, drifted) =
+                read_vault_governance(backend, &model.vault_name, &document, true).await?;
+            if drifted {
+                update.policy_document = Some(Value::Null);
+            }
+            accounts
+        }
+        None => backend.find_vault_access_policy(&model.vault_name).await?,
+    }
+    .unwrap_or_default();
     if remote != model.accounts() {
         let value = if remote.is_empty() && model.allow_copy_from_accounts.is_none() {
             Value::Null

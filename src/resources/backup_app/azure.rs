@@ -1,6 +1,9 @@
 //! `backup_app` on Azure: the app's Recovery Services vault and an IaaS VM backup policy of its
 //! effective rules, named after the app.
 
+use crate::resources::azure_vault_governance::{
+    converge_azure_governance, read_azure_governance, release_azure_governance,
+};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -104,19 +107,24 @@ impl CloudPart for AppAzurePart {
     async fn converge(
         &self,
         document: &PolicyDocument,
-        _prior_state: &Value,
+        prior_state: &Value,
         update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<(), PartFailed> {
         let Some(model) = &self.model else {
             return Ok(());
         };
+        let prior = NodeRecord::of(prior_state).document();
+        let fail = |problems: Vec<Diagnostic>, diagnostics: &mut Diagnostics| {
+            diagnostics.extend(problems);
+            PartFailed
+        };
         converge(&*self.backend, self.name(), model, document, update)
             .await
-            .map_err(|problems| {
-                diagnostics.extend(problems);
-                PartFailed
-            })
+            .map_err(|problems| fail(problems, diagnostics))?;
+        converge_azure_governance(&*self.backend, &model.vault(), document, prior.as_ref())
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
     }
 
     async fn read(
@@ -128,7 +136,16 @@ impl CloudPart for AppAzurePart {
         let Some(model) = &self.model else {
             return Ok(Presence::Present);
         };
-        match read(&*self.backend, self.name(), model, state, update).await {
+        match read(
+            &*self.backend,
+            self.name(),
+            model,
+            state,
+            update,
+            diagnostics,
+        )
+        .await
+        {
             Ok(true) => Ok(Presence::Present),
             Ok(false) => Ok(Presence::Gone),
             Err(e) => Err(self.failed(diagnostics, &e)),
@@ -143,14 +160,13 @@ impl CloudPart for AppAzurePart {
         let Some(model) = &self.model else {
             return Ok(());
         };
-        destroy(
-            &*self.backend,
-            self.name(),
-            model,
-            NodeRecord::of(prior_state).force_destroy(),
-        )
-        .await
-        .map_err(|e| self.failed(diagnostics, &e))
+        let prior = NodeRecord::of(prior_state);
+        release_azure_governance(&*self.backend, &model.vault(), prior.document().as_ref())
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))?;
+        destroy(&*self.backend, self.name(), model, prior.force_destroy())
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))
     }
 }
 
@@ -369,6 +385,7 @@ async fn read(
     model: &AppAzureModel,
     state: &Value,
     update: &mut NodeUpdate,
+    diagnostics: &mut Diagnostics,
 ) -> Result<bool, CloudError> {
     let Some(vault) = backend.find_vault(&model.vault()).await? else {
         return Ok(false);
@@ -384,12 +401,24 @@ async fn read(
         let weakened = model
             .vault_spec(&document)
             .is_ok_and(|spec| !spec.weaker_in(&vault).is_empty());
+        let (drifted, foreign) = read_azure_governance(backend, &model.vault(), &document).await?;
         if expected.is_none()
             || policy.schedule != expected
             || vault.tags != *document.tags()
             || weakened
+            || drifted
         {
             update.policy_document = Some(Value::Null);
+        }
+        for assignment in foreign {
+            diagnostics.push(Diagnostic::warning(
+                "Role assignment not managed by this app",
+                format!(
+                    "Vault {:?} has role assignment {assignment}, which app {app:?} did not make; it is \
+                     left as it is. Add the principal to policy.access to manage it, or remove it by hand.",
+                    model.vault_name
+                ),
+            ));
         }
     }
     Ok(true)

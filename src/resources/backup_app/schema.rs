@@ -3,6 +3,7 @@
 use tfplugin::framework::{validators, Attribute, Schema};
 use tfvalue::Type;
 
+use super::super::governance_schema::governance_guardrail_attributes;
 use super::super::policy_schema::policy_attribute;
 use super::super::schema_validators::{
     account_ids, arn, azure_location, azure_resource_group, azure_vault_name, object_name,
@@ -85,6 +86,7 @@ fn guardrails_attribute() -> Attribute {
         ]
         .into_iter()
         .chain(super::super::restore_testing_schema::restore_testing_guardrails())
+        .chain(governance_guardrail_attributes())
         .collect(),
     )
     .optional_nested()

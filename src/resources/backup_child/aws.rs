@@ -14,9 +14,12 @@ use super::super::restore_testing::check_child as check_restore_testing;
 use super::aws_restore_testing as restore_testing;
 use super::model::ChildAwsModel;
 use super::RESOURCE;
+use crate::cloud::aws::access_policy::{converge_vault_access, vault_access_spec};
+use crate::cloud::aws::notifications::{converge_vault_notifications, vault_notification_spec};
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, ErrorKind, VaultSpec};
+use crate::resources::vault_governance::{read_vault_governance, release_vault_governance};
 
 /// `backup_child`'s AWS part: its selection, in its ancestor's plan (joined) or in a plan and
 /// vault of its own (derived).
@@ -41,7 +44,7 @@ impl ChildAwsPart {
     ) -> ChildAwsPart {
         let record = NodeRecord::of(value);
         ChildAwsPart {
-            backend,
+            backend: backend.for_app(record.name()),
             child: record.name().to_string(),
             model,
             force_destroy: record.force_destroy(),
@@ -235,7 +238,9 @@ impl Placement {
         let anchor = document.anchors().aws.as_ref();
         if let Some(anchor) = anchor {
             let here = anchor.location.account_id == account_id && anchor.location.region == region;
-            if here && document.rules_hash() == anchor.effective_hash {
+            // Access and alerts other than the anchor's need a vault of the child's own.
+            let same_governance = document.governance().hash() == anchor.governance_hash;
+            if here && document.rules_hash() == anchor.effective_hash && same_governance {
                 return Placement::Joined {
                     plan_name: anchor.location.plan_name.clone(),
                     anchor_app: anchor.location.app.clone(),
@@ -269,6 +274,7 @@ pub(crate) struct Recorded {
     plan_id: Option<String>,
     selection_id: Option<String>,
     model: Option<ChildAwsModel>,
+    document: Option<PolicyDocument>,
 }
 
 impl Recorded {
@@ -291,12 +297,14 @@ impl Recorded {
     /// Reads the record from a state value.
     pub(crate) fn of(state: &Value) -> Recorded {
         let record = NodeRecord::of(state);
+        let document = record.document();
         Recorded {
             exists: !state.is_null(),
             mode: record.mode,
             plan_id: record.aws_plan_id,
             selection_id: record.aws_selection_id,
             model: decode_block(state, "aws", &mut Diagnostics::default()),
+            document,
         }
     }
 }
@@ -363,6 +371,7 @@ async fn converge(
                     tags: vault_tags(document),
                 })
                 .await?;
+            converge_derived_governance(backend, vault_name, document, prior).await?;
             let spec = plan_spec(document, plan_name, vault_name, central_vault_arn.as_deref());
             // Its own plan as recorded; else (imported, the aws block just added, or an apply
             // interrupted before it saved the id) a plan of the child's name is adopted.
@@ -470,9 +479,9 @@ async fn destroy(
             backend.delete_plan(plan).await?;
         }
         if let Some(model) = &prior.model {
-            backend
-                .delete_vault(&model.vault_name(child), force)
-                .await?;
+            let vault = model.vault_name(child);
+            release_vault_governance(backend, &vault, prior.document.as_ref()).await?;
+            backend.delete_vault(&vault, force).await?;
         }
     }
     Ok(())
@@ -546,9 +555,38 @@ async fn read(
             Placement::Joined { .. } => None,
         };
         let expected = plan_spec(&document, child, &vault_name, central.as_deref());
-        if rules != expected.rules {
+        let (_, drifted) = read_vault_governance(backend, &vault_name, &document, false).await?;
+        if rules != expected.rules || drifted {
             update.policy_document = Some(Value::Null);
         }
     }
     Ok(true)
+}
+
+/// Brings a derived child's vault access statements and notifications to `document` (nothing
+/// when neither it nor the previous policy has any).
+async fn converge_derived_governance(
+    backend: &dyn BackupBackend,
+    vault: &str,
+    document: &PolicyDocument,
+    prior: &Recorded,
+) -> Result<(), CloudError> {
+    let before = prior
+        .document
+        .as_ref()
+        .filter(|_| prior.mode.as_deref() == Some(DERIVED));
+    let access = vault_access_spec(document, &[]);
+    if access.has_access_statements()
+        || before.is_some_and(|d| vault_access_spec(d, &[]).has_access_statements())
+    {
+        converge_vault_access(backend, vault, &access).await?;
+    }
+    let had_notifications = before.and_then(vault_notification_spec).is_some();
+    converge_vault_notifications(
+        backend,
+        vault,
+        vault_notification_spec(document).as_ref(),
+        had_notifications,
+    )
+    .await
 }

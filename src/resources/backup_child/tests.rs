@@ -27,6 +27,7 @@ use crate::resources::fakes::{
 use crate::resources::model::decode_block;
 use crate::resources::state::set_attr;
 
+mod governance;
 mod recovery;
 mod restore_testing;
 

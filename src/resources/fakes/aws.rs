@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use super::{not_found, Calls};
 use crate::cloud::{
     BackupBackend, CloudError, ErrorKind, Plan, PlanSpec, PlanState, RuleSpec, Selection,
-    SelectionSpec, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
+    SelectionSpec, VaultAccessSpec, VaultLockSpec, VaultLockState, VaultNotificationSpec,
+    VaultSpec, VaultState,
 };
 
 /// What the fake account holds.
@@ -18,6 +19,10 @@ pub(crate) struct AwsWorld {
     pub(crate) vaults: BTreeMap<String, VaultState>,
     /// Vault access policies (accounts allowed to copy in) by vault name.
     pub(crate) access: BTreeMap<String, Vec<String>>,
+    /// The access statements of vault access policies (besides the copy statement) by vault name.
+    pub(crate) access_statements: BTreeMap<String, VaultAccessSpec>,
+    /// Vault notifications by vault name.
+    pub(crate) notifications: BTreeMap<String, VaultNotificationSpec>,
     /// Plans by id.
     pub(crate) plans: BTreeMap<String, Plan>,
     /// Selections by (plan id, selection id).
@@ -80,6 +85,10 @@ impl BackupBackend for FakeAws {
         "aws"
     }
 
+    fn for_app(self: Arc<Self>, _app: &str) -> Arc<dyn BackupBackend> {
+        self
+    }
+
     async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError> {
         let arn = self.vault_arn(&spec.name);
         let mut world = self.world();
@@ -122,6 +131,8 @@ impl BackupBackend for FakeAws {
         }
         world.vaults.remove(name);
         world.access.remove(name);
+        world.access_statements.remove(name);
+        world.notifications.remove(name);
         Ok(())
     }
 
@@ -159,6 +170,8 @@ impl BackupBackend for FakeAws {
         let mut accounts = allow_copy_from_accounts.to_vec();
         accounts.sort();
         world.access.insert(name.to_string(), accounts);
+        // The copy-only policy replaces the whole document, as on AWS.
+        world.access_statements.remove(name);
         Ok(())
     }
 
@@ -175,6 +188,75 @@ impl BackupBackend for FakeAws {
         let mut world = self.world();
         world.calls.record("delete_vault_access_policy", name)?;
         world.access.remove(name);
+        world.access_statements.remove(name);
+        Ok(())
+    }
+
+    async fn put_vault_access(&self, name: &str, spec: &VaultAccessSpec) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("put_vault_access", name)?;
+        world.access_statements.remove(name);
+        if spec.is_empty() {
+            world.access.remove(name);
+            return Ok(());
+        }
+        world
+            .access
+            .insert(name.to_string(), spec.copy_from_accounts.clone());
+        world.access_statements.insert(
+            name.to_string(),
+            VaultAccessSpec {
+                copy_from_accounts: Vec::new(),
+                ..spec.clone()
+            },
+        );
+        Ok(())
+    }
+
+    async fn find_vault_access(&self, name: &str) -> Result<Option<VaultAccessSpec>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_vault_access", name)?;
+        let Some(accounts) = world.access.get(name) else {
+            return Ok(None);
+        };
+        let statements = world
+            .access_statements
+            .get(name)
+            .cloned()
+            .unwrap_or_default();
+        Ok(Some(VaultAccessSpec {
+            copy_from_accounts: accounts.clone(),
+            ..statements
+        }))
+    }
+
+    async fn put_vault_notifications(
+        &self,
+        name: &str,
+        spec: &VaultNotificationSpec,
+    ) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("put_vault_notifications", name)?;
+        if !world.vaults.contains_key(name) {
+            return Err(not_found("putting Backup Vault Notifications", name));
+        }
+        world.notifications.insert(name.to_string(), spec.clone());
+        Ok(())
+    }
+
+    async fn find_vault_notifications(
+        &self,
+        name: &str,
+    ) -> Result<Option<VaultNotificationSpec>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_vault_notifications", name)?;
+        Ok(world.notifications.get(name).cloned())
+    }
+
+    async fn delete_vault_notifications(&self, name: &str) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("delete_vault_notifications", name)?;
+        world.notifications.remove(name);
         Ok(())
     }
 

@@ -7,6 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 
 use super::{not_found, Calls};
+use crate::cloud::azure::governance::{
+    AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec,
+};
 use crate::cloud::azure::{
     AzureBackend, PolicySpec, PolicyState, ProtectedVmSpec, ProtectedVmState, SiteBackupSpec,
     SiteBackupState, SoftDeleteState, StopProtectionOutcome, VaultRef, VaultSpec, VaultState,
@@ -24,6 +27,14 @@ pub(crate) struct AzureWorld {
     pub(crate) vms: BTreeMap<(VaultRef, String), ProtectedVmState>,
     /// App Service backup configurations by site id.
     pub(crate) sites: BTreeMap<String, SiteBackupState>,
+    /// Role assignments by scope (lower case) and name.
+    pub(crate) role_assignments: BTreeMap<(String, String), RoleAssignmentSpec>,
+    /// The provider's diagnostic settings by scope (lower case).
+    pub(crate) diagnostic_settings: BTreeMap<String, DiagnosticSettingSpec>,
+    /// Job-failure alerts by vault.
+    pub(crate) job_failure_alerts: BTreeMap<VaultRef, bool>,
+    /// Alert processing rules by resource group and name.
+    pub(crate) alert_routing: BTreeMap<(String, String), AlertRoutingSpec>,
     /// The calls made.
     pub(crate) calls: Calls,
 }
@@ -236,6 +247,127 @@ impl AzureBackend for FakeAzure {
         let mut world = self.world();
         world.calls.record("delete_site_backup", site_id)?;
         world.sites.remove(site_id);
+        Ok(())
+    }
+
+    async fn put_role_assignment(
+        &self,
+        scope: &str,
+        spec: &RoleAssignmentSpec,
+    ) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("put_role_assignment", &spec.name)?;
+        world.role_assignments.insert(
+            (scope.to_ascii_lowercase(), spec.name.clone()),
+            spec.clone(),
+        );
+        Ok(())
+    }
+
+    async fn list_role_assignments(
+        &self,
+        scope: &str,
+    ) -> Result<Vec<RoleAssignmentSpec>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("list_role_assignments", scope)?;
+        let scope = scope.to_ascii_lowercase();
+        Ok(world
+            .role_assignments
+            .iter()
+            .filter(|((s, _), _)| *s == scope)
+            .map(|(_, a)| a.clone())
+            .collect())
+    }
+
+    async fn delete_role_assignment(&self, scope: &str, name: &str) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("delete_role_assignment", name)?;
+        world
+            .role_assignments
+            .remove(&(scope.to_ascii_lowercase(), name.to_string()));
+        Ok(())
+    }
+
+    async fn put_diagnostic_setting(
+        &self,
+        scope: &str,
+        spec: &DiagnosticSettingSpec,
+    ) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("put_diagnostic_setting", scope)?;
+        world
+            .diagnostic_settings
+            .insert(scope.to_ascii_lowercase(), spec.clone());
+        Ok(())
+    }
+
+    async fn find_diagnostic_setting(
+        &self,
+        scope: &str,
+    ) -> Result<Option<DiagnosticSettingSpec>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_diagnostic_setting", scope)?;
+        Ok(world
+            .diagnostic_settings
+            .get(&scope.to_ascii_lowercase())
+            .cloned())
+    }
+
+    async fn delete_diagnostic_setting(&self, scope: &str) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("delete_diagnostic_setting", scope)?;
+        world
+            .diagnostic_settings
+            .remove(&scope.to_ascii_lowercase());
+        Ok(())
+    }
+
+    async fn set_job_failure_alerts(&self, vault: &VaultRef, on: bool) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("set_job_failure_alerts", &vault.name)?;
+        world.job_failure_alerts.insert(vault.clone(), on);
+        Ok(())
+    }
+
+    async fn find_job_failure_alerts(&self, vault: &VaultRef) -> Result<Option<bool>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_job_failure_alerts", &vault.name)?;
+        Ok(world.job_failure_alerts.get(vault).copied())
+    }
+
+    async fn put_alert_routing(
+        &self,
+        vault: &VaultRef,
+        spec: &AlertRoutingSpec,
+    ) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("put_alert_routing", &spec.name)?;
+        world.alert_routing.insert(
+            (vault.resource_group.clone(), spec.name.clone()),
+            spec.clone(),
+        );
+        Ok(())
+    }
+
+    async fn find_alert_routing(
+        &self,
+        vault: &VaultRef,
+        name: &str,
+    ) -> Result<Option<AlertRoutingSpec>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_alert_routing", name)?;
+        Ok(world
+            .alert_routing
+            .get(&(vault.resource_group.clone(), name.to_string()))
+            .cloned())
+    }
+
+    async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("delete_alert_routing", name)?;
+        world
+            .alert_routing
+            .remove(&(vault.resource_group.clone(), name.to_string()));
         Ok(())
     }
 }

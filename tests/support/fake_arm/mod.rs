@@ -9,4 +9,5 @@ pub(crate) mod server;
 mod site_backup;
 mod token;
 pub(crate) mod validator;
+mod vault_extensions;
 mod vaults;

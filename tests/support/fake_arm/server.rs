@@ -20,6 +20,7 @@ use super::operations::Pending;
 use super::site_backup::{site_backup, site_backup_list};
 use super::token::token;
 use super::validator::{Record, Validator};
+use super::vault_extensions::{alert_processing_rules, diagnostic_settings, role_assignments};
 use super::vaults::vaults;
 
 /// The subscription the fake serves.
@@ -257,6 +258,17 @@ impl FakeArm {
         )
     }
 
+    /// Calls no vendored spec describes (`METHOD path`).
+    pub(crate) fn unspecified(&self) -> Vec<String> {
+        self.shared
+            .validator
+            .record
+            .lock()
+            .unwrap()
+            .unspecified
+            .clone()
+    }
+
     /// Panics unless requests were validated and none mismatched the specs.
     pub(crate) fn assert_valid(&self) {
         let r: std::sync::MutexGuard<'_, Record> = self.shared.validator.record.lock().unwrap();
@@ -404,6 +416,20 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
         ["microsoft.web", "sites", _, "config", "backup"] => site_backup(inner, request, segs[7]),
         ["microsoft.web", "sites", _, "config", "backup", "list"] if m == "POST" => {
             site_backup_list(inner, path)
+        }
+        ["microsoft.alertsmanagement", "actionrules", _] => {
+            alert_processing_rules(inner, request, segs[7])
+        }
+        ["microsoft.recoveryservices", "vaults", _, "providers", "microsoft.authorization", "roleassignments", tail @ ..]
+            if tail.len() <= 1 =>
+        {
+            let scope = format!("/{}", segs[..8].join("/"));
+            role_assignments(inner, request, &scope, tail.first().map(|_| segs[11]))
+        }
+        ["microsoft.recoveryservices", "vaults", _, "providers", "microsoft.insights", "diagnosticsettings", _] =>
+        {
+            let scope = format!("/{}", segs[..8].join("/"));
+            diagnostic_settings(inner, request, &scope, segs[11])
         }
         ["microsoft.recoveryservices", "vaults", _, tail @ ..] => {
             let vault_path = segs[..8].join("/");

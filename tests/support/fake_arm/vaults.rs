@@ -226,7 +226,19 @@ fn vault_body(vault_path: &str, name: &str, request: Value, existing: Option<&Va
     {
         security.insert("immutabilitySettings".into(), imm.clone());
     }
-    json!({
+    // Monitoring settings are kept unless named, merged a level deep like the rest.
+    let mut monitoring = existing
+        .and_then(|e| e.pointer("/properties/monitoringSettings").cloned())
+        .unwrap_or(json!({}));
+    for (k, v) in props
+        .get("monitoringSettings")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        monitoring[k] = v.clone();
+    }
+    let mut body = json!({
         "id": vault_path,
         "name": name,
         "type": "Microsoft.RecoveryServices/vaults",
@@ -238,7 +250,11 @@ fn vault_body(vault_path: &str, name: &str, request: Value, existing: Option<&Va
             "redundancySettings": redundancy,
             "securitySettings": security,
         },
-    })
+    });
+    if monitoring.as_object().is_some_and(|m| !m.is_empty()) {
+        body["properties"]["monitoringSettings"] = monitoring;
+    }
+    body
 }
 
 /// A vault's own operations (PATCH, DELETE) are polled under the vault.

@@ -195,11 +195,17 @@ impl Specs {
             .filter(|op| op.method.eq_ignore_ascii_case(method))
             .filter_map(|op| {
                 let t: Vec<&str> = op.template.trim_matches('/').split('/').collect();
-                if t.len() != segs.len() {
-                    return None;
-                }
+                // A leading `{scope}` / `{resourceUri}` (x-ms-skip-url-encoding) stands for a
+                // whole resource id: it takes every segment before the template's tail.
+                let (t, segs) = match t.first() {
+                    Some(&"{scope}" | &"{resourceUri}") if segs.len() >= t.len() => {
+                        (&t[1..], &segs[segs.len() - (t.len() - 1)..])
+                    }
+                    _ if t.len() == segs.len() => (&t[..], &segs[..]),
+                    _ => return None,
+                };
                 let mut literal = 0;
-                for (a, b) in t.iter().zip(&segs) {
+                for (a, b) in t.iter().zip(segs) {
                     if a.starts_with('{') && a.ends_with('}') {
                         if b.is_empty() {
                             return None;
