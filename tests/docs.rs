@@ -16,6 +16,7 @@ const GENERATED: &[&str] = &[
     "data-sources/policy.md",
     "data-sources/compliance.md",
     "actions/backup_start_job.md",
+    "functions/backup_role_policy.md",
     "functions/effective_policy.md",
     "functions/explain.md",
     "functions/violations.md",

@@ -22,9 +22,11 @@ const EXAMPLES: &[&str] = &[
     "azure",
     "data-sources/backup_compliance",
     "data-sources/backup_policy",
+    "functions/backup_role_policy",
     "functions/effective_policy",
     "functions/explain",
     "functions/violations",
+    "least-privilege-role",
     "multi-account",
     "multi-level",
     "policy-tree",
@@ -124,6 +126,11 @@ fn validate_data_source_backup_compliance() {
 #[test]
 fn validate_data_source_backup_policy() {
     validates("data-sources/backup_policy");
+}
+
+#[test]
+fn validate_function_backup_role_policy() {
+    validates("functions/backup_role_policy");
 }
 
 #[test]
@@ -355,4 +362,69 @@ async fn access_alerts_audit_applies_against_the_aws_emulator() {
         backend.find_vault_notifications("org-root").await.unwrap(),
         None
     );
+}
+
+/// The least-privilege role example with hashicorp/aws from the image's filesystem mirror: the
+/// role and its inline policy are created in the emulator's IAM with exactly the function's
+/// document, the child uses the role, and a second plan is clean.
+#[test]
+fn least_privilege_role_applies_against_the_aws_emulator() {
+    let mirror =
+        std::env::var("BACKUP_TF_PLUGIN_MIRROR").unwrap_or_else(|_| "/opt/tf-plugins".into());
+    let emulator = AwsEmulator::start();
+    let mut workdir = workdir_with(&Terraform::v1_15(), "least-privilege-role");
+    workdir
+        .aws_credentials(CENTRAL)
+        .env("AWS_REGION", aws_emulator::REGION)
+        .filesystem_mirror(&mirror, &["registry.terraform.io/hashicorp/*"]);
+    workdir.write_file(
+        "terraform.tfvars",
+        &format!(
+            "aws_endpoint = \"{}\"\nregion = \"{}\"\naccount_id = \"{CENTRAL}\"\n",
+            emulator.endpoint(),
+            aws_emulator::REGION
+        ),
+    );
+    workdir.init();
+    workdir.apply();
+    let state = workdir.state_json();
+    let outputs = workdir.outputs_json();
+    let rendered: Value = serde_json::from_str(
+        outputs["orders_role_policy"]["value"]
+            .as_str()
+            .expect("the rendered policy"),
+    )
+    .expect("JSON");
+    let inline = resource_values(&state, "aws_iam_role_policy.orders_backup");
+    let stored: Value =
+        serde_json::from_str(inline["policy"].as_str().expect("policy")).expect("JSON");
+    assert_eq!(stored, rendered, "the role carries the function's document");
+    let tables = rendered["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "DynamoDBTables")
+        .expect("a DynamoDB statement")["Resource"]
+        .clone();
+    assert_eq!(
+        tables,
+        serde_json::json!([
+            format!(
+                "arn:aws:dynamodb:{}:{CENTRAL}:table/order-events",
+                aws_emulator::REGION
+            ),
+            format!(
+                "arn:aws:dynamodb:{}:{CENTRAL}:table/orders",
+                aws_emulator::REGION
+            ),
+        ]),
+        "scoped to the child's two tables"
+    );
+    let child = resource_values(&state, "backup_child.orders");
+    assert_eq!(
+        child["aws"]["iam_role_arn"], outputs["orders_role_arn"]["value"],
+        "{child:#}"
+    );
+    workdir.assert_plan_clean();
+    workdir.destroy();
 }

@@ -155,7 +155,12 @@ fn terraform_sees_the_functions_data_source_and_action_in_the_schema() {
     };
     assert_eq!(
         keys("functions"),
-        ["effective_policy", "explain", "violations"]
+        [
+            "backup_role_policy",
+            "effective_policy",
+            "explain",
+            "violations"
+        ]
     );
     assert_eq!(
         keys("data_source_schemas"),

@@ -75,6 +75,11 @@ const PAGES: &[Page] = &[
         documents: Documents::Action("backup_start_job"),
     },
     Page {
+        path: "functions/backup_role_policy.md",
+        template: include_str!("pages/function_backup_role_policy.md"),
+        documents: Documents::Function("backup_role_policy"),
+    },
+    Page {
         path: "functions/effective_policy.md",
         template: include_str!("pages/function_effective_policy.md"),
         documents: Documents::Function("effective_policy"),
