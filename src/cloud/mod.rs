@@ -13,8 +13,8 @@ pub mod part;
 pub mod retry;
 
 pub use backend::{
-    BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec, Selection,
-    SelectionSpec, Tags, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
+    BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, PlanSummary, RuleSpec,
+    Selection, SelectionSpec, Tags, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
 };
 pub use error::{CloudError, ErrorKind};
 pub use retry::RetryPolicy;

@@ -14,6 +14,7 @@ use super::super::state::set_attr;
 use super::model::{AppAwsModel, VaultLockModel};
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
+use crate::cloud::aws::{with_kind, KIND_APP};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultLockState, VaultSpec};
 
@@ -217,7 +218,7 @@ async fn converge(
         .ensure_vault(&VaultSpec {
             name: model.vault_name.clone(),
             kms_key_arn: model.kms_key_arn.clone(),
-            tags: vault_tags(document),
+            tags: with_kind(vault_tags(document), KIND_APP),
         })
         .await?;
     update.aws_vault_arn = Some(Value::from(vault.arn));
@@ -256,7 +257,8 @@ async fn converge(
     }
 
     // A plan of the app's name that an interrupted apply created is adopted, not duplicated.
-    let spec = plan_spec(document, app, &model.vault_name, None);
+    let mut spec = plan_spec(document, app, &model.vault_name, None);
+    spec.tags = with_kind(std::mem::take(&mut spec.tags), KIND_APP);
     let (plan, _) = backend.ensure_plan(prior_plan_id, &spec).await?;
     update.aws_plan_id = Some(Value::from(plan.plan_id));
     Ok(())

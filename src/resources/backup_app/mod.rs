@@ -4,6 +4,7 @@
 mod aws;
 mod azure;
 mod import;
+mod list;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -30,6 +31,7 @@ pub(crate) use aws::AppAwsPart;
 #[cfg(test)]
 pub(crate) use aws::AwsAnchorFor;
 pub(crate) use azure::AppAzurePart;
+pub(crate) use list::BackupAppList;
 pub(crate) use model::AppAwsModel;
 use model::AppAzureModel;
 use schema::app_schema;

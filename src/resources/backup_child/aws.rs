@@ -13,6 +13,7 @@ use super::super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::model::ChildAwsModel;
 use super::RESOURCE;
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
+use crate::cloud::aws::{with_kind, KIND_CHILD};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, ErrorKind, VaultSpec};
 
@@ -331,10 +332,11 @@ async fn converge(
                 .ensure_vault(&VaultSpec {
                     name: vault_name.clone(),
                     kms_key_arn: None,
-                    tags: vault_tags(document),
+                    tags: with_kind(vault_tags(document), KIND_CHILD),
                 })
                 .await?;
-            let spec = plan_spec(document, plan_name, vault_name, central_vault_arn.as_deref());
+            let mut spec = plan_spec(document, plan_name, vault_name, central_vault_arn.as_deref());
+            spec.tags = with_kind(std::mem::take(&mut spec.tags), KIND_CHILD);
             // Its own plan as recorded; else (imported, the aws block just added, or an apply
             // interrupted before it saved the id) a plan of the child's name is adopted.
             let own_prior_plan = prior

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfplugin::framework::{
-    Action, DataSource, Diagnostic, Diagnostics, Function, Provider, Resource, Schema,
+    Action, DataSource, Diagnostic, Diagnostics, Function, ListResource, Provider, Resource, Schema,
 };
 use tfvalue::{AttributePath, Value};
 
 use crate::cloud::aws::{AwsContext, AwsSettings};
 use crate::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, AzureSettings};
 
-use super::backup_app::BackupApp;
+use super::backup_app::{BackupApp, BackupAppList};
 use super::backup_child::BackupChild;
 use super::provider_data::ProviderData;
 
@@ -50,6 +50,10 @@ impl Provider for BackupProvider {
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
         crate::actions::all()
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(BackupAppList)]
     }
 
     async fn configure(
