@@ -16,6 +16,7 @@ const GENERATED: &[&str] = &[
     "data-sources/policy.md",
     "data-sources/compliance.md",
     "actions/backup_start_job.md",
+    "list-resources/app.md",
     "functions/effective_policy.md",
     "functions/explain.md",
     "functions/violations.md",
@@ -172,6 +173,18 @@ fn every_action_attribute_is_documented() {
 }
 
 #[test]
+fn every_list_resource_attribute_is_documented() {
+    let lists = BackupProvider.list_resources();
+    let names: Vec<&str> = lists.iter().map(|l| l.type_name()).collect();
+    assert_eq!(
+        names,
+        ["backup_app"],
+        "a new list resource needs a page: add it to src/bin/docgen and this test"
+    );
+    assert_documented(&lists[0].schema(), "list-resources/app.md");
+}
+
+#[test]
 fn every_function_argument_is_documented() {
     for function in BackupProvider.functions() {
         let name = function.name();
@@ -202,6 +215,7 @@ fn relative_links_in_docs_lead_to_files() {
         "docs/guides",
         "docs/data-sources",
         "docs/actions",
+        "docs/list-resources",
         "docs/functions",
     ] {
         for entry in std::fs::read_dir(repo().join(dir)).expect("docs directory") {

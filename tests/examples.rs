@@ -24,6 +24,7 @@ const EXAMPLES: &[&str] = &[
     "functions/effective_policy",
     "functions/explain",
     "functions/violations",
+    "list-resources/backup_app",
     "multi-account",
     "multi-level",
     "policy-tree",
@@ -107,6 +108,14 @@ fn every_example_directory_is_tested() {
 #[test]
 fn validate_action_backup_start_job() {
     validates("actions/backup_start_job");
+}
+
+#[test]
+fn validate_list_resource_backup_app() {
+    let workdir = workdir_with(&Terraform::v1_15(), "list-resources/backup_app");
+    workdir.init();
+    // -query: the .tfquery.hcl files are validated too (Terraform 1.14+).
+    workdir.run_ok(&["validate", "-query", "-no-color"]);
 }
 
 #[test]

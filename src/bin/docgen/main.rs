@@ -1,5 +1,6 @@
 //! Generates the registry documentation — `docs/index.md`, `docs/resources/*.md`,
-//! `docs/data-sources/*.md`, `docs/actions/*.md`, `docs/functions/*.md` — from the provider's schemas and function
+//! `docs/data-sources/*.md`, `docs/actions/*.md`, `docs/list-resources/*.md`,
+//! `docs/functions/*.md` — from the provider's schemas and function
 //! signatures (their Markdown descriptions) and the example files under `examples/`, in the layout
 //! the Terraform Registry renders.
 //!
@@ -41,6 +42,8 @@ enum Documents {
     Function(&'static str),
     /// An action type.
     Action(&'static str),
+    /// A list resource type (its `config` block).
+    ListResource(&'static str),
 }
 
 const PAGES: &[Page] = &[
@@ -73,6 +76,11 @@ const PAGES: &[Page] = &[
         path: "actions/backup_start_job.md",
         template: include_str!("pages/action_start_job.md"),
         documents: Documents::Action("backup_start_job"),
+    },
+    Page {
+        path: "list-resources/app.md",
+        template: include_str!("pages/list_app.md"),
+        documents: Documents::ListResource("backup_app"),
     },
     Page {
         path: "functions/effective_policy.md",
@@ -178,6 +186,12 @@ fn generate(page: &Page, root: &Path) -> Result<String, String> {
             .into_iter()
             .find(|a| a.type_name() == name)
             .ok_or_else(|| format!("the provider has no action {name}"))?
+            .schema(),
+        Documents::ListResource(name) => provider
+            .list_resources()
+            .into_iter()
+            .find(|l| l.type_name() == name)
+            .ok_or_else(|| format!("the provider has no list resource {name}"))?
             .schema(),
         Documents::Function(name) => {
             let signature = provider
