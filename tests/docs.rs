@@ -17,6 +17,7 @@ const GENERATED: &[&str] = &[
     "data-sources/compliance.md",
     "actions/backup_start_job.md",
     "list-resources/app.md",
+    "list-resources/child.md",
     "functions/effective_policy.md",
     "functions/explain.md",
     "functions/violations.md",
@@ -178,10 +179,11 @@ fn every_list_resource_attribute_is_documented() {
     let names: Vec<&str> = lists.iter().map(|l| l.type_name()).collect();
     assert_eq!(
         names,
-        ["backup_app"],
+        ["backup_app", "backup_child"],
         "a new list resource needs a page: add it to src/bin/docgen and this test"
     );
     assert_documented(&lists[0].schema(), "list-resources/app.md");
+    assert_documented(&lists[1].schema(), "list-resources/child.md");
 }
 
 #[test]

@@ -25,6 +25,7 @@ const EXAMPLES: &[&str] = &[
     "functions/explain",
     "functions/violations",
     "list-resources/backup_app",
+    "list-resources/backup_child",
     "multi-account",
     "multi-level",
     "policy-tree",
@@ -110,12 +111,21 @@ fn validate_action_backup_start_job() {
     validates("actions/backup_start_job");
 }
 
+/// `terraform validate -query`: the `.tfquery.hcl` files are validated too (Terraform 1.14+).
+fn validates_query(name: &str) {
+    let workdir = workdir_with(&Terraform::v1_15(), name);
+    workdir.init();
+    workdir.run_ok(&["validate", "-query", "-no-color"]);
+}
+
 #[test]
 fn validate_list_resource_backup_app() {
-    let workdir = workdir_with(&Terraform::v1_15(), "list-resources/backup_app");
-    workdir.init();
-    // -query: the .tfquery.hcl files are validated too (Terraform 1.14+).
-    workdir.run_ok(&["validate", "-query", "-no-color"]);
+    validates_query("list-resources/backup_app");
+}
+
+#[test]
+fn validate_list_resource_backup_child() {
+    validates_query("list-resources/backup_child");
 }
 
 #[test]

@@ -168,3 +168,101 @@ fn query_finds_apps_and_generated_config_imports_cleanly() {
     }
     work.destroy();
 }
+
+/// A root app and a child joining its plan.
+fn app_and_child(prefix: &str) -> String {
+    format!(
+        r#"
+resource "backup_app" "root" {{
+  name = "{prefix}-root"
+  policy = {{
+    rules = {{ daily = {{ schedule = "cron(0 5 ? * * *)", retention_days = 35 }} }}
+  }}
+  aws = {{ vault_name = "{prefix}-root" }}
+}}
+"#
+    )
+}
+
+fn child(prefix: &str) -> String {
+    format!(
+        r#"
+resource "backup_child" "orders" {{
+  name   = "{prefix}-orders"
+  parent = backup_app.root.policy_document
+  aws = {{
+    resources      = ["arn:aws:dynamodb:eu-west-1:{CENTRAL}:table/orders"]
+    selection_tags = {{ backup = "yes" }}
+    iam_role_arn   = "arn:aws:iam::{CENTRAL}:role/backup"
+  }}
+}}
+"#
+    )
+}
+
+#[test]
+fn query_finds_a_joined_child_whose_generated_config_imports_once_its_parent_is_set() {
+    let endpoint = AwsEmulator::shared().endpoint();
+    let prefix = unique("lqc");
+    let mut work = Workdir::new(&Terraform::v1_15());
+    work.aws_credentials(CENTRAL);
+    let providers = providers(&endpoint, &endpoint);
+    work.write_main_tf(&format!(
+        "{providers}{}{}",
+        app_and_child(&prefix),
+        child(&prefix)
+    ));
+    work.init();
+    work.apply();
+    let before = work.state_json();
+
+    work.state_rm("backup_child.orders");
+    work.write_main_tf(&format!("{providers}{}", app_and_child(&prefix)));
+    work.write_file(
+        "children.tfquery.hcl",
+        &list_block("orders", &prefix, None).replace("\"backup_app\"", "\"backup_child\""),
+    );
+    work.run_ok(&["query", "-generate-config-out=generated.tf"]);
+    let generated = std::fs::read_to_string(work.path().join("generated.tf"))
+        .expect("terraform query wrote generated.tf");
+    assert_eq!(generated.matches("import {").count(), 1, "{generated}");
+    assert!(
+        generated.contains(&format!("{prefix}-orders")) && !generated.contains("aws_selection_id"),
+        "{generated}"
+    );
+    // AWS does not know the parent: the user wires it, as the docs say.
+    let parent_line = generated
+        .lines()
+        .find(|l| l.trim_start().starts_with("parent "))
+        .unwrap_or_else(|| panic!("a parent line to set:\n{generated}"))
+        .to_string();
+    let wired = generated.replace(&parent_line, "  parent = backup_app.root.policy_document");
+    work.write_file("generated.tf", &wired);
+
+    let plan = work.plan_json();
+    assert_eq!(plan.output.code(), 2, "{plan}");
+    let importing = plan.json["resource_changes"]
+        .as_array()
+        .expect("resource changes")
+        .iter()
+        .filter(|c| c["change"]["importing"].is_object())
+        .count();
+    assert_eq!(importing, 1, "the child is imported:\n{plan}");
+    assert_eq!(plan.counts().0, 0, "nothing is created:\n{plan}");
+    work.apply();
+    work.assert_plan_clean();
+
+    let after = work.state_json();
+    let imported = state_addresses(&after)
+        .into_iter()
+        .find(|a| a.starts_with("backup_child."))
+        .expect("the child is in the state");
+    for attribute in ["aws_plan_id", "aws_selection_id", "mode"] {
+        assert_eq!(
+            resource_values(&after, &imported)[attribute],
+            resource_values(&before, "backup_child.orders")[attribute],
+            "{attribute}: the import adopted the same selection"
+        );
+    }
+    work.destroy();
+}

@@ -83,6 +83,11 @@ const PAGES: &[Page] = &[
         documents: Documents::ListResource("backup_app"),
     },
     Page {
+        path: "list-resources/child.md",
+        template: include_str!("pages/list_child.md"),
+        documents: Documents::ListResource("backup_child"),
+    },
+    Page {
         path: "functions/effective_policy.md",
         template: include_str!("pages/function_effective_policy.md"),
         documents: Documents::Function("effective_policy"),

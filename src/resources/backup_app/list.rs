@@ -4,6 +4,7 @@
 //! `-generate-config-out` writes `import` and `resource` blocks that import cleanly.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfplugin::framework::{
@@ -44,32 +45,40 @@ impl ListResource for BackupAppList {
     }
 
     async fn list(&self, ctx: &Context, request: &ListRequest, results: &mut ListResults) {
-        let context = ctx
-            .provider_data::<ProviderData>()
-            .and_then(|data| data.aws.clone());
-        let Some(context) = context else {
-            let _ = results.diagnostics(
-                Diagnostic::error(
-                    "Provider has no AWS settings",
-                    "The backup_app list finds apps on AWS Backup, but the provider configuration it uses \
-                     has no AWS settings. Add `aws = { region = \"...\" }` to the provider block the list \
-                     names with `provider = backup` (or `backup.<alias>`).",
-                )
-                .into(),
-            );
-            return;
-        };
-        let backend = aws_backend(ctx, &context);
-        list_apps(&*backend, request, results).await;
+        if let Some(backend) = list_backend(ctx, RESOURCE, results) {
+            list_apps(&*backend, request, results).await;
+        }
     }
 }
 
-/// Lists the apps of `backend` into `results`; a cloud error ends the list with its diagnostic.
-pub(crate) async fn list_apps(
-    backend: &dyn BackupBackend,
-    request: &ListRequest,
+/// AWS Backup in the list's provider configuration, or an error result when it has no AWS settings.
+pub(crate) fn list_backend(
+    ctx: &Context,
+    type_name: &str,
     results: &mut ListResults,
-) {
+) -> Option<Arc<dyn BackupBackend>> {
+    let context = ctx
+        .provider_data::<ProviderData>()
+        .and_then(|data| data.aws.clone());
+    let Some(context) = context else {
+        let _ = results.diagnostics(
+            Diagnostic::error(
+                "Provider has no AWS settings",
+                format!(
+                    "The {type_name} list finds objects on AWS Backup, but the provider configuration it \
+                     uses has no AWS settings. Add `aws = {{ region = \"...\" }}` to the provider block the \
+                     list names with `provider = backup` (or `backup.<alias>`)."
+                ),
+            )
+            .into(),
+        );
+        return None;
+    };
+    Some(aws_backend(ctx, &context))
+}
+
+/// Lists the apps of `backend` into `results`; a cloud error ends the list with its diagnostic.
+async fn list_apps(backend: &dyn BackupBackend, request: &ListRequest, results: &mut ListResults) {
     let prefix = request
         .config
         .get("name_prefix")
@@ -83,7 +92,7 @@ pub(crate) async fn list_apps(
     };
     let plans = match backend.list_plans_of_kind(KIND_APP, limit).await {
         Ok(plans) => plans,
-        Err(e) => return fail(results, "", &e),
+        Err(e) => return fail(results, RESOURCE, "", &e),
     };
     for plan in plans.into_iter().filter(|p| p.name.starts_with(&prefix)) {
         if results.is_done() {
@@ -93,7 +102,7 @@ pub(crate) async fn list_apps(
             match app_state(backend, &plan).await {
                 Ok(Some(state)) => Some(state),
                 Ok(None) => continue, // deleted since it was listed
-                Err(e) => return fail(results, &plan.name, &e),
+                Err(e) => return fail(results, RESOURCE, &plan.name, &e),
             }
         } else {
             None
@@ -113,8 +122,9 @@ pub(crate) async fn list_apps(
     }
 }
 
-fn fail(results: &mut ListResults, name: &str, error: &CloudError) {
-    let _ = results.diagnostics(Diagnostics::from(cloud_diagnostic(RESOURCE, name, error)));
+/// Ends a list with the cloud error met listing `name` (empty: the listing itself) of `resource`.
+pub(crate) fn fail(results: &mut ListResults, resource: &str, name: &str, error: &CloudError) {
+    let _ = results.diagnostics(Diagnostics::from(cloud_diagnostic(resource, name, error)));
 }
 
 /// The app's state as an import would leave it after its first apply, rebuilt from its plan:
@@ -233,7 +243,8 @@ fn rule_value(rule: &RuleSpec) -> Value {
     Value::Object(fields)
 }
 
-fn string_map(tags: &crate::cloud::Tags) -> Value {
+/// A string map value of `tags`.
+pub(crate) fn string_map(tags: &crate::cloud::Tags) -> Value {
     Value::Map(
         tags.iter()
             .map(|(k, v)| (k.clone(), Value::from(v.clone())))

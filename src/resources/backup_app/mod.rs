@@ -31,7 +31,7 @@ pub(crate) use aws::AppAwsPart;
 #[cfg(test)]
 pub(crate) use aws::AwsAnchorFor;
 pub(crate) use azure::AppAzurePart;
-pub(crate) use list::BackupAppList;
+pub(crate) use list::{fail as fail_list, list_backend, string_map, BackupAppList};
 pub(crate) use model::AppAwsModel;
 use model::AppAzureModel;
 use schema::app_schema;

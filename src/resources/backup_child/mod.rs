@@ -3,6 +3,7 @@
 
 mod aws;
 mod azure;
+mod list;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -27,6 +28,7 @@ use super::state::import_state;
 use crate::cloud::part::CloudPart;
 pub(crate) use aws::{ChildAwsPart, Placement};
 pub(crate) use azure::ChildAzurePart;
+pub(crate) use list::BackupChildList;
 pub(crate) use model::ChildAwsModel;
 use model::ChildAzureModel;
 use schema::child_schema;

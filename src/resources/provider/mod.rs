@@ -15,7 +15,7 @@ use crate::cloud::aws::{AwsContext, AwsSettings};
 use crate::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, AzureSettings};
 
 use super::backup_app::{BackupApp, BackupAppList};
-use super::backup_child::BackupChild;
+use super::backup_child::{BackupChild, BackupChildList};
 use super::provider_data::ProviderData;
 
 /// The provider.
@@ -53,7 +53,7 @@ impl Provider for BackupProvider {
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        vec![Arc::new(BackupAppList)]
+        vec![Arc::new(BackupAppList), Arc::new(BackupChildList)]
     }
 
     async fn configure(
