@@ -152,7 +152,7 @@ impl BackupBackend for AwsBackend {
     async fn find_plan_by_id(&self, plan_id: &str) -> Result<Option<Plan>, CloudError> {
         Ok(plan::find_plan_by_id(self, plan_id)
             .await?
-            .map(without_kind))
+            .map(tags::plan_without_provider_tags))
     }
 
     async fn find_plan_rules_by_id(
@@ -167,7 +167,9 @@ impl BackupBackend for AwsBackend {
     }
 
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError> {
-        Ok(plan::find_plan_by_name(self, name).await?.map(without_kind))
+        Ok(plan::find_plan_by_name(self, name)
+            .await?
+            .map(tags::plan_without_provider_tags))
     }
 
     async fn list_plans_of_kind(
@@ -234,10 +236,4 @@ impl BackupBackend for AwsBackend {
     async fn count_recovery_points(&self, vault: &str) -> Result<i64, CloudError> {
         vault::count_recovery_points(self, vault).await
     }
-}
-
-/// A plan as the finders return it: without the provider's own tags.
-fn without_kind(mut plan: Plan) -> Plan {
-    plan.spec.tags = without_provider_tags(std::mem::take(&mut plan.spec.tags));
-    plan
 }

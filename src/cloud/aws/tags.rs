@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use super::AwsBackend;
-use crate::cloud::backend::Tags;
+use crate::cloud::backend::{Plan, Tags};
 use crate::cloud::error::{CloudError, GoneIsNone};
 
 /// The tag this provider puts on the plans and vaults it creates, saying whose they are, so that
@@ -30,6 +30,12 @@ pub fn with_kind(mut tags: Tags, kind: &str) -> Tags {
 pub fn without_provider_tags(mut tags: Tags) -> Tags {
     tags.remove(KIND_TAG);
     tags
+}
+
+/// A plan as the finders return it: without the provider's own tags.
+pub(super) fn plan_without_provider_tags(mut plan: Plan) -> Plan {
+    plan.spec.tags = without_provider_tags(std::mem::take(&mut plan.spec.tags));
+    plan
 }
 
 /// The tags of the Backup resource `arn`; `Ok(None)` when it does not exist.

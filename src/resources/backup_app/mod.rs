@@ -4,7 +4,7 @@
 mod aws;
 mod azure;
 mod import;
-mod list;
+pub(crate) mod list;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -31,7 +31,6 @@ pub(crate) use aws::AppAwsPart;
 #[cfg(test)]
 pub(crate) use aws::AwsAnchorFor;
 pub(crate) use azure::AppAzurePart;
-pub(crate) use list::{fail as fail_list, list_backend, string_map, BackupAppList};
 pub(crate) use model::AppAwsModel;
 use model::AppAzureModel;
 use schema::app_schema;

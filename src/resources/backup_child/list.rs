@@ -12,7 +12,7 @@ use tfplugin::framework::{
 };
 use tfvalue::Value;
 
-use super::super::backup_app::{fail_list, list_backend, string_map};
+use super::super::backup_app::list::{fail as fail_list, list_backend, string_map};
 use super::super::state::set_attr;
 use super::aws::{DERIVED, JOINED};
 use super::schema::child_schema;

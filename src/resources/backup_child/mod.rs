@@ -3,7 +3,7 @@
 
 mod aws;
 mod azure;
-mod list;
+pub(crate) mod list;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -28,7 +28,6 @@ use super::state::import_state;
 use crate::cloud::part::CloudPart;
 pub(crate) use aws::{ChildAwsPart, Placement};
 pub(crate) use azure::ChildAzurePart;
-pub(crate) use list::BackupChildList;
 pub(crate) use model::ChildAwsModel;
 use model::ChildAzureModel;
 use schema::child_schema;

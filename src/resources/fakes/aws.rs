@@ -7,9 +7,10 @@ use async_trait::async_trait;
 
 use super::{not_found, Calls};
 use crate::cloud::aws::{without_provider_tags, KIND_TAG};
+use crate::cloud::PlanSummary;
 use crate::cloud::{
-    BackupBackend, CloudError, ErrorKind, Plan, PlanSpec, PlanState, PlanSummary, RuleSpec,
-    Selection, SelectionSpec, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
+    BackupBackend, CloudError, ErrorKind, Plan, PlanSpec, PlanState, RuleSpec, Selection,
+    SelectionSpec, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
 };
 
 /// What the fake account holds.

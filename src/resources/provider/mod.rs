@@ -14,8 +14,10 @@ use tfvalue::{AttributePath, Value};
 use crate::cloud::aws::{AwsContext, AwsSettings};
 use crate::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, AzureSettings};
 
-use super::backup_app::{BackupApp, BackupAppList};
-use super::backup_child::{BackupChild, BackupChildList};
+use super::backup_app::list::BackupAppList;
+use super::backup_app::BackupApp;
+use super::backup_child::list::BackupChildList;
+use super::backup_child::BackupChild;
 use super::provider_data::ProviderData;
 
 /// The provider.
