@@ -17,6 +17,8 @@ const GENERATED: &[&str] = &[
     "data-sources/compliance.md",
     "actions/backup_start_job.md",
     "functions/backup_role_policy.md",
+    "list-resources/app.md",
+    "list-resources/child.md",
     "functions/effective_policy.md",
     "functions/explain.md",
     "functions/violations.md",
@@ -173,6 +175,19 @@ fn every_action_attribute_is_documented() {
 }
 
 #[test]
+fn every_list_resource_attribute_is_documented() {
+    let lists = BackupProvider.list_resources();
+    let names: Vec<&str> = lists.iter().map(|l| l.type_name()).collect();
+    assert_eq!(
+        names,
+        ["backup_app", "backup_child"],
+        "a new list resource needs a page: add it to src/bin/docgen and this test"
+    );
+    assert_documented(&lists[0].schema(), "list-resources/app.md");
+    assert_documented(&lists[1].schema(), "list-resources/child.md");
+}
+
+#[test]
 fn every_function_argument_is_documented() {
     for function in BackupProvider.functions() {
         let name = function.name();
@@ -203,6 +218,7 @@ fn relative_links_in_docs_lead_to_files() {
         "docs/guides",
         "docs/data-sources",
         "docs/actions",
+        "docs/list-resources",
         "docs/functions",
     ] {
         for entry in std::fs::read_dir(repo().join(dir)).expect("docs directory") {

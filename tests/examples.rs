@@ -27,6 +27,8 @@ const EXAMPLES: &[&str] = &[
     "functions/explain",
     "functions/violations",
     "least-privilege-role",
+    "list-resources/backup_app",
+    "list-resources/backup_child",
     "multi-account",
     "multi-level",
     "policy-tree",
@@ -111,6 +113,23 @@ fn every_example_directory_is_tested() {
 #[test]
 fn validate_action_backup_start_job() {
     validates("actions/backup_start_job");
+}
+
+/// `terraform validate -query`: the `.tfquery.hcl` files are validated too (Terraform 1.14+).
+fn validates_query(name: &str) {
+    let workdir = workdir_with(&Terraform::v1_15(), name);
+    workdir.init();
+    workdir.run_ok(&["validate", "-query", "-no-color"]);
+}
+
+#[test]
+fn validate_list_resource_backup_app() {
+    validates_query("list-resources/backup_app");
+}
+
+#[test]
+fn validate_list_resource_backup_child() {
+    validates_query("list-resources/backup_child");
 }
 
 #[test]

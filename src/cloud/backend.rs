@@ -167,6 +167,15 @@ pub struct Plan {
     pub spec: PlanSpec,
 }
 
+/// A plan as a listing names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    /// The plan's name.
+    pub name: String,
+    /// Its ids and ARN.
+    pub state: PlanState,
+}
+
 /// A backup selection: which resources a plan protects.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SelectionSpec {
@@ -323,8 +332,13 @@ pub trait BackupBackend: super::RestoreTestingBackend + super::AuditBackend + Se
                 other => return other.map(|state| (state, false)),
             }
         }
+        // Finders leave out the provider's own tags (see `aws::KIND_TAG`): compare without them.
+        let wanted = PlanSpec {
+            tags: super::aws::without_provider_tags(spec.tags.clone()),
+            ..spec.clone()
+        };
         match self.find_plan_by_name(&spec.name).await? {
-            Some(plan) if plan.spec == spec.clone().normalized() => Ok((plan.state, false)),
+            Some(plan) if plan.spec == wanted.normalized() => Ok((plan.state, false)),
             Some(plan) => self
                 .update_plan(&plan.state.plan_id, spec)
                 .await
@@ -332,6 +346,15 @@ pub trait BackupBackend: super::RestoreTestingBackend + super::AuditBackend + Se
             None => self.create_plan(spec).await.map(|state| (state, true)),
         }
     }
+
+    /// The plans this provider tagged `backup:kind = kind` (`app` or `child`), in listing order,
+    /// at most `limit` of them (the listing stops there). Plans created before the tag existed
+    /// carry it from their next update on.
+    async fn list_plans_of_kind(
+        &self,
+        kind: &str,
+        limit: usize,
+    ) -> Result<Vec<PlanSummary>, CloudError>;
 
     /// Deletes a plan, waiting out AWS's "selections must be deleted first" while recently deleted
     /// selections propagate.

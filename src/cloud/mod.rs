@@ -18,8 +18,8 @@ mod vault_governance;
 
 pub use audit::{AuditBackend, ControlSpec, FrameworkSpec, ReportPlanSpec};
 pub use backend::{
-    BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec, Selection,
-    SelectionSpec, Tags, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
+    BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, PlanSummary, RuleSpec,
+    Selection, SelectionSpec, Tags, VaultLockSpec, VaultLockState, VaultSpec, VaultState,
 };
 pub use error::{CloudError, ErrorKind};
 pub use restore_testing::{

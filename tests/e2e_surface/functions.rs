@@ -139,7 +139,7 @@ fn functions_called_from_hcl_match_the_resources() {
 }
 
 #[test]
-fn terraform_sees_the_functions_data_source_and_action_in_the_schema() {
+fn terraform_sees_the_functions_data_sources_action_and_list_resources_in_the_schema() {
     let wd = Workdir::new(&Terraform::v1_15());
     wd.write_main_tf(&config(""));
     wd.init();
@@ -167,6 +167,15 @@ fn terraform_sees_the_functions_data_source_and_action_in_the_schema() {
         ["backup_compliance", "backup_policy"]
     );
     assert_eq!(keys("action_schemas"), ["backup_start_job"]);
+    assert_eq!(
+        keys("list_resource_schemas"),
+        ["backup_app", "backup_child"]
+    );
+    let list = &provider["list_resource_schemas"]["backup_app"];
+    assert!(
+        list["block"]["attributes"]["name_prefix"]["optional"] == true,
+        "the backup_app list's config has an optional name_prefix: {list:#}"
+    );
     let parameters = &provider["functions"]["effective_policy"]["parameters"];
     assert_eq!(parameters[0]["name"], "parent_document");
     assert_eq!(parameters[0]["is_nullable"], true);

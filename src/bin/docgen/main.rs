@@ -1,5 +1,6 @@
 //! Generates the registry documentation — `docs/index.md`, `docs/resources/*.md`,
-//! `docs/data-sources/*.md`, `docs/actions/*.md`, `docs/functions/*.md` — from the provider's schemas and function
+//! `docs/data-sources/*.md`, `docs/actions/*.md`, `docs/list-resources/*.md`,
+//! `docs/functions/*.md` — from the provider's schemas and function
 //! signatures (their Markdown descriptions) and the example files under `examples/`, in the layout
 //! the Terraform Registry renders.
 //!
@@ -41,6 +42,8 @@ enum Documents {
     Function(&'static str),
     /// An action type.
     Action(&'static str),
+    /// A list resource type (its `config` block).
+    ListResource(&'static str),
 }
 
 const PAGES: &[Page] = &[
@@ -78,6 +81,16 @@ const PAGES: &[Page] = &[
         path: "functions/backup_role_policy.md",
         template: include_str!("pages/function_backup_role_policy.md"),
         documents: Documents::Function("backup_role_policy"),
+    },
+    Page {
+        path: "list-resources/app.md",
+        template: include_str!("pages/list_app.md"),
+        documents: Documents::ListResource("backup_app"),
+    },
+    Page {
+        path: "list-resources/child.md",
+        template: include_str!("pages/list_child.md"),
+        documents: Documents::ListResource("backup_child"),
     },
     Page {
         path: "functions/effective_policy.md",
@@ -183,6 +196,12 @@ fn generate(page: &Page, root: &Path) -> Result<String, String> {
             .into_iter()
             .find(|a| a.type_name() == name)
             .ok_or_else(|| format!("the provider has no action {name}"))?
+            .schema(),
+        Documents::ListResource(name) => provider
+            .list_resources()
+            .into_iter()
+            .find(|l| l.type_name() == name)
+            .ok_or_else(|| format!("the provider has no list resource {name}"))?
             .schema(),
         Documents::Function(name) => {
             let signature = provider

@@ -25,14 +25,16 @@ mod vault;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+pub use tags::{with_kind, without_provider_tags, KIND_APP, KIND_CHILD, KIND_TAG};
+
 pub use settings::{
     AssumeRole, AwsContext, AwsSettings, ConnectOptions, Endpoints, StaticCredentials,
     DEFAULT_SESSION_NAME, RETRY_BUDGET,
 };
 
 use crate::cloud::backend::{
-    BackupBackend, Plan, PlanSpec, PlanState, RuleSpec, Selection, SelectionSpec, VaultLockSpec,
-    VaultSpec, VaultState,
+    BackupBackend, Plan, PlanSpec, PlanState, PlanSummary, RuleSpec, Selection, SelectionSpec,
+    VaultLockSpec, VaultSpec, VaultState,
 };
 use crate::cloud::error::CloudError;
 use crate::cloud::retry::RetryPolicy;
@@ -124,11 +126,19 @@ impl BackupBackend for AwsBackend {
     }
 
     async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError> {
-        vault::ensure_vault(self, spec).await
+        let vault = vault::ensure_vault(self, spec).await?;
+        Ok(VaultState {
+            tags: without_provider_tags(vault.tags),
+            ..vault
+        })
     }
 
     async fn find_vault_by_name(&self, name: &str) -> Result<Option<VaultState>, CloudError> {
-        vault::find_vault_by_name(self, vault::OP_READ, name).await
+        let found = vault::find_vault_by_name(self, vault::OP_READ, name).await?;
+        Ok(found.map(|vault| VaultState {
+            tags: without_provider_tags(vault.tags),
+            ..vault
+        }))
     }
 
     async fn delete_vault(&self, name: &str, force: bool) -> Result<(), CloudError> {
@@ -198,7 +208,9 @@ impl BackupBackend for AwsBackend {
     }
 
     async fn find_plan_by_id(&self, plan_id: &str) -> Result<Option<Plan>, CloudError> {
-        plan::find_plan_by_id(self, plan_id).await
+        Ok(plan::find_plan_by_id(self, plan_id)
+            .await?
+            .map(tags::plan_without_provider_tags))
     }
 
     async fn find_plan_rules_by_id(
@@ -213,7 +225,17 @@ impl BackupBackend for AwsBackend {
     }
 
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError> {
-        plan::find_plan_by_name(self, name).await
+        Ok(plan::find_plan_by_name(self, name)
+            .await?
+            .map(tags::plan_without_provider_tags))
+    }
+
+    async fn list_plans_of_kind(
+        &self,
+        kind: &str,
+        limit: usize,
+    ) -> Result<Vec<PlanSummary>, CloudError> {
+        plan::list_plans_of_kind(self, kind, limit).await
     }
 
     async fn delete_plan(&self, plan_id: &str) -> Result<(), CloudError> {

@@ -6,9 +6,11 @@ use aws_sdk_backup::types::{BackupPlanInput, BackupRule, BackupRuleInput, CopyAc
 use std::ops::ControlFlow;
 
 use super::errors::IncompleteInput;
-use super::tags::{expand_tags, find_tags_by_arn, flatten_tags, update_tags};
+use super::tags::{expand_tags, find_tags_by_arn, flatten_tags, update_tags, KIND_TAG};
 use super::{creator_request_id, AwsBackend};
-use crate::cloud::backend::{CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, RuleSpec};
+use crate::cloud::backend::{
+    CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, PlanSummary, RuleSpec,
+};
 use crate::cloud::error::{CloudError, ErrorKind, GoneIsNone};
 
 const OP_CREATE: &str = "creating Backup Plan";
@@ -253,6 +255,65 @@ pub(super) async fn find_plan_state_by_name(
             ),
         )),
     }
+}
+
+/// `ListBackupPlans` (1 call per 1000 plans), then `ListTags` per plan until `limit` plans tagged
+/// `backup:kind = kind` are found (1 call each). A plan deleted meanwhile is skipped.
+pub(super) async fn list_plans_of_kind(
+    backend: &AwsBackend,
+    kind: &str,
+    limit: usize,
+) -> Result<Vec<PlanSummary>, CloudError> {
+    let mut listed: Vec<Result<PlanSummary, CloudError>> = Vec::new();
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    backend
+        .send_pages(
+            OP_LIST,
+            kind,
+            |token| {
+                backend
+                    .client
+                    .list_backup_plans()
+                    .max_results(MAX_RESULTS)
+                    .set_next_token(token)
+                    .send()
+            },
+            |page| page.next_token(),
+            |page| {
+                listed.extend(
+                    page.backup_plans_list()
+                        .iter()
+                        .filter(|p| p.deletion_date().is_none())
+                        .map(|p| {
+                            let name = p.backup_plan_name().unwrap_or_default().to_owned();
+                            let state = plan_state(
+                                OP_LIST,
+                                &name,
+                                p.backup_plan_id(),
+                                p.version_id(),
+                                p.backup_plan_arn(),
+                            );
+                            state.map(|state| PlanSummary { name, state })
+                        }),
+                );
+                ControlFlow::Continue(())
+            },
+        )
+        .await?;
+    let mut found = Vec::new();
+    for plan in listed {
+        let plan = plan?;
+        let tags = find_tags_by_arn(backend, OP_LIST, &plan.name, &plan.state.arn).await?;
+        if tags.is_some_and(|t| t.get(KIND_TAG).map(String::as_str) == Some(kind)) {
+            found.push(plan);
+            if found.len() >= limit {
+                break;
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// `DeleteBackupPlan` (1 call, more while recently deleted selections propagate); gone is done.

@@ -7,8 +7,36 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use super::AwsBackend;
-use crate::cloud::backend::Tags;
+use crate::cloud::backend::{Plan, Tags};
 use crate::cloud::error::{CloudError, GoneIsNone};
+
+/// The tag this provider puts on the plans and vaults it creates, saying whose they are, so that
+/// `terraform query` can tell an app's plan from a derived child's. Provider-owned: the finders
+/// leave it out of what they return, so it never shows as drift against a policy's tags (and
+/// objects created before it existed read the same).
+pub const KIND_TAG: &str = "backup:kind";
+/// [`KIND_TAG`]'s value on a `backup_app`'s plan and vault.
+pub const KIND_APP: &str = "app";
+/// [`KIND_TAG`]'s value on a derived `backup_child`'s plan and vault.
+pub const KIND_CHILD: &str = "child";
+
+/// `tags` with the provider's [`KIND_TAG`] set to `kind`: what create and update write.
+pub fn with_kind(mut tags: Tags, kind: &str) -> Tags {
+    tags.insert(KIND_TAG.to_string(), kind.to_string());
+    tags
+}
+
+/// `tags` without the provider's own tags: what a finder returns.
+pub fn without_provider_tags(mut tags: Tags) -> Tags {
+    tags.remove(KIND_TAG);
+    tags
+}
+
+/// A plan as the finders return it: without the provider's own tags.
+pub(super) fn plan_without_provider_tags(mut plan: Plan) -> Plan {
+    plan.spec.tags = without_provider_tags(std::mem::take(&mut plan.spec.tags));
+    plan
+}
 
 /// The tags of the Backup resource `arn`; `Ok(None)` when it does not exist.
 pub(super) async fn find_tags_by_arn(
@@ -127,6 +155,15 @@ mod tests {
         assert_eq!(changed["c"], "30");
         assert_eq!(changed["d"], "4");
         assert_eq!(diff_tags(&want, &want), (vec![], HashMap::new()));
+    }
+
+    #[test]
+    fn the_kind_tag_is_added_for_writes_and_left_out_of_reads() {
+        let policy = tags(&[("owner", "platform")]);
+        let written = with_kind(policy.clone(), KIND_APP);
+        assert_eq!(written.get(KIND_TAG).map(String::as_str), Some("app"));
+        assert_eq!(without_provider_tags(written), policy);
+        assert_eq!(without_provider_tags(policy.clone()), policy);
     }
 
     #[test]

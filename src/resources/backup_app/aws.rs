@@ -18,6 +18,7 @@ use super::RESOURCE;
 use crate::cloud::aws::access_policy::{converge_vault_access, vault_access_spec};
 use crate::cloud::aws::notifications::{converge_vault_notifications, vault_notification_spec};
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
+use crate::cloud::aws::{with_kind, KIND_APP};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultLockState, VaultSpec};
 use crate::resources::vault_governance::{read_vault_governance, release_vault_governance};
@@ -279,7 +280,7 @@ async fn converge(
         .ensure_vault(&VaultSpec {
             name: model.vault_name.clone(),
             kms_key_arn: model.kms_key_arn.clone(),
-            tags: vault_tags(document),
+            tags: with_kind(vault_tags(document), KIND_APP),
         })
         .await?;
     update.aws_vault_arn = Some(Value::from(vault.arn));
@@ -334,7 +335,8 @@ async fn converge(
     .await?;
 
     // A plan of the app's name that an interrupted apply created is adopted, not duplicated.
-    let spec = plan_spec(document, app, &model.vault_name, None);
+    let mut spec = plan_spec(document, app, &model.vault_name, None);
+    spec.tags = with_kind(std::mem::take(&mut spec.tags), KIND_APP);
     let (plan, _) = backend
         .ensure_plan(prior_record.aws_plan_id.as_deref(), &spec)
         .await?;

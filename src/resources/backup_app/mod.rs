@@ -5,6 +5,7 @@ mod audit;
 mod aws;
 mod azure;
 mod import;
+pub(crate) mod list;
 mod model;
 mod schema;
 #[cfg(test)]

@@ -17,6 +17,7 @@ use super::RESOURCE;
 use crate::cloud::aws::access_policy::{converge_vault_access, vault_access_spec};
 use crate::cloud::aws::notifications::{converge_vault_notifications, vault_notification_spec};
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
+use crate::cloud::aws::{with_kind, KIND_CHILD};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, ErrorKind, VaultSpec};
 use crate::resources::vault_governance::{read_vault_governance, release_vault_governance};
@@ -368,11 +369,12 @@ async fn converge(
                 .ensure_vault(&VaultSpec {
                     name: vault_name.clone(),
                     kms_key_arn: None,
-                    tags: vault_tags(document),
+                    tags: with_kind(vault_tags(document), KIND_CHILD),
                 })
                 .await?;
             converge_derived_governance(backend, vault_name, document, prior).await?;
-            let spec = plan_spec(document, plan_name, vault_name, central_vault_arn.as_deref());
+            let mut spec = plan_spec(document, plan_name, vault_name, central_vault_arn.as_deref());
+            spec.tags = with_kind(std::mem::take(&mut spec.tags), KIND_CHILD);
             // Its own plan as recorded; else (imported, the aws block just added, or an apply
             // interrupted before it saved the id) a plan of the child's name is adopted.
             let own_prior_plan = prior

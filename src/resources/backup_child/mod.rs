@@ -4,6 +4,7 @@
 mod aws;
 mod aws_restore_testing;
 mod azure;
+pub(crate) mod list;
 mod model;
 mod schema;
 #[cfg(test)]

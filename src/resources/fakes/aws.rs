@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use async_trait::async_trait;
 
 use super::{not_found, Calls};
+use crate::cloud::aws::{without_provider_tags, KIND_TAG};
+use crate::cloud::PlanSummary;
 use crate::cloud::{
     BackupBackend, CloudError, ErrorKind, Plan, PlanSpec, PlanState, RuleSpec, Selection,
     SelectionSpec, VaultAccessSpec, VaultLockSpec, VaultLockState, VaultNotificationSpec,
@@ -71,6 +73,21 @@ impl FakeAws {
     }
 }
 
+/// A vault as the finders return it: without the provider's own tags, as on AWS.
+fn read_vault(vault: &VaultState) -> VaultState {
+    VaultState {
+        tags: without_provider_tags(vault.tags.clone()),
+        ..vault.clone()
+    }
+}
+
+/// A plan as the finders return it: without the provider's own tags, as on AWS.
+fn read_plan(plan: &Plan) -> Plan {
+    let mut plan = plan.clone();
+    plan.spec.tags = without_provider_tags(std::mem::take(&mut plan.spec.tags));
+    plan
+}
+
 #[async_trait]
 impl BackupBackend for FakeAws {
     fn account_id(&self) -> &str {
@@ -105,13 +122,13 @@ impl BackupBackend for FakeAws {
                 lock: None,
             });
         vault.tags = spec.tags.clone();
-        Ok(vault.clone())
+        Ok(read_vault(vault))
     }
 
     async fn find_vault_by_name(&self, name: &str) -> Result<Option<VaultState>, CloudError> {
         let mut world = self.world();
         world.calls.record("find_vault_by_name", name)?;
-        Ok(world.vaults.get(name).cloned())
+        Ok(world.vaults.get(name).map(read_vault))
     }
 
     async fn delete_vault(&self, name: &str, force: bool) -> Result<(), CloudError> {
@@ -296,7 +313,7 @@ impl BackupBackend for FakeAws {
     async fn find_plan_by_id(&self, plan_id: &str) -> Result<Option<Plan>, CloudError> {
         let mut world = self.world();
         world.calls.record("find_plan_by_id", plan_id)?;
-        Ok(world.plans.get(plan_id).cloned())
+        Ok(world.plans.get(plan_id).map(read_plan))
     }
 
     async fn find_plan_rules_by_id(
@@ -317,7 +334,30 @@ impl BackupBackend for FakeAws {
     async fn find_plan_by_name(&self, name: &str) -> Result<Option<Plan>, CloudError> {
         let mut world = self.world();
         world.calls.record("find_plan_by_name", name)?;
-        Ok(world.plans.values().find(|p| p.spec.name == name).cloned())
+        Ok(world
+            .plans
+            .values()
+            .find(|p| p.spec.name == name)
+            .map(read_plan))
+    }
+
+    async fn list_plans_of_kind(
+        &self,
+        kind: &str,
+        limit: usize,
+    ) -> Result<Vec<PlanSummary>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("list_plans_of_kind", kind)?;
+        Ok(world
+            .plans
+            .values()
+            .filter(|p| p.spec.tags.get(KIND_TAG).map(String::as_str) == Some(kind))
+            .take(limit)
+            .map(|p| PlanSummary {
+                name: p.spec.name.clone(),
+                state: p.state.clone(),
+            })
+            .collect())
     }
 
     async fn delete_plan(&self, plan_id: &str) -> Result<(), CloudError> {

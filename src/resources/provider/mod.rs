@@ -7,14 +7,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfplugin::framework::{
-    Action, DataSource, Diagnostic, Diagnostics, Function, Provider, Resource, Schema,
+    Action, DataSource, Diagnostic, Diagnostics, Function, ListResource, Provider, Resource, Schema,
 };
 use tfvalue::{AttributePath, Value};
 
 use crate::cloud::aws::{AwsContext, AwsSettings};
 use crate::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, AzureSettings};
 
+use super::backup_app::list::BackupAppList;
 use super::backup_app::BackupApp;
+use super::backup_child::list::BackupChildList;
 use super::backup_child::BackupChild;
 use super::provider_data::ProviderData;
 
@@ -50,6 +52,10 @@ impl Provider for BackupProvider {
 
     fn actions(&self) -> Vec<Arc<dyn Action>> {
         crate::actions::all()
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(BackupAppList), Arc::new(BackupChildList)]
     }
 
     async fn configure(

@@ -5,10 +5,13 @@ mod action;
 mod data_source;
 mod diagnostics;
 mod function;
+mod generate_config;
+mod list_resource;
 mod plan;
 mod resource;
 mod schema;
 mod server;
+mod server_list;
 mod server_surface;
 mod validate;
 pub mod validators;
@@ -18,6 +21,8 @@ pub use data_source::{DataReadRequest, DataReadResponse, DataSource, DeferredRea
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub(crate) use function::check_count;
 pub use function::{Function, FunctionError, Parameter, Signature};
+pub use generate_config::generate_config;
+pub use list_resource::{ListEvent, ListRequest, ListResource, ListResults, Listed};
 pub use resource::{
     ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,
     MoveStateResponse, PlanRequest, PlanResponse, Provider, ReadRequest, ReadResponse, Resource,

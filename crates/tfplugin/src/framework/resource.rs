@@ -11,6 +11,7 @@ use super::action::Action;
 use super::data_source::DataSource;
 use super::diagnostics::Diagnostics;
 use super::function::Function;
+use super::list_resource::ListResource;
 use super::schema::Schema;
 
 /// What every resource operation can reach: the configured provider and the stop signal.
@@ -281,6 +282,11 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Every action type.
     fn actions(&self) -> Vec<Arc<dyn Action>> {
+        Vec::new()
+    }
+
+    /// Every list resource type (each named like the resource type whose objects it finds).
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
         Vec::new()
     }
 

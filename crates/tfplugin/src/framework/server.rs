@@ -13,6 +13,7 @@ use super::action::Actions;
 use super::data_source::DataSources;
 use super::diagnostics::{Diagnostic, Diagnostics};
 use super::function::Functions;
+use super::list_resource::ListResources;
 use super::plan::{apply_schema_steps, null_write_only};
 use super::resource::{
     ApplyRequest, ApplyResponse, Context, ImportRequest, ImportResponse, MoveStateRequest,
@@ -36,6 +37,7 @@ pub struct ProviderServer {
     pub(super) data_sources: DataSources,
     pub(super) functions: Functions,
     pub(super) actions: Actions,
+    pub(super) list_resources: ListResources,
     provider_data: RwLock<Option<Arc<dyn Any + Send + Sync>>>,
     cancel: CancellationToken,
     /// Whether the client keeps write-only values out of plan and state (Terraform 1.11+).
@@ -67,6 +69,7 @@ impl ProviderServer {
             data_sources: DataSources::new(provider.data_sources()),
             functions: Functions::new(provider.functions()),
             actions: Actions::new(provider.actions()),
+            list_resources: ListResources::new(provider.list_resources()),
             provider_schema: provider.schema(),
             provider,
             resources,

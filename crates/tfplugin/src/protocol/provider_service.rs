@@ -223,6 +223,39 @@ impl pb::provider_server::Provider for ProviderService {
         ))
     }
 
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<pb::validate_list_resource_config::Request>,
+    ) -> Result<Response<pb::validate_list_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ValidateListResourceConfig", tf_resource_type = %request.type_name, "received request");
+        ok(rpc::validate_list_resource::validate_list_resource_config(&self.server, request).await)
+    }
+
+    async fn list_resource(
+        &self,
+        request: Request<pb::list_resource::Request>,
+    ) -> Result<Response<BoxStream<pb::list_resource::Event>>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "ListResource", tf_resource_type = %request.type_name, "received request");
+        ok(rpc::list_resource::list_resource(
+            self.server.clone(),
+            request,
+        ))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        request: Request<pb::generate_resource_config::Request>,
+    ) -> Result<Response<pb::generate_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        tracing::debug!(tf_rpc = "GenerateResourceConfig", tf_resource_type = %request.type_name, "received request");
+        ok(rpc::generate_config::generate_resource_config(
+            &self.server,
+            request,
+        ))
+    }
+
     async fn stop_provider(
         &self,
         _request: Request<pb::stop_provider::Request>,

@@ -43,6 +43,8 @@ failed_with_diagnostics!(
     pb::read_data_source::Response,
     pb::validate_action_config::Response,
     pb::plan_action::Response,
+    pb::validate_list_resource_config::Response,
+    pb::generate_resource_config::Response,
 );
 
 /// The answer for an RPC's outcome: the response, or one carrying only the diagnostics.

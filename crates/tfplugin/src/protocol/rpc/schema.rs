@@ -11,11 +11,11 @@ fn capabilities() -> pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: true,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }
 
-/// `GetMetadata`: the resource, data source and action types, the functions and the server's capabilities.
+/// `GetMetadata`: the resource, data source, action and list resource types, the functions and the server's capabilities.
 pub(in crate::protocol) fn get_metadata(server: &ProviderServer) -> pb::get_metadata::Response {
     let resources = server
         .resource_schemas()
@@ -41,17 +41,25 @@ pub(in crate::protocol) fn get_metadata(server: &ProviderServer) -> pb::get_meta
             type_name: name.to_string(),
         })
         .collect();
+    let list_resources = server
+        .list_resource_schemas()
+        .map(|(name, _)| pb::get_metadata::ListResourceMetadata {
+            type_name: name.to_string(),
+        })
+        .collect();
     pb::get_metadata::Response {
         server_capabilities: Some(capabilities()),
         resources,
         data_sources,
         functions,
         actions,
+        list_resources,
         ..Default::default()
     }
 }
 
-/// `GetProviderSchema`: the provider block's schema, every resource's, data source's and action's, and the functions.
+/// `GetProviderSchema`: the provider block's schema, every resource's, data source's, action's and
+/// list resource's, and the functions.
 pub(in crate::protocol) fn get_provider_schema(
     server: &ProviderServer,
 ) -> pb::get_provider_schema::Response {
@@ -74,12 +82,17 @@ pub(in crate::protocol) fn get_provider_schema(
             (name.to_string(), pb::ActionSchema { schema })
         })
         .collect();
+    let list_resource_schemas = server
+        .list_resource_schemas()
+        .map(|(name, s)| (name.to_string(), schema_to_proto(s)))
+        .collect();
     pb::get_provider_schema::Response {
         provider: Some(schema_to_proto(server.provider_schema())),
         resource_schemas,
         data_source_schemas,
         functions,
         action_schemas,
+        list_resource_schemas,
         server_capabilities: Some(capabilities()),
         ..Default::default()
     }
@@ -122,7 +135,8 @@ mod tests {
         );
         let caps = response.server_capabilities.unwrap();
         assert!(caps.plan_destroy && caps.get_provider_schema_optional && caps.move_resource_state);
-        assert!(!caps.generate_resource_config);
+        assert!(caps.generate_resource_config);
+        assert_eq!(response.list_resources[0].type_name, THING);
         assert!(response.diagnostics.is_empty());
     }
 
@@ -156,6 +170,11 @@ mod tests {
         assert_eq!(repeat.parameters.len(), 2);
         let count = response.action_schemas[COUNT].schema.as_ref().unwrap();
         assert_eq!(count.block.as_ref().unwrap().attributes[0].name, "to");
+        let list = response.list_resource_schemas[THING]
+            .block
+            .as_ref()
+            .unwrap();
+        assert_eq!(list.attributes[0].name, "prefix");
     }
 
     #[test]

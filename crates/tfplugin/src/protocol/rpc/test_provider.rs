@@ -1,6 +1,6 @@
 //! A tiny provider for the RPC units' tests: one resource, `test_thing`, with an identity,
 //! import, a state upgrade from version 0 and a move from `old_thing`; one data source,
-//! `test_echo`; one function, `repeat`; one action, `test_count`.
+//! `test_echo`; one function, `repeat`; one action, `test_count`; a list of `test_thing`s.
 
 use std::any::Any;
 use std::sync::{Arc, Mutex};
@@ -11,10 +11,10 @@ use tfvalue::{AttributePath, Type, Value};
 use crate::framework::validators::{check, Invalid};
 use crate::framework::{
     Action, ApplyRequest, ApplyResponse, Attribute, Context, DataReadRequest, DataReadResponse,
-    DataSource, Diagnostics, Function, FunctionError, ImportRequest, ImportResponse,
-    MoveStateRequest, MoveStateResponse, Parameter, PlanRequest, PlanResponse, Progress, Provider,
-    ProviderServer, ReadRequest, ReadResponse, Resource, Schema, Signature, UpgradeStateRequest,
-    UpgradeStateResponse,
+    DataSource, Diagnostics, Function, FunctionError, ImportRequest, ImportResponse, ListRequest,
+    ListResource, ListResults, Listed, MoveStateRequest, MoveStateResponse, Parameter, PlanRequest,
+    PlanResponse, Progress, Provider, ProviderServer, ReadRequest, ReadResponse, Resource, Schema,
+    Signature, UpgradeStateRequest, UpgradeStateResponse,
 };
 use crate::protocol::convert::{decode_dynamic, encode_dynamic};
 use crate::protocol::proto::tfplugin6 as pb;
@@ -260,6 +260,50 @@ impl Action for Count {
     }
 }
 
+/// The type of the `test_thing` list's config: `prefix`.
+pub(super) fn list_config_type() -> Type {
+    ThingList.schema().value_type().clone()
+}
+
+/// The `test_thing` list: three things named `<prefix>0..2`; an empty prefix is refused.
+struct ThingList;
+
+#[async_trait]
+impl ListResource for ThingList {
+    fn type_name(&self) -> &'static str {
+        THING
+    }
+    fn schema(&self) -> Schema {
+        Schema::new("Things.", vec![Attribute::string("prefix").required()])
+    }
+    async fn validate(&self, _: &Context, config: &Value, diagnostics: &mut Diagnostics) {
+        if config.get("prefix").and_then(Value::as_str) == Some("") {
+            diagnostics.error("Empty prefix", "Name a prefix.");
+        }
+    }
+    async fn list(&self, _: &Context, request: &ListRequest, results: &mut ListResults) {
+        let prefix = request
+            .config
+            .get("prefix")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        for i in 0..3 {
+            let name = format!("{prefix}{i}");
+            let id = format!("id-{name}");
+            let listed = Listed {
+                identity: Value::Object([("id".to_string(), Value::from(id.clone()))].into()),
+                state: request
+                    .include_resource_object
+                    .then(|| thing(&name, Some(&id))),
+                display_name: name,
+            };
+            if results.push(listed).is_break() {
+                return;
+            }
+        }
+    }
+}
+
 /// The provider: a `region` attribute that must not be empty, and configure keeps the configuration it saw.
 #[derive(Default)]
 struct TestProvider {
@@ -292,6 +336,9 @@ impl Provider for TestProvider {
     }
     fn actions(&self) -> Vec<Arc<dyn Action>> {
         vec![Arc::new(Count)]
+    }
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(ThingList)]
     }
     async fn configure(
         &self,
