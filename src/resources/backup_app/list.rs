@@ -15,6 +15,7 @@ use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
 use super::super::provider_data::{aws_backend, ProviderData};
+use super::super::policy_schema::policy_attribute;
 use super::super::state::set_attr;
 use super::schema::app_schema;
 use super::RESOURCE;
@@ -182,10 +183,12 @@ pub(crate) fn policy_value(spec: &PlanSpec) -> Value {
         true => Value::Null,
         false => string_map(&spec.tags),
     };
-    Value::Object(BTreeMap::from([
-        ("rules".to_string(), Value::Object(rules)),
-        ("tags".to_string(), tags),
-    ]))
+    // Every other part of `policy` (access, alerts, restore testing, ...) stays null.
+    let parts = policy_attribute(false);
+    let mut policy = null_object(parts.children().unwrap_or_default());
+    set_attr(&mut policy, "rules", Value::Object(rules));
+    set_attr(&mut policy, "tags", tags);
+    policy
 }
 
 fn rule_value(rule: &RuleSpec) -> Value {
