@@ -14,8 +14,8 @@ use tfplugin::framework::{
 use tfvalue::Value;
 
 use super::super::diagnostics::cloud_diagnostic;
-use super::super::provider_data::{aws_backend, ProviderData};
 use super::super::policy_schema::policy_attribute;
+use super::super::provider_data::{aws_backend, ProviderData};
 use super::super::state::set_attr;
 use super::schema::app_schema;
 use super::RESOURCE;

@@ -4,6 +4,7 @@
 mod audit;
 mod aws;
 mod azure;
+mod azure_destroy;
 mod import;
 pub(crate) mod list;
 mod model;
