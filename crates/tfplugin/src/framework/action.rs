@@ -2,7 +2,6 @@
 //! `terraform apply -invoke=action.TYPE.NAME` or from an `action_trigger`. Planned first (checks
 //! only, no side effects), then invoked, reporting progress while they run.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -10,10 +9,10 @@ use async_trait::async_trait;
 use tfvalue::Value;
 
 use super::data_source::DeferredReason;
-use super::diagnostics::{Diagnostic, Diagnostics};
+use super::diagnostics::Diagnostics;
+use super::registry::{Registered, Registry};
 use super::resource::Context;
 use super::schema::Schema;
-use super::validate::validate_config;
 
 /// Where an invoked action reports progress; each message reaches the user as it is sent.
 #[derive(Clone)]
@@ -71,74 +70,32 @@ pub trait Action: Send + Sync + 'static {
     );
 }
 
-struct Entry {
-    action: Arc<dyn Action>,
-    schema: Schema,
+#[async_trait]
+impl Registered for dyn Action {
+    const KIND: &'static str = "action";
+
+    fn registered_name(&self) -> &'static str {
+        self.type_name()
+    }
+
+    fn registered_schema(&self) -> Schema {
+        self.schema()
+    }
+
+    async fn registered_validate(
+        &self,
+        ctx: &Context,
+        config: &Value,
+        diagnostics: &mut Diagnostics,
+    ) {
+        self.validate(ctx, config, diagnostics).await;
+    }
 }
 
 /// The provider's actions by type name, each with its schema computed once.
-#[derive(Default)]
-pub(crate) struct Actions {
-    entries: BTreeMap<String, Entry>,
-}
+pub(crate) type Actions = Registry<dyn Action>;
 
-impl Actions {
-    /// Indexes the actions by type name.
-    pub(crate) fn new(actions: Vec<Arc<dyn Action>>) -> Self {
-        let entries = actions
-            .into_iter()
-            .map(|action| {
-                let entry = Entry {
-                    schema: action.schema(),
-                    action,
-                };
-                (entry.action.type_name().to_string(), entry)
-            })
-            .collect();
-        Self { entries }
-    }
-
-    /// Every action type with its schema.
-    pub(crate) fn schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.entries.iter().map(|(n, e)| (n.as_str(), &e.schema))
-    }
-
-    /// The schema of an action type, or a diagnostic naming the known types.
-    pub(crate) fn schema(&self, type_name: &str) -> Result<&Schema, Diagnostics> {
-        self.entry(type_name).map(|e| &e.schema)
-    }
-
-    fn entry(&self, type_name: &str) -> Result<&Entry, Diagnostics> {
-        self.entries.get(type_name).ok_or_else(|| {
-            let known: Vec<_> = self.entries.keys().map(String::as_str).collect();
-            Diagnostic::error(
-                "Unknown action type",
-                format!(
-                    "This provider has no action type {type_name:?}; it has: {}.",
-                    known.join(", ")
-                ),
-            )
-            .into()
-        })
-    }
-
-    /// Validates an action's configuration: schema validators, then its own checks.
-    pub(crate) async fn validate(
-        &self,
-        ctx: &Context,
-        type_name: &str,
-        config: &Value,
-    ) -> Diagnostics {
-        let entry = match self.entry(type_name) {
-            Ok(e) => e,
-            Err(d) => return d,
-        };
-        let mut diagnostics = Diagnostics::new();
-        validate_config(&entry.schema.attributes, config, &mut diagnostics);
-        entry.action.validate(ctx, config, &mut diagnostics).await;
-        diagnostics
-    }
-
+impl Registry<dyn Action> {
     /// Plans an action. An unknown configuration is deferred where the client allows it;
     /// otherwise the action checks what is known.
     pub(crate) async fn plan(
@@ -156,7 +113,7 @@ impl Actions {
             return (Diagnostics::new(), Some(DeferredReason::ConfigUnknown));
         }
         let mut diagnostics = Diagnostics::new();
-        entry.action.plan(ctx, config, &mut diagnostics).await;
+        entry.object.plan(ctx, config, &mut diagnostics).await;
         (diagnostics, None)
     }
 
@@ -184,7 +141,7 @@ impl Actions {
             return diagnostics;
         }
         entry
-            .action
+            .object
             .invoke(ctx, config, progress, &mut diagnostics)
             .await;
         diagnostics

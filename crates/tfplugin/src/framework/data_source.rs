@@ -1,15 +1,12 @@
 //! Data sources: `data "TYPE" "NAME" { ... }`, read at plan time from their configuration.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use tfvalue::Value;
 
-use super::diagnostics::{Diagnostic, Diagnostics};
+use super::diagnostics::Diagnostics;
+use super::registry::{Registered, Registry};
 use super::resource::Context;
 use super::schema::Schema;
-use super::validate::validate_config;
 
 /// Why an answer was deferred to a later round (Terraform Stacks' deferred actions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,77 +51,32 @@ pub trait DataSource: Send + Sync + 'static {
     async fn read(&self, ctx: &Context, request: &DataReadRequest, response: &mut DataReadResponse);
 }
 
-struct Entry {
-    data_source: Arc<dyn DataSource>,
-    schema: Schema,
+#[async_trait]
+impl Registered for dyn DataSource {
+    const KIND: &'static str = "data source";
+
+    fn registered_name(&self) -> &'static str {
+        self.type_name()
+    }
+
+    fn registered_schema(&self) -> Schema {
+        self.schema()
+    }
+
+    async fn registered_validate(
+        &self,
+        ctx: &Context,
+        config: &Value,
+        diagnostics: &mut Diagnostics,
+    ) {
+        self.validate(ctx, config, diagnostics).await;
+    }
 }
 
 /// The provider's data sources by type name, each with its schema computed once.
-#[derive(Default)]
-pub(crate) struct DataSources {
-    entries: BTreeMap<String, Entry>,
-}
+pub(crate) type DataSources = Registry<dyn DataSource>;
 
-impl DataSources {
-    /// Indexes the data sources by type name.
-    pub(crate) fn new(data_sources: Vec<Arc<dyn DataSource>>) -> Self {
-        let entries = data_sources
-            .into_iter()
-            .map(|data_source| {
-                let entry = Entry {
-                    schema: data_source.schema(),
-                    data_source,
-                };
-                (entry.data_source.type_name().to_string(), entry)
-            })
-            .collect();
-        Self { entries }
-    }
-
-    /// Every data source type with its schema.
-    pub(crate) fn schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.entries.iter().map(|(n, e)| (n.as_str(), &e.schema))
-    }
-
-    /// The schema of a data source type, or a diagnostic naming the known types.
-    pub(crate) fn schema(&self, type_name: &str) -> Result<&Schema, Diagnostics> {
-        self.entry(type_name).map(|e| &e.schema)
-    }
-
-    fn entry(&self, type_name: &str) -> Result<&Entry, Diagnostics> {
-        self.entries.get(type_name).ok_or_else(|| {
-            let known: Vec<_> = self.entries.keys().map(String::as_str).collect();
-            Diagnostic::error(
-                "Unknown data source type",
-                format!(
-                    "This provider has no data source type {type_name:?}; it has: {}.",
-                    known.join(", ")
-                ),
-            )
-            .into()
-        })
-    }
-
-    /// Validates a data source's configuration: schema validators, then its own checks.
-    pub(crate) async fn validate(
-        &self,
-        ctx: &Context,
-        type_name: &str,
-        config: &Value,
-    ) -> Diagnostics {
-        let entry = match self.entry(type_name) {
-            Ok(e) => e,
-            Err(d) => return d,
-        };
-        let mut diagnostics = Diagnostics::new();
-        validate_config(&entry.schema.attributes, config, &mut diagnostics);
-        entry
-            .data_source
-            .validate(ctx, config, &mut diagnostics)
-            .await;
-        diagnostics
-    }
-
+impl Registry<dyn DataSource> {
     /// Reads a data source. An unknown configuration is deferred when the client allows it
     /// (computed attributes unknown), and refused with a diagnostic otherwise.
     pub(crate) async fn read(
@@ -163,7 +115,7 @@ impl DataSources {
             return response;
         }
         let request = DataReadRequest { config };
-        entry.data_source.read(ctx, &request, &mut response).await;
+        entry.object.read(ctx, &request, &mut response).await;
         if !response.diagnostics.has_errors() && !response.state.is_wholly_known() {
             response.diagnostics.error(
                 "Provider left a value unknown after reading",
@@ -197,6 +149,7 @@ pub(super) fn with_computed_unknown(schema: &Schema, config: Value) -> Value {
 mod tests {
     use super::*;
     use crate::framework::Attribute;
+    use std::sync::Arc;
     use tfvalue::AttributePath;
 
     struct Echo;

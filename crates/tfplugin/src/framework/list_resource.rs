@@ -3,18 +3,16 @@
 //! the same name and streams each with its identity (and, when asked, its state), so
 //! `-generate-config-out` can write `import` and `resource` blocks for them.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::ControlFlow;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use tfvalue::Value;
 
 use super::diagnostics::{Diagnostic, Diagnostics};
+use super::registry::{Registered, Registry};
 use super::resource::Context;
 use super::schema::Schema;
-use super::validate::validate_config;
 
 /// Input of a list.
 #[derive(Clone, Debug)]
@@ -141,74 +139,32 @@ pub trait ListResource: Send + Sync + 'static {
     async fn list(&self, ctx: &Context, request: &ListRequest, results: &mut ListResults);
 }
 
-struct Entry {
-    list: Arc<dyn ListResource>,
-    schema: Schema,
+#[async_trait]
+impl Registered for dyn ListResource {
+    const KIND: &'static str = "list resource";
+
+    fn registered_name(&self) -> &'static str {
+        self.type_name()
+    }
+
+    fn registered_schema(&self) -> Schema {
+        self.schema()
+    }
+
+    async fn registered_validate(
+        &self,
+        ctx: &Context,
+        config: &Value,
+        diagnostics: &mut Diagnostics,
+    ) {
+        self.validate(ctx, config, diagnostics).await;
+    }
 }
 
 /// The provider's list resources by type name, each with its schema computed once.
-#[derive(Default)]
-pub(crate) struct ListResources {
-    entries: BTreeMap<String, Entry>,
-}
+pub(crate) type ListResources = Registry<dyn ListResource>;
 
-impl ListResources {
-    /// Indexes the list resources by type name.
-    pub(crate) fn new(lists: Vec<Arc<dyn ListResource>>) -> Self {
-        let entries = lists
-            .into_iter()
-            .map(|list| {
-                let entry = Entry {
-                    schema: list.schema(),
-                    list,
-                };
-                (entry.list.type_name().to_string(), entry)
-            })
-            .collect();
-        Self { entries }
-    }
-
-    /// Every list resource type with its schema.
-    pub(crate) fn schemas(&self) -> impl Iterator<Item = (&str, &Schema)> {
-        self.entries.iter().map(|(n, e)| (n.as_str(), &e.schema))
-    }
-
-    /// The schema of a list resource type, or a diagnostic naming the known types.
-    pub(crate) fn schema(&self, type_name: &str) -> Result<&Schema, Diagnostics> {
-        self.entry(type_name).map(|e| &e.schema)
-    }
-
-    fn entry(&self, type_name: &str) -> Result<&Entry, Diagnostics> {
-        self.entries.get(type_name).ok_or_else(|| {
-            let known: Vec<_> = self.entries.keys().map(String::as_str).collect();
-            Diagnostic::error(
-                "Unknown list resource type",
-                format!(
-                    "This provider has no list resource type {type_name:?}; it has: {}.",
-                    known.join(", ")
-                ),
-            )
-            .into()
-        })
-    }
-
-    /// Validates a list block's configuration: schema validators, then the list's own checks.
-    pub(crate) async fn validate(
-        &self,
-        ctx: &Context,
-        type_name: &str,
-        config: &Value,
-    ) -> Diagnostics {
-        let entry = match self.entry(type_name) {
-            Ok(e) => e,
-            Err(d) => return d,
-        };
-        let mut diagnostics = Diagnostics::new();
-        validate_config(&entry.schema.attributes, config, &mut diagnostics);
-        entry.list.validate(ctx, config, &mut diagnostics).await;
-        diagnostics
-    }
-
+impl Registry<dyn ListResource> {
     /// Runs a list; a zero or negative limit lists nothing.
     pub(crate) async fn list(
         &self,
@@ -241,7 +197,7 @@ impl ListResources {
         if results.is_done() {
             return;
         }
-        entry.list.list(ctx, request, results).await;
+        entry.object.list(ctx, request, results).await;
     }
 }
 
@@ -249,6 +205,7 @@ impl ListResources {
 mod tests {
     use super::*;
     use crate::framework::Attribute;
+    use std::sync::Arc;
     use std::sync::Mutex;
 
     /// `test_numbers`: lists `count` numbered objects, then warns "the end".

@@ -8,6 +8,7 @@ mod function;
 mod generate_config;
 mod list_resource;
 mod plan;
+mod registry;
 mod resource;
 mod schema;
 mod server;
