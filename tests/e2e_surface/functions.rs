@@ -161,7 +161,10 @@ fn terraform_sees_the_functions_data_source_and_action_in_the_schema() {
         keys("data_source_schemas"),
         ["backup_compliance", "backup_policy"]
     );
-    assert_eq!(keys("action_schemas"), ["backup_start_job"]);
+    assert_eq!(
+        keys("action_schemas"),
+        ["backup_restore_test", "backup_start_job"]
+    );
     let parameters = &provider["functions"]["effective_policy"]["parameters"];
     assert_eq!(parameters[0]["name"], "parent_document");
     assert_eq!(parameters[0]["is_nullable"], true);

@@ -9,3 +9,4 @@ mod compliance;
 mod data_source;
 mod functions;
 mod identity_import;
+mod restore;
