@@ -72,6 +72,8 @@ pub(super) struct Inner {
     pub(super) fail_operation: Option<(String, String)>,
     pub(super) next_id: u64,
     pub(super) calls: Vec<(String, String, u16)>,
+    /// Restore jobs by key: how many more reads report them `InProgress`.
+    pub(super) job_polls: BTreeMap<String, usize>,
 }
 
 /// What every handler shares: the validator, the state, and the server's own URL.
@@ -174,6 +176,13 @@ impl FakeArm {
     /// Makes `GET {vm_id}` answer (the VM "exists").
     pub(crate) fn add_vm(&self, vm_id: &str) {
         self.inner().vms.insert(key(vm_id));
+    }
+
+    /// Stores a recovery point `name` made at `time` (RFC 3339) of the protected item at `item_path`.
+    pub(crate) fn add_recovery_point(&self, item_path: &str, name: &str, time: &str) {
+        let body = super::restores::recovery_point_body(item_path, name, time);
+        let k = key(&format!("{item_path}/recoveryPoints/{name}"));
+        self.inner().resources.insert(k, body);
     }
 
     /// Makes an App Service app exist.
