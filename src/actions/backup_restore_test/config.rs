@@ -55,24 +55,19 @@ impl SourceTable {
 impl RestoreConfig {
     /// Decodes and checks `config`; `None` (with errors added, at their attributes) when it is
     /// invalid, and `None` without errors when something it needs is not known yet.
+    #[cfg(test)]
     pub(super) fn decode(config: &Value, diagnostics: &mut Diagnostics) -> Option<RestoreConfig> {
-        let document = match config.get("policy_document") {
-            Some(Value::String(json)) => json,
-            _ => return None,
-        };
-        let doc = match PolicyDocument::parse(document) {
-            Ok(doc) => doc,
-            Err(p) => {
-                diagnostics.error_at(
-                    AttributePath::attr("policy_document"),
-                    "Invalid policy document",
-                    p.detail
-                        .replace("parent's", "the document's")
-                        .replace("parent ", "the document "),
-                );
-                return None;
-            }
-        };
+        let doc = document(config, diagnostics)?;
+        RestoreConfig::decode_with(config, &doc, diagnostics)
+    }
+
+    /// Decodes and checks `config` with its document already checked; `None` (with errors
+    /// added, at their attributes) when it is invalid, without errors when not known yet.
+    pub(super) fn decode_with(
+        config: &Value,
+        doc: &PolicyDocument,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<RestoreConfig> {
         let Some(anchor) = &doc.anchors().aws else {
             diagnostics.error_at(
                 AttributePath::attr("policy_document"),
@@ -91,7 +86,14 @@ impl RestoreConfig {
             Some(Value::Null) | None => Some(None),
             Some(_) => None,
         };
-        let resource_arn = text("resource_arn")??;
+        let Some(resource_arn) = text("resource_arn")? else {
+            diagnostics.error_at(
+                AttributePath::attr("resource_arn"),
+                "Nothing to restore",
+                "Set resource_arn (a DynamoDB table, on AWS) or vm_id (a protected VM, on Azure).",
+            );
+            return None;
+        };
         let Some(table) = SourceTable::parse(&resource_arn) else {
             diagnostics.error_at(
                 AttributePath::attr("resource_arn"),
@@ -108,17 +110,21 @@ impl RestoreConfig {
             Some(Value::Null) | None => BTreeMap::new(),
             Some(v) => tfvalue::from_value(v).ok()?,
         };
-        let timeout_minutes = match config.get("timeout_minutes") {
-            Some(Value::Null) | None => DEFAULT_TIMEOUT_MINUTES,
-            Some(v) if !v.is_wholly_known() => return None,
-            Some(v) => tfvalue::from_value(v).ok()?,
+        let timeout_minutes = timeout_minutes(config)?;
+        let Some(iam_role_arn) = text("iam_role_arn")? else {
+            diagnostics.error_at(
+                AttributePath::attr("iam_role_arn"),
+                "Role needed",
+                "On AWS, iam_role_arn names the role AWS Backup assumes to create the scratch table.",
+            );
+            return None;
         };
         Some(RestoreConfig {
             vault: anchor.location.clone(),
             resource_arn,
             table,
             recovery_point_arn: text("recovery_point_arn")?,
-            iam_role_arn: text("iam_role_arn")??,
+            iam_role_arn,
             restore_metadata,
             timeout_minutes,
         })
@@ -185,6 +191,38 @@ impl RestoreConfig {
             .get("targetTableName")
             .map_or("", String::as_str);
         format!("{}table/{name}", self.table.arn_prefix)
+    }
+}
+
+/// The checked `policy_document`; `None` with an error at it when it is invalid, without one
+/// when it is not known yet.
+pub(super) fn document(config: &Value, diagnostics: &mut Diagnostics) -> Option<PolicyDocument> {
+    let document = match config.get("policy_document") {
+        Some(Value::String(json)) => json,
+        _ => return None,
+    };
+    let doc = match PolicyDocument::parse(document) {
+        Ok(doc) => doc,
+        Err(p) => {
+            diagnostics.error_at(
+                AttributePath::attr("policy_document"),
+                "Invalid policy document",
+                p.detail
+                    .replace("parent's", "the document's")
+                    .replace("parent ", "the document "),
+            );
+            return None;
+        }
+    };
+    Some(doc)
+}
+
+/// `timeout_minutes`, or its default; `None` when not known yet.
+pub(super) fn timeout_minutes(config: &Value) -> Option<i64> {
+    match config.get("timeout_minutes") {
+        Some(Value::Null) | None => Some(DEFAULT_TIMEOUT_MINUTES),
+        Some(v) if !v.is_wholly_known() => None,
+        Some(v) => tfvalue::from_value(v).ok(),
     }
 }
 

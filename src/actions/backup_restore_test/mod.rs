@@ -1,6 +1,8 @@
 //! `backup_restore_test`: restores the latest recovery point of a child's resource to a scratch
-//! copy, reports how long the restore took, and deletes the copy again.
+//! copy, reports how long the restore took, and deletes the copy again (AWS: a DynamoDB table;
+//! Azure: a VM's disks into a scratch resource group, left for the user to delete).
 
+mod azure;
 mod config;
 mod run;
 
@@ -11,7 +13,33 @@ use tfvalue::{Type, Value};
 use crate::cloud::aws::{AwsBackend, AwsRestores};
 use crate::resources::ProviderData;
 
+use azure::AzureRestore;
 use config::RestoreConfig;
+
+/// A checked configuration for one cloud, chosen by whether `vm_id` is set.
+enum Target {
+    /// A DynamoDB table on AWS.
+    Aws(RestoreConfig),
+    /// A protected VM on Azure.
+    Azure(AzureRestore),
+}
+
+impl Target {
+    /// Decodes `config`; `None` when invalid (with errors) or not known yet (without).
+    fn decode(config: &Value, diagnostics: &mut Diagnostics) -> Option<Target> {
+        let doc = config::document(config, diagnostics)?;
+        match config.get("vm_id") {
+            Some(Value::Null) | None => {
+                RestoreConfig::decode_with(config, &doc, diagnostics).map(Target::Aws)
+            }
+            Some(Value::String(_)) => {
+                let timeout = config::timeout_minutes(config)?;
+                AzureRestore::decode(config, &doc, timeout, diagnostics).map(Target::Azure)
+            }
+            Some(_) => None,
+        }
+    }
+}
 
 /// The `backup_restore_test` action.
 pub struct BackupRestoreTest;
@@ -27,28 +55,44 @@ impl Action for BackupRestoreTest {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "Proves a backup can be restored: restores the latest recovery point of a DynamoDB table (in the \
-             vault of the nearest app with an `aws` block in the lineage) to a scratch table, waits for the \
-             restore job reporting its progress, reports the time it took, and deletes the scratch table \
-             again, also when the restore fails or times out (best effort, said in the diagnostics). Run it \
-             with `terraform apply -invoke=action.backup_restore_test.<name>`, or from an `action_trigger` \
-             (before a migration, say).",
+            "Proves a backup can be restored: restores the latest recovery point of a DynamoDB table (AWS, \
+             `resource_arn`) to a scratch table, or of a protected VM (Azure, `vm_id`) to a scratch resource \
+             group, from the vault of the nearest app in the lineage with that cloud's block; waits for the \
+             restore job reporting its progress and reports the time it took. On AWS it deletes the scratch \
+             table again, also when the restore fails or times out (best effort, said in the diagnostics); on \
+             Azure, whose Backup API cannot delete restored resources, a warning names the scratch resource \
+             group to delete. Run it with `terraform apply -invoke=action.backup_restore_test.<name>`, or \
+             from an `action_trigger` (before a migration, say).",
             vec![
                 Attribute::string("policy_document").required().description(
                     "The `policy_document` of the app or child whose resource is restored (from the resource, \
                      or the `backup_policy` data source). Its nearest AWS-backed app names the vault.",
                 ),
-                Attribute::string("resource_arn").required().description(
-                    "ARN of the DynamoDB table whose latest completed recovery point is restored; the scratch \
-                     table is named `<table>-restore-test-<run>`.",
+                Attribute::string("resource_arn").optional().description(
+                    "AWS: ARN of the DynamoDB table whose latest completed recovery point is restored; the \
+                     scratch table is named `<table>-restore-test-<run>`. Set this or `vm_id`.",
                 ),
+                Attribute::string("vm_id").optional().description(
+                    "Azure: ARM id of the protected VM whose latest recovery point is restored (its disks, \
+                     `RestoreDisks`) into `target_resource_group_id`. Set this or `resource_arn`.",
+                ),
+                Attribute::string("target_resource_group_id").optional().description(
+                    "Azure, with `vm_id`: ARM id of the scratch resource group the disks are restored into.",
+                ),
+                Attribute::string("storage_account_id").optional().description(
+                    "Azure, with `vm_id`: ARM id of the storage account that stages the restore.",
+                ),
+                Attribute::string("location")
+                    .optional()
+                    .description("Azure, with `vm_id`: the region of the VM and vault, e.g. `westeurope`."),
                 Attribute::string("recovery_point_arn").optional().description(
-                    "Restore this recovery point of `resource_arn` instead of the latest one (e.g. the one \
-                     tagged with a commit).",
+                    "Restore this recovery point instead of the latest one (e.g. the one tagged with a commit): \
+                     its ARN on AWS, its name or ARM id on Azure.",
                 ),
-                Attribute::string("iam_role_arn")
-                    .required()
-                    .description("ARN of the role AWS Backup assumes to create the scratch table."),
+                Attribute::string("iam_role_arn").optional().description(
+                    "AWS, required with `resource_arn`: ARN of the role AWS Backup assumes to create the \
+                     scratch table.",
+                ),
                 Attribute::typed("restore_metadata", Type::map(Type::String))
                     .optional()
                     .description(
@@ -68,10 +112,16 @@ impl Action for BackupRestoreTest {
 
     async fn plan(&self, ctx: &Context, config: &Value, diagnostics: &mut Diagnostics) {
         // Values known only after apply are checked when the action is invoked.
-        let Some(restore) = RestoreConfig::decode(config, diagnostics) else {
-            return;
-        };
-        restore.check_vault_reachable(ctx.provider_data::<ProviderData>(), diagnostics);
+        let data = ctx.provider_data::<ProviderData>();
+        match Target::decode(config, diagnostics) {
+            Some(Target::Aws(restore)) => {
+                restore.check_vault_reachable(data, diagnostics);
+            }
+            Some(Target::Azure(restore)) => {
+                restore.backend(data, diagnostics);
+            }
+            None => {}
+        }
     }
 
     async fn invoke(
@@ -81,18 +131,33 @@ impl Action for BackupRestoreTest {
         progress: &Progress,
         diagnostics: &mut Diagnostics,
     ) {
-        let Some(restore) = RestoreConfig::decode(config, diagnostics) else {
-            return;
-        };
         let data = ctx.provider_data::<ProviderData>();
-        if !restore.check_vault_reachable(data, diagnostics) {
-            return;
+        match Target::decode(config, diagnostics) {
+            Some(Target::Aws(restore)) => {
+                if !restore.check_vault_reachable(data, diagnostics) {
+                    return;
+                }
+                let Some(aws) = data.and_then(|d| d.aws.as_ref()) else {
+                    return;
+                };
+                let backend = AwsBackend::new(aws).with_cancel(ctx.cancel.clone());
+                let restores = AwsRestores::new(aws, backend);
+                run::run(&restores, &restore, progress, &ctx.cancel, diagnostics).await;
+            }
+            Some(Target::Azure(restore)) => {
+                let Some(backend) = restore.backend(data, diagnostics) else {
+                    return;
+                };
+                azure::run(
+                    backend.as_ref(),
+                    &restore,
+                    progress,
+                    &ctx.cancel,
+                    diagnostics,
+                )
+                .await;
+            }
+            None => {}
         }
-        let Some(aws) = data.and_then(|d| d.aws.as_ref()) else {
-            return;
-        };
-        let backend = AwsBackend::new(aws).with_cancel(ctx.cancel.clone());
-        let restores = AwsRestores::new(aws, backend);
-        run::run(&restores, &restore, progress, &ctx.cancel, diagnostics).await;
     }
 }

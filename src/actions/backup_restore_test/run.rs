@@ -12,7 +12,7 @@ use crate::cloud::jobs::JobState;
 use crate::cloud::restores::{latest, RestoreJob, RestoreJobs};
 
 /// The first pause between two looks at the job; it doubles up to [`LAST_POLL`].
-const FIRST_POLL: Duration = Duration::from_secs(1);
+pub(super) const FIRST_POLL: Duration = Duration::from_secs(1);
 /// The longest pause between two looks at the job.
 const LAST_POLL: Duration = Duration::from_secs(30);
 
@@ -46,7 +46,7 @@ pub(super) async fn run(
 }
 
 /// How a restore job ended, for the cleanup that follows.
-enum Outcome {
+pub(super) enum Outcome {
     /// Completed: the scratch resource exists.
     Completed,
     /// Failed, timed out or interrupted: the error to report.
@@ -95,7 +95,15 @@ async fn run_with(
         "Started restore job {id}: recovery point {point} of {} into scratch table {scratch}.",
         restore.resource_arn
     ));
-    let (outcome, created) = follow(restores, &id, restore, progress, cancel, pauses).await;
+    let (outcome, created) = follow(
+        restores,
+        &id,
+        restore.timeout_minutes,
+        progress,
+        cancel,
+        pauses,
+    )
+    .await;
     let took = started.elapsed();
     if let Outcome::Completed = outcome {
         progress.report(format!(
@@ -132,10 +140,10 @@ async fn run_with(
 
 /// Follows the job until it ends, times out or Terraform stops us; the outcome and the
 /// resource the job reported making.
-async fn follow(
+pub(super) async fn follow(
     restores: &dyn RestoreJobs,
     id: &str,
-    restore: &RestoreConfig,
+    timeout_minutes: i64,
     progress: &Progress,
     cancel: &CancellationToken,
     (first_poll, timeout): (Duration, Duration),
@@ -176,9 +184,8 @@ async fn follow(
         }
         if Instant::now() + pause > deadline {
             let detail = format!(
-                "Restore job {id} is {} after {} minutes (timeout_minutes).",
+                "Restore job {id} is {} after {timeout_minutes} minutes (timeout_minutes).",
                 status.state.as_str(),
-                restore.timeout_minutes
             );
             return (
                 Outcome::Failed("Restore job still running", detail),
