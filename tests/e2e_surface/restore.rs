@@ -2,7 +2,9 @@
 //! emulator: with no recovery point it fails clearly; after a backup (the `backup_start_job`
 //! action) it restores the latest recovery point to a scratch DynamoDB table, shows the restore
 //! job's progress and the time it took, and deletes the scratch table. Checked through the AWS
-//! APIs: the restore job completed (AWS Backup), and the table it made is gone (DynamoDB).
+//! APIs: the restore job completed (AWS Backup), and the table it made is gone (DynamoDB). With
+//! DynamoDB unreachable the table is left and the error names it; an `action_trigger` runs it
+//! before a change.
 
 use crate::support::aws::{providers, CENTRAL};
 use crate::support::aws_emulator::{unique, AwsEmulator, REGION};
@@ -182,6 +184,29 @@ async fn invoke_restores_the_latest_backup_and_deletes_the_scratch_table() {
     );
     let (code, body) = describe_table(&endpoint, kept.rsplit('/').next().unwrap()).await;
     assert_eq!(code, 200, "the restore made the table: {body}");
+
+    // From an action_trigger: the restore test runs before the change (a migration, say).
+    work.env("AWS_ENDPOINT_URL_DYNAMODB", &endpoint);
+    work.write_main_tf(&format!(
+        r#"{}
+resource "terraform_data" "migration" {{
+  input = "v1"
+  lifecycle {{
+    action_trigger {{
+      events  = [before_create, before_update]
+      actions = [action.backup_restore_test.orders]
+    }}
+  }}
+}}
+"#,
+        config(&endpoint, &root)
+    ));
+    let triggered = blocking(|| work.apply());
+    assert!(
+        triggered.unwrapped().contains("Deleted scratch resource"),
+        "{triggered}"
+    );
+    assert_eq!(restore_jobs(&endpoint).await.len(), 3);
 
     blocking(|| work.destroy());
 }

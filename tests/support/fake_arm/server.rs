@@ -1,10 +1,11 @@
 //! The fake Azure Resource Manager: loopback HTTP, stateful for Recovery Services vaults, backup
-//! policies, protected VMs and App Service backup configuration, with real long-running
+//! policies, protected VMs (with seeded recovery points, restores and their jobs) and App Service
+//! backup configuration, with real long-running
 //! operations, throttling and injected errors on demand, and a Microsoft Entra token endpoint.
 //! Every request and response with a spec is validated (see [`super::validator`]).
 //!
 //! This file holds the server, its state and the dispatch; each route family answers in its
-//! own module (vaults, policies, protected items, site backup, operations, token).
+//! own module (vaults, policies, protected items, restores, site backup, operations, token).
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
