@@ -168,10 +168,11 @@ fn every_action_attribute_is_documented() {
     let names: Vec<&str> = actions.iter().map(|a| a.type_name()).collect();
     assert_eq!(
         names,
-        ["backup_start_job"],
+        ["backup_start_job", "backup_restore_test"],
         "a new action needs a page: add it to src/bin/docgen and this test"
     );
     assert_documented(&actions[0].schema(), "actions/backup_start_job.md");
+    assert_documented(&actions[1].schema(), "actions/backup_restore_test.md");
 }
 
 #[test]

@@ -18,6 +18,7 @@ use support::workdir::Workdir;
 /// Every example directory (module directories are checked through the examples that call them).
 const EXAMPLES: &[&str] = &[
     "access-alerts-audit",
+    "actions/backup_restore_test",
     "actions/backup_start_job",
     "azure",
     "data-sources/backup_compliance",
@@ -108,6 +109,11 @@ fn every_example_directory_is_tested() {
         found, tested,
         "every example directory needs a validate test in tests/examples.rs"
     );
+}
+
+#[test]
+fn validate_action_backup_restore_test() {
+    validates("actions/backup_restore_test");
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod finding;
 pub mod jobs;
 pub mod part;
 mod restore_testing;
+pub mod restores;
 pub mod retry;
 mod vault_governance;
 

@@ -5,6 +5,7 @@
 mod support;
 
 mod compliance;
+mod restore;
 mod soft_delete;
 
 use support::azure::{providers, site_id, vm_id};

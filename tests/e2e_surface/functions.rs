@@ -166,7 +166,10 @@ fn terraform_sees_the_functions_data_sources_action_and_list_resources_in_the_sc
         keys("data_source_schemas"),
         ["backup_compliance", "backup_policy"]
     );
-    assert_eq!(keys("action_schemas"), ["backup_start_job"]);
+    assert_eq!(
+        keys("action_schemas"),
+        ["backup_restore_test", "backup_start_job"]
+    );
     assert_eq!(
         keys("list_resource_schemas"),
         ["backup_app", "backup_child"]

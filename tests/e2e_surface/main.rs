@@ -10,3 +10,4 @@ mod data_source;
 mod functions;
 mod identity_import;
 mod list_query;
+mod restore;

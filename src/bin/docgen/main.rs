@@ -93,6 +93,11 @@ const PAGES: &[Page] = &[
         documents: Documents::ListResource("backup_child"),
     },
     Page {
+        path: "actions/backup_restore_test.md",
+        template: include_str!("pages/action_restore_test.md"),
+        documents: Documents::Action("backup_restore_test"),
+    },
+    Page {
         path: "functions/effective_policy.md",
         template: include_str!("pages/function_effective_policy.md"),
         documents: Documents::Function("effective_policy"),

@@ -13,7 +13,9 @@ mod credentials;
 mod errors;
 pub mod notifications;
 mod plan;
+mod restore_job;
 mod restore_testing;
+mod restored_resources;
 mod selection;
 mod settings;
 mod tags;
@@ -25,6 +27,7 @@ mod vault;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+pub use restore_job::AwsRestores;
 pub use tags::{with_kind, without_provider_tags, KIND_APP, KIND_CHILD, KIND_TAG};
 
 pub use settings::{

@@ -344,6 +344,11 @@ impl AwsContext {
         self.vault_names.clone()
     }
 
+    /// The SDK configuration (credentials, region), for the few calls made outside AWS Backup.
+    pub(crate) fn sdk_config(&self) -> &SdkConfig {
+        &self.sdk_config
+    }
+
     /// An AWS Backup client honouring the backup endpoint override.
     pub(crate) fn backup_client(&self) -> aws_sdk_backup::Client {
         let mut config = aws_sdk_backup::config::Builder::from(&self.sdk_config);

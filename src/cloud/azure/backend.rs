@@ -550,4 +550,58 @@ pub trait AzureBackend: Send + Sync {
     ) -> Result<Option<AlertRoutingSpec>, CloudError>;
     /// Deletes the alert processing rule `name` in the vault's resource group; gone is done.
     async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError>;
+
+    /// The recovery points of the protected VM `vm_id` (`RecoveryPoints_List`).
+    async fn vm_recovery_points(
+        &self,
+        vault: &VaultRef,
+        vm_id: &str,
+    ) -> Result<Vec<crate::cloud::restores::RecoveryPoint>, CloudError> {
+        let _ = vault;
+        Err(restore_unsupported(vm_id))
+    }
+
+    /// Restores a VM's recovery point (`Restores_Trigger`, followed until the job starts); the
+    /// name of the job doing the restore.
+    async fn restore_vm(&self, spec: &VmRestoreSpec) -> Result<String, CloudError> {
+        Err(restore_unsupported(&spec.vm_id))
+    }
+
+    /// A backup job of the vault (`JobDetails_Get`).
+    async fn backup_job(
+        &self,
+        vault: &VaultRef,
+        job: &str,
+    ) -> Result<crate::cloud::restores::RestoreJob, CloudError> {
+        let _ = vault;
+        Err(restore_unsupported(job))
+    }
+}
+
+/// A restore of a VM's recovery point into a scratch resource group (`IaasVMRestoreRequest`,
+/// `RestoreDisks`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmRestoreSpec {
+    /// The vault holding the recovery point.
+    pub vault: VaultRef,
+    /// The protected VM.
+    pub vm_id: String,
+    /// The recovery point's name.
+    pub recovery_point: String,
+    /// The scratch resource group the disks are restored into.
+    pub target_resource_group_id: String,
+    /// The storage account that stages the restore (and keeps the VM configuration).
+    pub storage_account_id: String,
+    /// The region of the vault and VM.
+    pub region: String,
+}
+
+/// The error of a backend that cannot restore (the fakes).
+fn restore_unsupported(name: &str) -> CloudError {
+    CloudError::new(
+        ErrorKind::Other,
+        "restoring",
+        name,
+        "this backend does not restore virtual machines",
+    )
 }

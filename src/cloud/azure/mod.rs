@@ -36,6 +36,7 @@ pub mod governance;
 mod lro;
 mod policy;
 mod protected_item;
+mod restore;
 mod settings;
 mod site_backup;
 pub mod translate;
@@ -52,7 +53,7 @@ pub use backend::{
     AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,
     ProtectedVmSpec, ProtectedVmState, SiteBackupSchedule, SiteBackupSpec, SiteBackupState,
     SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultRef,
-    VaultSpec, VaultState, WeakerSetting,
+    VaultSpec, VaultState, VmRestoreSpec, WeakerSetting,
 };
 pub use protected_item::VmItemNames;
 pub use settings::{
@@ -98,6 +99,26 @@ impl ArmBackend {
 impl AzureBackend for ArmBackend {
     fn subscription_id(&self) -> &str {
         self.arm.subscription_id()
+    }
+
+    async fn vm_recovery_points(
+        &self,
+        vault: &VaultRef,
+        vm_id: &str,
+    ) -> Result<Vec<crate::cloud::restores::RecoveryPoint>, CloudError> {
+        restore::recovery_points(&self.arm, vault, vm_id).await
+    }
+
+    async fn restore_vm(&self, spec: &VmRestoreSpec) -> Result<String, CloudError> {
+        restore::restore_vm(&self.arm, spec).await
+    }
+
+    async fn backup_job(
+        &self,
+        vault: &VaultRef,
+        job: &str,
+    ) -> Result<crate::cloud::restores::RestoreJob, CloudError> {
+        restore::job(&self.arm, vault, job).await
     }
 
     async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError> {

@@ -5,6 +5,7 @@
 mod operations;
 mod policies;
 mod protected_items;
+mod restores;
 pub(crate) mod server;
 mod site_backup;
 mod token;

@@ -20,6 +20,8 @@ pub(super) struct Pending {
     result_key: Option<String>,
     /// The operation ends Failed with this `(code, message)` instead of applying its change.
     failure: Option<(String, String)>,
+    /// The `properties` of its succeeded status (e.g. the job a restore started).
+    properties: Option<Value>,
 }
 
 /// Registers an operation that applies `mutation` after the configured polls; its id.
@@ -39,9 +41,17 @@ pub(super) fn start_operation(
             mutation,
             result_key,
             failure,
+            properties: None,
         },
     );
     id
+}
+
+/// Sets what the succeeded status of operation `id` reports in `properties`.
+pub(super) fn set_operation_properties(inner: &mut Inner, id: &str, properties: Value) {
+    if let Some(pending) = inner.pending.get_mut(id) {
+        pending.properties = Some(properties);
+    }
 }
 
 fn apply(inner: &mut Inner, mutation: Mutation) {
@@ -167,6 +177,12 @@ pub(super) fn operation_status(inner: &mut Inner, id: &str, path: &str) -> Reply
                 "startTime": "2026-11-23T10:00:00Z",
                 "endTime": "2026-11-23T10:00:01Z",
             });
+            if let (true, Some(properties)) = (
+                done,
+                inner.pending.get(id).and_then(|p| p.properties.clone()),
+            ) {
+                status["properties"] = properties;
+            }
             if let (true, Some((code, message))) = (done, failure(inner, id)) {
                 status["status"] = json!("Failed");
                 status["error"] = json!({ "code": code, "message": message });

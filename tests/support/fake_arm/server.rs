@@ -1,10 +1,11 @@
 //! The fake Azure Resource Manager: loopback HTTP, stateful for Recovery Services vaults, backup
-//! policies, protected VMs and App Service backup configuration, with real long-running
+//! policies, protected VMs (with seeded recovery points, restores and their jobs) and App Service
+//! backup configuration, with real long-running
 //! operations, throttling and injected errors on demand, and a Microsoft Entra token endpoint.
 //! Every request and response with a spec is validated (see [`super::validator`]).
 //!
 //! This file holds the server, its state and the dispatch; each route family answers in its
-//! own module (vaults, policies, protected items, site backup, operations, token).
+//! own module (vaults, policies, protected items, restores, site backup, operations, token).
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
@@ -72,6 +73,8 @@ pub(super) struct Inner {
     pub(super) fail_operation: Option<(String, String)>,
     pub(super) next_id: u64,
     pub(super) calls: Vec<(String, String, u16)>,
+    /// Restore jobs by key: how many more reads report them `InProgress`.
+    pub(super) job_polls: BTreeMap<String, usize>,
 }
 
 /// What every handler shares: the validator, the state, and the server's own URL.
@@ -174,6 +177,13 @@ impl FakeArm {
     /// Makes `GET {vm_id}` answer (the VM "exists").
     pub(crate) fn add_vm(&self, vm_id: &str) {
         self.inner().vms.insert(key(vm_id));
+    }
+
+    /// Stores a recovery point `name` made at `time` (RFC 3339) of the protected item at `item_path`.
+    pub(crate) fn add_recovery_point(&self, item_path: &str, name: &str, time: &str) {
+        let body = super::restores::recovery_point_body(item_path, name, time);
+        let k = key(&format!("{item_path}/recoveryPoints/{name}"));
+        self.inner().resources.insert(k, body);
     }
 
     /// Makes an App Service app exist.

@@ -9,6 +9,7 @@ use super::operations::{
 };
 use super::policies::policies;
 use super::protected_items::protected_items;
+use super::restores::{job, recovery_points, trigger_restore};
 use super::server::{key, Inner, Reply, Request};
 
 /// A request at or below the vault `vault` (at `vault_path`); `tail` is the lower-cased path
@@ -171,6 +172,34 @@ pub(super) fn vaults(
             "GET",
             ["backupfabrics", "azure", "protectioncontainers", _, "protecteditems", _, "operationresults", id],
         ) => operation_result(inner, id, path),
+        (
+            "GET",
+            ["backupfabrics", "azure", "protectioncontainers", _, "protecteditems", _, "recoverypoints"],
+        ) => {
+            let cut = path
+                .to_ascii_lowercase()
+                .rfind("/recoverypoints")
+                .unwrap_or(path.len());
+            recovery_points(inner, &path[..cut])
+        }
+        (
+            "POST",
+            ["backupfabrics", "azure", "protectioncontainers", _, "protecteditems", _, "recoverypoints", _, "restore"],
+        ) => {
+            let cut = path
+                .to_ascii_lowercase()
+                .rfind("/recoverypoints/")
+                .unwrap_or(0);
+            let item_path = &path[..cut];
+            let request = Request {
+                base,
+                method: m,
+                path,
+                body,
+            };
+            trigger_restore(inner, request, vault_path, item_path)
+        }
+        ("GET", ["backupjobs", _]) => job(inner, path),
         ("GET", ["backupoperations", id]) => operation_status(inner, id, path),
         ("GET", ["backupoperationresults", id]) => operation_result(inner, id, path),
         ("GET", ["backupprotecteditems"]) => {

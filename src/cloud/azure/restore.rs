@@ -1,0 +1,221 @@
+//! Test restores of protected VMs: `RecoveryPoints_List`, `Restores_Trigger` (a long-running
+//! operation whose succeeded status names the restore job, `OperationStatusJobExtendedInfo`) and
+//! `JobDetails_Get`, all in `bms.json`.
+
+use std::time::Instant;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::arm::{header_string, retry_after, ArmClient, Subject, BACKUP_API_VERSION};
+use super::backend::{VaultRef, VmRestoreSpec};
+use super::errors::operation_failed;
+use super::protected_item::VmItemNames;
+use super::vault::vault_path;
+use crate::cloud::error::{CloudError, ErrorKind};
+use crate::cloud::jobs::JobState;
+use crate::cloud::restores::{RecoveryPoint, RestoreJob};
+use crate::cloud::retry::sleep_unless_cancelled;
+
+const OP_LIST: &str = "listing recovery points";
+const OP_RESTORE: &str = "restoring virtual machine";
+const OP_JOB: &str = "reading backup job";
+
+/// The protected item path of `vm_id` in `vault`.
+fn item_path(arm: &ArmClient, vault: &VaultRef, vm_id: &str) -> Result<String, CloudError> {
+    let names = VmItemNames::from_vm_id(vm_id)?;
+    Ok(format!(
+        "{}/backupFabrics/Azure/protectionContainers/{}/protectedItems/{}",
+        vault_path(arm.subscription_id(), vault),
+        names.container,
+        names.item
+    ))
+}
+
+/// The recovery points of the protected VM `vm_id` (one page: a VM keeps at most a few
+/// hundred, and ARM lists them newest first).
+pub(super) async fn recovery_points(
+    arm: &ArmClient,
+    vault: &VaultRef,
+    vm_id: &str,
+) -> Result<Vec<RecoveryPoint>, CloudError> {
+    let path = format!("{}/recoveryPoints", item_path(arm, vault, vm_id)?);
+    let subject = Subject {
+        operation: OP_LIST,
+        name: vm_id,
+    };
+    let listed = arm.get(&path, BACKUP_API_VERSION, subject).await?;
+    let value = listed
+        .as_ref()
+        .and_then(|l| l["value"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    Ok(value
+        .iter()
+        .filter_map(|point| {
+            let time = point.pointer("/properties/recoveryPointTime")?.as_str()?;
+            Some(RecoveryPoint {
+                arn: point["name"].as_str()?.to_owned(),
+                created_epoch_seconds: epoch_seconds(time)?,
+                completed: true,
+            })
+        })
+        .collect())
+}
+
+/// Triggers the restore and follows its operation to the job it started; the job's name.
+pub(super) async fn restore_vm(
+    arm: &ArmClient,
+    spec: &VmRestoreSpec,
+) -> Result<String, CloudError> {
+    let item = item_path(arm, &spec.vault, &spec.vm_id)?;
+    let path = format!("{item}/recoveryPoints/{}/restore", spec.recovery_point);
+    let subject = Subject {
+        operation: OP_RESTORE,
+        name: &spec.vm_id,
+    };
+    // RestoreDisks: the disks (managed, with their VM configuration) land in the scratch group.
+    let body = json!({
+        "properties": {
+            "objectType": "IaasVMRestoreRequest",
+            "recoveryPointId": spec.recovery_point,
+            "recoveryType": "RestoreDisks",
+            "sourceResourceId": spec.vm_id,
+            "storageAccountId": spec.storage_account_id,
+            "targetResourceGroupId": spec.target_resource_group_id,
+            "region": spec.region,
+            "createNewCloudService": false,
+            "originalStorageAccountOption": false,
+        }
+    });
+    let first = arm
+        .send(
+            Method::POST,
+            &path,
+            BACKUP_API_VERSION,
+            Some(&body),
+            subject,
+        )
+        .await?;
+    let no_job = |why: &str| CloudError::new(ErrorKind::Other, OP_RESTORE, &spec.vm_id, why);
+    let Some(status_url) = header_string(&first.headers, "azure-asyncoperation") else {
+        return Err(no_job(
+            "ARM accepted the restore without an Azure-AsyncOperation URL",
+        ));
+    };
+    let deadline = Instant::now() + arm.options.operation_timeout;
+    let mut wait = retry_after(&first.headers);
+    loop {
+        let pause = wait.unwrap_or(arm.options.default_poll_interval);
+        if Instant::now() + pause > deadline {
+            return Err(CloudError::new(
+                ErrorKind::Transient,
+                OP_RESTORE,
+                &spec.vm_id,
+                "the restore operation did not finish within the operation timeout",
+            ));
+        }
+        if !sleep_unless_cancelled(&arm.options.cancel, pause).await {
+            return Err(CloudError::new(
+                ErrorKind::Cancelled,
+                OP_RESTORE,
+                &spec.vm_id,
+                "interrupted",
+            ));
+        }
+        let poll = arm
+            .send(Method::GET, &status_url, BACKUP_API_VERSION, None, subject)
+            .await?;
+        wait = retry_after(&poll.headers);
+        let status = poll.body.unwrap_or(Value::Null);
+        match status["status"].as_str().unwrap_or("InProgress") {
+            "Succeeded" => {
+                return status
+                    .pointer("/properties/jobId")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        no_job("the restore operation succeeded without naming its job")
+                    })
+            }
+            s @ ("Failed" | "Canceled") => {
+                let error = serde_json::from_value(status["error"].clone()).ok();
+                return Err(operation_failed(subject, s, error));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The backup job `job` of `vault`, as a restore job.
+pub(super) async fn job(
+    arm: &ArmClient,
+    vault: &VaultRef,
+    job: &str,
+) -> Result<RestoreJob, CloudError> {
+    let path = format!(
+        "{}/backupJobs/{job}",
+        vault_path(arm.subscription_id(), vault)
+    );
+    let subject = Subject {
+        operation: OP_JOB,
+        name: job,
+    };
+    let body = arm
+        .get(&path, BACKUP_API_VERSION, subject)
+        .await?
+        .ok_or_else(|| CloudError::new(ErrorKind::NotFound, OP_JOB, job, "the job is gone"))?;
+    let p = &body["properties"];
+    // Azure's JobStatus: InProgress, Completed, Failed, CompletedWithWarnings, Cancelled, Cancelling.
+    let state = match p["status"].as_str().unwrap_or_default() {
+        "InProgress" => JobState::Running,
+        "Completed" => JobState::Completed,
+        "Failed" => JobState::Failed,
+        "Cancelled" => JobState::Aborted,
+        "Cancelling" => JobState::Aborting,
+        "CompletedWithWarnings" => JobState::Partial,
+        other => JobState::Other(other.to_owned()),
+    };
+    Ok(RestoreJob {
+        job_id: job.to_owned(),
+        state,
+        percent_done: None,
+        status_message: p
+            .pointer("/errorDetails/0/errorString")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        created_resource_arn: None,
+    })
+}
+
+/// Seconds since the epoch of an RFC 3339 UTC time (`2026-11-23T10:00:00Z`, fractions ignored).
+fn epoch_seconds(time: &str) -> Option<i64> {
+    let (date, clock) = time.split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|f| f.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let clock = clock.trim_end_matches('Z');
+    let clock = clock.split(['.', '+']).next()?;
+    let mut c = clock.splitn(3, ':').map(|f| f.parse::<i64>().ok());
+    let (h, min, s) = (c.next()??, c.next()??, c.next()??);
+    // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + min * 60 + s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times_become_epoch_seconds() {
+        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(epoch_seconds("2026-11-23T10:00:00Z"), Some(1_795_428_000));
+        assert_eq!(epoch_seconds("2000-03-01T00:00:01.5Z"), Some(951_868_801));
+        assert_eq!(epoch_seconds("yesterday"), None);
+    }
+}

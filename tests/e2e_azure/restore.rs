@@ -1,0 +1,105 @@
+//! `terraform apply -invoke=action.backup_restore_test.<name>` with `vm_id` on Terraform 1.15.5
+//! against the fake ARM server: with no recovery point it fails clearly; with recovery points
+//! (seeded, as the VM's backups would make them) the latest is restored into the scratch resource
+//! group through `Restores_Trigger`, its job followed to completion with the time reported, and a
+//! warning names the scratch resource group to delete. Every call is validated against bms.json.
+
+use crate::support::azure::{providers, vm_id};
+use crate::support::fake_arm::server::{FakeArm, SUBSCRIPTION};
+use crate::support::terraform::Terraform;
+use crate::support::workdir::Workdir;
+use crate::{blocking, item_path, root_app, vault_id};
+
+fn config(fake: &FakeArm) -> String {
+    let vm = vm_id("vm1");
+    let scratch = format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-restore-test");
+    providers(fake)
+        + &root_app(35).replace(
+            r#"soft_delete          = "Enabled""#,
+            r#"soft_delete          = "Disabled""#,
+        )
+        + &format!(
+            r#"
+resource "backup_child" "vm1" {{
+  name   = "vm1"
+  parent = backup_app.root.policy_document
+  azure  = {{ vm_ids = ["{vm}"] }}
+}}
+
+action "backup_restore_test" "vm1" {{
+  config {{
+    policy_document          = backup_child.vm1.policy_document
+    vm_id                    = "{vm}"
+    target_resource_group_id = "{scratch}"
+    storage_account_id       = "{scratch}/providers/Microsoft.Storage/storageAccounts/restorestaging"
+    location                 = "westeurope"
+    timeout_minutes          = 5
+  }}
+}}
+"#
+        )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoke_restores_the_latest_vm_recovery_point_to_a_scratch_group() {
+    let fake = FakeArm::start().await;
+    fake.add_vm(&vm_id("vm1"));
+    let work = Workdir::new(&Terraform::v1_15());
+    work.write_main_tf(&config(&fake));
+    blocking(|| {
+        work.init();
+        work.apply();
+    });
+    let restore = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-invoke=action.backup_restore_test.vm1",
+    ];
+    let refused = blocking(|| work.run(&restore)).assert_failure();
+    assert!(
+        refused.unwrapped().contains("No recovery point to restore"),
+        "{refused}"
+    );
+
+    let item = item_path("vm1");
+    fake.add_recovery_point(&item, "111", "2026-11-22T05:00:00Z");
+    fake.add_recovery_point(&item, "222", "2026-11-23T05:00:00Z");
+    fake.set_async_polls(2);
+    let output = blocking(|| work.run_ok(&restore));
+    let text = output.unwrapped();
+    assert!(text.contains("Started restore job"), "{output}");
+    assert!(text.contains(": RUNNING."), "progress:\n{output}");
+    assert!(
+        text.contains("passed: recovery point 222 restored in"),
+        "{output}"
+    );
+    assert!(
+        text.contains("Scratch resource group to clean up"),
+        "{output}"
+    );
+    assert!(text.contains("rg-restore-test"), "{output}");
+
+    let jobs: Vec<String> = fake
+        .stored_paths()
+        .into_iter()
+        .filter(|p| p.contains("/backupjobs/"))
+        .collect();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    let job = fake.stored(&jobs[0]).unwrap();
+    assert_eq!(job["properties"]["status"], "Completed");
+    assert_eq!(job["properties"]["operation"], "Restore");
+    assert!(jobs[0].starts_with(&vault_id().to_ascii_lowercase()));
+    fake.assert_valid();
+    let unvalidated: Vec<String> = fake
+        .unspecified()
+        .into_iter()
+        .filter(|c| !c.contains("Microsoft.Compute"))
+        .collect();
+    assert!(
+        unvalidated.is_empty(),
+        "calls no spec describes: {unvalidated:?}"
+    );
+    blocking(|| work.destroy());
+}
