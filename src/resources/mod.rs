@@ -13,6 +13,7 @@ mod effective_policy;
 #[cfg(test)]
 mod fakes;
 mod governance_schema;
+mod hardening_schema;
 mod model;
 mod parts;
 mod policy_node;

@@ -87,6 +87,7 @@ fn guardrails_attribute() -> Attribute {
         .into_iter()
         .chain(super::super::restore_testing_schema::restore_testing_guardrails())
         .chain(governance_guardrail_attributes())
+        .chain(super::super::hardening_schema::hardening_guardrail_attributes())
         .collect(),
     )
     .optional_nested()
