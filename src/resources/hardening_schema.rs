@@ -1,5 +1,5 @@
-//! The vault hardening members of `guardrails` (`require_delete_lock`, `require_encryption`,
-//! `min_immutability`); the policy core checks that they only tighten.
+//! The vault hardening members of `guardrails` (`require_delete_lock`, `min_immutability`); the
+//! policy core checks that they only tighten. `require_encryption` waits for `azure.encryption`.
 
 use backup_policy::hardening::IMMUTABILITY_LEVELS;
 use tfplugin::framework::{validators, Attribute};
@@ -11,10 +11,6 @@ pub(crate) fn hardening_guardrail_attributes() -> Vec<Attribute> {
             "Every vault of this app and its descendants carries a delete lock (Azure: a `CanNotDelete` management \
              lock on the Recovery Services vault, repaired on apply; destroy fails unless `force_destroy`). Once \
              `true`, no descendant can turn it off.",
-        ),
-        Attribute::bool("require_encryption").optional().description(
-            "Every Azure vault of this app and its descendants is encrypted with a customer-managed key \
-             (`azure.encryption`). Once `true`, no descendant can turn it off.",
         ),
         Attribute::string("min_immutability")
             .optional()

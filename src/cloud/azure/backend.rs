@@ -550,4 +550,10 @@ pub trait AzureBackend: Send + Sync {
     ) -> Result<Option<AlertRoutingSpec>, CloudError>;
     /// Deletes the alert processing rule `name` in the vault's resource group; gone is done.
     async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError>;
+    /// Creates or repairs the provider's `CanNotDelete` management lock on `scope` (a vault id).
+    async fn put_delete_lock(&self, scope: &str) -> Result<(), CloudError>;
+    /// The level of the provider's management lock on `scope`, `None` when there is none.
+    async fn find_delete_lock(&self, scope: &str) -> Result<Option<String>, CloudError>;
+    /// Deletes the provider's management lock on `scope`; gone is done.
+    async fn delete_delete_lock(&self, scope: &str) -> Result<(), CloudError>;
 }

@@ -29,6 +29,7 @@ mod arm;
 mod auth;
 mod backend;
 mod bodies;
+pub mod delete_lock;
 mod errors;
 #[cfg(test)]
 mod fault_tests;
@@ -246,5 +247,17 @@ impl AzureBackend for ArmBackend {
 
     async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError> {
         vault_extensions::delete_alert_routing(&self.arm, &vault.resource_group, name).await
+    }
+
+    async fn put_delete_lock(&self, scope: &str) -> Result<(), CloudError> {
+        delete_lock::put_delete_lock(&self.arm, scope).await
+    }
+
+    async fn find_delete_lock(&self, scope: &str) -> Result<Option<String>, CloudError> {
+        delete_lock::find_delete_lock(&self.arm, scope).await
+    }
+
+    async fn delete_delete_lock(&self, scope: &str) -> Result<(), CloudError> {
+        delete_lock::delete_delete_lock(&self.arm, scope).await
     }
 }
