@@ -5,6 +5,7 @@
 mod support;
 
 mod compliance;
+mod hardening;
 mod soft_delete;
 
 use support::azure::{providers, site_id, vm_id};
