@@ -1,7 +1,8 @@
 //! The hardening of an app's Recovery Services vault: the `CanNotDelete` management lock that
 //! `guardrails.require_delete_lock` asks for (created or repaired on apply, read back for drift,
-//! and respected on destroy), and the plan-time checks that immutability only rises, both
-//! against the prior state and against `guardrails.min_immutability`.
+//! and respected on destroy), and the plan-time checks that immutability only rises and that a
+//! customer-managed key, once on, stays on, both against the prior state and against the
+//! guardrails in force (`min_immutability`, `require_encryption`).
 
 use backup_policy::hardening::{immutability_rank, IMMUTABILITY_LEVELS};
 use backup_policy::PolicyDocument;
@@ -133,6 +134,50 @@ pub(crate) fn check_immutability(
     }
 }
 
+/// Whether `value`'s `azure.encryption` is set (unknown counts as set: it is in the config).
+fn has_encryption(value: &Value) -> bool {
+    value
+        .get("azure")
+        .and_then(|a| a.get("encryption"))
+        .is_some_and(|e| !e.is_null())
+}
+
+/// Plan-time checks of `azure.encryption`: once the state has a customer-managed key it cannot
+/// be removed, and `guardrails.require_encryption` asks for one.
+pub(crate) fn check_encryption(
+    config: &Value,
+    prior_state: &Value,
+    document: Option<&PolicyDocument>,
+    diagnostics: &mut Diagnostics,
+) {
+    if config.get("azure").is_none_or(Value::is_null) || has_encryption(config) {
+        return;
+    }
+    let path = AttributePath::attr("azure").attribute("encryption");
+    if has_encryption(prior_state) {
+        diagnostics.error_at(
+            path.clone(),
+            "Encryption turned off",
+            "the vault is encrypted with a customer-managed key, and Azure does not turn customer-managed keys \
+             off: keep azure.encryption (its key or identity may change).",
+        );
+    }
+    if let Some(s) = document.and_then(|d| d.guardrails().hardening.require_encryption.as_ref()) {
+        if s.value {
+            diagnostics.error_at(
+                path,
+                "Encryption required by guardrail",
+                format!(
+                    "guardrails.require_encryption = true set by app {:?} asks every vault below it for a \
+                     customer-managed key: set azure.encryption (key_uri, and user_assigned_identity_id unless the \
+                     vault's system-assigned identity reads the key).",
+                    s.set_by
+                ),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use backup_policy::hardening::HardeningGuardrailsPatch;
@@ -255,5 +300,43 @@ mod tests {
         assert_eq!(below.len(), 1, "{below:?}");
         assert!(below[0].contains("set by app \"root\""), "{below:?}");
         assert!(check(Some("Locked"), None, Some(&guarded)).is_empty());
+    }
+
+    fn with_encryption(on: bool) -> Value {
+        let encryption = if on {
+            Value::Object([("key_uri".to_string(), Value::from("https://kv/keys/k"))].into())
+        } else {
+            Value::Null
+        };
+        let azure = Value::Object([("encryption".to_string(), encryption)].into());
+        Value::Object([("azure".to_string(), azure)].into())
+    }
+
+    #[test]
+    fn a_customer_managed_key_stays_on_and_the_guardrail_asks_for_one() {
+        let check = |config: bool, prior: Option<bool>, document: Option<&PolicyDocument>| {
+            let mut d = Diagnostics::default();
+            check_encryption(
+                &with_encryption(config),
+                &prior.map_or(Value::Null, with_encryption),
+                document,
+                &mut d,
+            );
+            d.into_iter().map(|d| d.summary).collect::<Vec<_>>()
+        };
+        assert!(check(true, Some(false), None).is_empty());
+        assert!(check(false, Some(false), None).is_empty());
+        assert_eq!(check(false, Some(true), None), ["Encryption turned off"]);
+        let mut app = AppInput {
+            name: "root".into(),
+            ..Default::default()
+        };
+        app.guardrails.hardening.require_encryption = Some(true);
+        let guarded = backup_policy::evaluate(None, &app).unwrap();
+        assert_eq!(
+            check(false, None, Some(&guarded)),
+            ["Encryption required by guardrail"]
+        );
+        assert!(check(true, None, Some(&guarded)).is_empty());
     }
 }

@@ -7,7 +7,7 @@ use crate::support::azure::providers;
 use crate::support::fake_arm::server::FakeArm;
 use crate::support::terraform::{unwrapped, Terraform};
 use crate::support::workdir::Workdir;
-use crate::{blocking, policy_id, root_app, vault_id};
+use crate::{blocking, policy_id, root_app, vault_id, RG};
 
 fn lock_id() -> String {
     format!(
@@ -118,6 +118,89 @@ resource "backup_app" "dev" {
         work.destroy();
     });
     assert!(fake.stored(&lock_id()).is_none(), "lock left behind");
+    assert!(fake.stored(&vault_id()).is_none(), "vault left behind");
+    fake.assert_valid();
+}
+
+const KEY_URI: &str = "https://kv-backup.vault.azure.net/keys/backup";
+
+fn identity_id() -> String {
+    format!(
+        "/subscriptions/{}/resourceGroups/{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/backup",
+        crate::support::fake_arm::server::SUBSCRIPTION
+    )
+}
+
+/// The root with `require_encryption` and the given `encryption` block (empty: none).
+fn encrypted(fake: &FakeArm, encryption: &str) -> String {
+    let root = root_app(35)
+        .replace(
+            r#"  name = "org-root""#,
+            "  name = \"org-root\"\n  guardrails = { require_encryption = true }",
+        )
+        .replace(
+            r#"immutability         = "Unlocked""#,
+            &format!("immutability         = \"Unlocked\"\n    {encryption}"),
+        );
+    providers(fake) + &root
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_managed_key_is_required_realised_and_never_turned_off() {
+    let fake = FakeArm::start().await;
+    fake.set_async_polls(1);
+    let work = Workdir::new(&Terraform::v1_15());
+
+    // The guardrail asks for a key: without one the plan fails before any call.
+    work.write_main_tf(&encrypted(&fake, ""));
+    let failed = blocking(|| {
+        work.init();
+        work.run(&["plan", "-input=false", "-no-color"])
+            .assert_failure()
+    });
+    let message = unwrapped(&failed.stderr);
+    assert!(
+        message.contains("Encryption required by guardrail")
+            && message.contains("guardrails.require_encryption = true set by app \"org-root\""),
+        "{failed}"
+    );
+    assert!(fake.stored(&vault_id()).is_none());
+
+    let block = format!(
+        "encryption = {{ key_uri = \"{KEY_URI}\", user_assigned_identity_id = \"{}\" }}",
+        identity_id()
+    );
+    work.write_main_tf(&encrypted(&fake, &block));
+    blocking(|| {
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let vault = fake.stored(&vault_id()).expect("vault not created");
+    assert_eq!(
+        vault["properties"]["encryption"]["keyVaultProperties"]["keyUri"], KEY_URI,
+        "{vault}"
+    );
+    assert_eq!(
+        vault["properties"]["encryption"]["kekIdentity"]["userAssignedIdentity"],
+        identity_id().as_str()
+    );
+    assert_eq!(vault["identity"]["type"], "UserAssigned");
+
+    // Once on, the key cannot be removed from the configuration.
+    work.write_main_tf(&(providers(&fake) + &root_app(35)));
+    let failed = blocking(|| {
+        work.run(&["plan", "-input=false", "-no-color"])
+            .assert_failure()
+    });
+    let message = unwrapped(&failed.stderr);
+    assert!(
+        message.contains("Encryption turned off")
+            && message.contains("Azure does not turn customer-managed keys off"),
+        "{failed}"
+    );
+
+    work.write_main_tf(&encrypted(&fake, &block));
+    blocking(|| work.destroy());
     assert!(fake.stored(&vault_id()).is_none(), "vault left behind");
     fake.assert_valid();
 }

@@ -52,8 +52,8 @@ pub use arm::{
 pub use backend::{
     AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,
     ProtectedVmSpec, ProtectedVmState, SiteBackupSchedule, SiteBackupSpec, SiteBackupState,
-    SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultRef,
-    VaultSpec, VaultState, WeakerSetting,
+    SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultEncryption,
+    VaultRef, VaultSpec, VaultState, WeakerSetting,
 };
 pub use protected_item::VmItemNames;
 pub use settings::{

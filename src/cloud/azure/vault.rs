@@ -37,7 +37,15 @@ fn expand(spec: &VaultSpec) -> Vault {
     let has_redundancy = redundancy.standard_tier_storage_redundancy.is_some()
         || redundancy.cross_region_restore.is_some();
     let has_security = soft_delete.is_some() || immutability.is_some();
+    let (identity, encryption) = match &spec.encryption {
+        Some(e) => {
+            let (identity, body) = super::bodies::vault_encryption::expand(e);
+            (Some(identity), Some(body))
+        }
+        None => (None, None),
+    };
     Vault {
+        identity,
         location: Some(spec.location.clone()),
         tags: Some(spec.tags.clone()),
         sku: Some(Sku {
@@ -49,6 +57,7 @@ fn expand(spec: &VaultSpec) -> Vault {
                 soft_delete_settings: soft_delete,
                 immutability_settings: immutability,
             }),
+            encryption,
             provisioning_state: None,
         }),
         ..Vault::default()
@@ -80,6 +89,7 @@ fn flatten(vault: &VaultRef, body: Vault) -> VaultState {
             .immutability_settings
             .and_then(|i| i.state)
             .and_then(|s| s.parse().ok()),
+        encryption: super::bodies::vault_encryption::flatten(properties.encryption),
         tags: body.tags.unwrap_or_default(),
         provisioning_state: properties.provisioning_state,
     }

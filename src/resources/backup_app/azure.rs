@@ -2,7 +2,8 @@
 //! effective rules, named after the app.
 
 use crate::resources::azure_hardening::{
-    check_immutability, converge_delete_lock, delete_lock_drifted, release_delete_lock,
+    check_encryption, check_immutability, converge_delete_lock, delete_lock_drifted,
+    release_delete_lock,
 };
 use crate::resources::azure_vault_governance::{
     converge_azure_governance, read_azure_governance, release_azure_governance,
@@ -94,6 +95,7 @@ impl CloudPart for AppAzurePart {
     ) {
         // Immutability only rises, and never below the guardrail in force.
         check_immutability(&request.config, &request.prior_state, document, diagnostics);
+        check_encryption(&request.config, &request.prior_state, document, diagnostics);
         // What Azure cannot express fails the plan, at the rule's path.
         if let Some(document) = document {
             translate(document, diagnostics);
@@ -462,6 +464,7 @@ mod tests {
             cross_region_restore: None,
             soft_delete: None,
             immutability: None,
+            encryption: None,
         }
     }
 

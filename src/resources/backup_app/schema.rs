@@ -185,6 +185,7 @@ pub(crate) fn app_azure_attribute() -> Attribute {
                 .optional()
                 .validator(validators::one_of(&["Disabled", "Unlocked", "Locked"]))
                 .description("Vault immutability: `Disabled`, `Unlocked` or `Locked` (irreversible)."),
+            super::super::hardening_schema::encryption_attribute(),
         ],
     )
     .optional_nested()

@@ -85,6 +85,7 @@ impl AzureBackend for FakeAzure {
             soft_delete: spec.soft_delete,
             soft_delete_retention_days: spec.soft_delete_retention_days,
             immutability: spec.immutability,
+            encryption: spec.encryption.clone(),
             tags: spec.tags.clone(),
             provisioning_state: Some("Succeeded".into()),
         };
