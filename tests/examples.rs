@@ -20,6 +20,8 @@ const EXAMPLES: &[&str] = &[
     "access-alerts-audit",
     "actions/backup_start_job",
     "azure",
+    "backstage",
+    "data-sources/backup_backstage_catalog",
     "data-sources/backup_compliance",
     "data-sources/backup_policy",
     "functions/effective_policy",
@@ -114,6 +116,16 @@ fn validate_action_backup_start_job() {
 #[test]
 fn validate_azure() {
     validates("azure");
+}
+
+#[test]
+fn validate_backstage() {
+    validates("backstage");
+}
+
+#[test]
+fn validate_data_source_backup_backstage_catalog() {
+    validates("data-sources/backup_backstage_catalog");
 }
 
 #[test]

@@ -159,7 +159,11 @@ fn terraform_sees_the_functions_data_source_and_action_in_the_schema() {
     );
     assert_eq!(
         keys("data_source_schemas"),
-        ["backup_compliance", "backup_policy"]
+        [
+            "backup_backstage_catalog",
+            "backup_compliance",
+            "backup_policy"
+        ]
     );
     assert_eq!(keys("action_schemas"), ["backup_start_job"]);
     let parameters = &provider["functions"]["effective_policy"]["parameters"];
