@@ -228,4 +228,37 @@ mod tests {
         assert_eq!(state.soft_delete, spec.soft_delete);
         assert_eq!(state.immutability, spec.immutability);
     }
+
+    #[test]
+    fn a_customer_managed_key_round_trips_and_its_loss_is_weaker() {
+        let mut spec = VaultSpec::new("rg", "v", "westeurope");
+        spec.encryption = Some(super::super::backend::VaultEncryption {
+            key_uri: "https://kv.vault.azure.net/keys/backup".into(),
+            user_assigned_identity_id: None,
+        });
+        let body = to_json(&expand(&spec));
+        assert_eq!(body["identity"]["type"], "SystemAssigned");
+        assert_eq!(
+            body["properties"]["encryption"]["kekIdentity"]["useSystemAssignedIdentity"],
+            true
+        );
+        let state = flatten(
+            &VaultRef::new("rg", "v"),
+            serde_json::from_value(body).unwrap(),
+        );
+        assert_eq!(state.encryption, spec.encryption);
+        assert!(spec.weaker_in(&state).is_empty());
+        let mut lost = state.clone();
+        lost.encryption = None;
+        let weaker = spec.weaker_in(&lost);
+        assert_eq!(weaker.len(), 1);
+        assert_eq!(
+            (weaker[0].attribute, weaker[0].found),
+            ("encryption", "platform-managed keys")
+        );
+        // A vault without a key in its spec sends neither identity nor encryption.
+        let plain = to_json(&expand(&VaultSpec::new("rg", "v", "westeurope")));
+        assert!(plain.get("identity").is_none());
+        assert!(plain["properties"].get("encryption").is_none());
+    }
 }
