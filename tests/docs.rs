@@ -15,6 +15,7 @@ const GENERATED: &[&str] = &[
     "resources/child.md",
     "data-sources/policy.md",
     "data-sources/compliance.md",
+    "data-sources/backstage_catalog.md",
     "actions/backup_start_job.md",
     "functions/backup_role_policy.md",
     "list-resources/app.md",
@@ -155,11 +156,19 @@ fn every_data_source_attribute_is_documented() {
     let names: Vec<&str> = data_sources.iter().map(|d| d.type_name()).collect();
     assert_eq!(
         names,
-        ["backup_policy", "backup_compliance"],
+        [
+            "backup_policy",
+            "backup_compliance",
+            "backup_backstage_catalog"
+        ],
         "a new data source needs a page: add it to src/bin/docgen and this test"
     );
     assert_documented(&data_sources[0].schema(), "data-sources/policy.md");
     assert_documented(&data_sources[1].schema(), "data-sources/compliance.md");
+    assert_documented(
+        &data_sources[2].schema(),
+        "data-sources/backstage_catalog.md",
+    );
 }
 
 #[test]

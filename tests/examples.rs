@@ -21,6 +21,8 @@ const EXAMPLES: &[&str] = &[
     "actions/backup_restore_test",
     "actions/backup_start_job",
     "azure",
+    "backstage",
+    "data-sources/backup_backstage_catalog",
     "data-sources/backup_compliance",
     "data-sources/backup_policy",
     "functions/backup_role_policy",
@@ -141,6 +143,16 @@ fn validate_list_resource_backup_child() {
 #[test]
 fn validate_azure() {
     validates("azure");
+}
+
+#[test]
+fn validate_backstage() {
+    validates("backstage");
+}
+
+#[test]
+fn validate_data_source_backup_backstage_catalog() {
+    validates("data-sources/backup_backstage_catalog");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! `schema.rs`, and one [`CloudPart`](crate::cloud::part::CloudPart) per cloud in `aws.rs` and
 //! `azure.rs`. [`ProviderData`] lives in its own module, so resources never import the provider.
 
+mod azure_hardening;
 mod azure_vault_governance;
 mod backup_app;
 mod backup_child;
@@ -13,6 +14,7 @@ mod effective_policy;
 #[cfg(test)]
 mod fakes;
 mod governance_schema;
+mod hardening_schema;
 mod model;
 mod parts;
 mod policy_node;

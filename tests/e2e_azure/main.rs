@@ -5,6 +5,7 @@
 mod support;
 
 mod compliance;
+mod hardening;
 mod restore;
 mod soft_delete;
 

@@ -164,7 +164,11 @@ fn terraform_sees_the_functions_data_sources_action_and_list_resources_in_the_sc
     );
     assert_eq!(
         keys("data_source_schemas"),
-        ["backup_compliance", "backup_policy"]
+        [
+            "backup_backstage_catalog",
+            "backup_compliance",
+            "backup_policy"
+        ]
     );
     assert_eq!(
         keys("action_schemas"),

@@ -89,8 +89,15 @@ pub fn evaluate(
         &inherited.access,
         &mut diagnostics,
     );
+    let hardening = crate::hardening::accumulate_hardening(
+        &inherited.hardening,
+        name,
+        &app.guardrails.hardening,
+        &mut diagnostics,
+    );
     let guardrails = EffectiveGuardrails {
         access: access_guardrails,
+        hardening,
         ..guardrails
     };
     let context = Context {

@@ -43,6 +43,9 @@ pub struct EffectiveGuardrails {
     /// The access and alert guardrails.
     #[serde(flatten)]
     pub access: crate::access::AccessGuardrails,
+    /// The vault hardening guardrails.
+    #[serde(flatten)]
+    pub hardening: crate::hardening::HardeningGuardrails,
 }
 
 impl EffectiveGuardrails {

@@ -35,6 +35,7 @@ mod document;
 mod evaluate;
 mod governance;
 mod guardrails;
+pub mod hardening;
 mod merge;
 mod model;
 mod provenance;

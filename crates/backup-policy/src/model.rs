@@ -112,6 +112,9 @@ pub struct GuardrailsPatch {
     pub allowed_principals: Option<Vec<String>>,
     /// Whether every app must have failure alerts; once on, stays on.
     pub require_alerts: Option<bool>,
+    /// `require_delete_lock`, `require_encryption`, `min_immutability` (flat in `guardrails`).
+    #[serde(flatten)]
+    pub hardening: crate::hardening::HardeningGuardrailsPatch,
 }
 
 /// Where the nearest cloud-backed ancestor (or this app) keeps its vault and plan. Inherited down

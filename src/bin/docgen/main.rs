@@ -73,6 +73,11 @@ const PAGES: &[Page] = &[
         documents: Documents::DataSource("backup_compliance"),
     },
     Page {
+        path: "data-sources/backstage_catalog.md",
+        template: include_str!("pages/data_backstage_catalog.md"),
+        documents: Documents::DataSource("backup_backstage_catalog"),
+    },
+    Page {
         path: "actions/backup_start_job.md",
         template: include_str!("pages/action_start_job.md"),
         documents: Documents::Action("backup_start_job"),

@@ -128,8 +128,19 @@ pub struct VaultSpec {
     pub soft_delete_retention_days: Option<i32>,
     /// Immutability.
     pub immutability: Option<ImmutabilityState>,
+    /// Customer-managed key encryption (`None`: Azure's platform-managed keys).
+    pub encryption: Option<VaultEncryption>,
     /// Tags.
     pub tags: AzureTags,
+}
+
+/// Customer-managed key encryption of a vault: once on, Azure does not turn it off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultEncryption {
+    /// The Key Vault key's URI (`https://<vault>.vault.azure.net/keys/<name>[/<version>]`).
+    pub key_uri: String,
+    /// The user-assigned identity reading the key; `None`: the vault's system-assigned identity.
+    pub user_assigned_identity_id: Option<String>,
 }
 
 impl VaultSpec {
@@ -145,6 +156,7 @@ impl VaultSpec {
             soft_delete: None,
             soft_delete_retention_days: None,
             immutability: None,
+            encryption: None,
             tags: AzureTags::new(),
         }
     }
@@ -194,6 +206,19 @@ impl VaultSpec {
                 });
             }
         }
+        if let Some(wanted) = &self.encryption {
+            if vault.encryption.as_ref() != Some(wanted) {
+                weaker.push(WeakerSetting {
+                    attribute: "encryption",
+                    wanted: "the configured customer-managed key",
+                    found: if vault.encryption.is_some() {
+                        "another key or identity"
+                    } else {
+                        "platform-managed keys"
+                    },
+                });
+            }
+        }
         weaker
     }
 }
@@ -221,6 +246,8 @@ pub struct VaultState {
     pub soft_delete_retention_days: Option<i32>,
     /// Immutability, when reported.
     pub immutability: Option<ImmutabilityState>,
+    /// Customer-managed key encryption, when reported.
+    pub encryption: Option<VaultEncryption>,
     /// Tags.
     pub tags: AzureTags,
     /// `provisioningState`.
@@ -550,6 +577,12 @@ pub trait AzureBackend: Send + Sync {
     ) -> Result<Option<AlertRoutingSpec>, CloudError>;
     /// Deletes the alert processing rule `name` in the vault's resource group; gone is done.
     async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError>;
+    /// Creates or repairs the provider's `CanNotDelete` management lock on `scope` (a vault id).
+    async fn put_delete_lock(&self, scope: &str) -> Result<(), CloudError>;
+    /// The level of the provider's management lock on `scope`, `None` when there is none.
+    async fn find_delete_lock(&self, scope: &str) -> Result<Option<String>, CloudError>;
+    /// Deletes the provider's management lock on `scope`; gone is done.
+    async fn delete_delete_lock(&self, scope: &str) -> Result<(), CloudError>;
 
     /// The recovery points of the protected VM `vm_id` (`RecoveryPoints_List`).
     async fn vm_recovery_points(

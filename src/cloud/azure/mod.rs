@@ -29,6 +29,7 @@ mod arm;
 mod auth;
 mod backend;
 mod bodies;
+pub mod delete_lock;
 mod errors;
 #[cfg(test)]
 mod fault_tests;
@@ -52,8 +53,8 @@ pub use arm::{
 pub use backend::{
     AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,
     ProtectedVmSpec, ProtectedVmState, SiteBackupSchedule, SiteBackupSpec, SiteBackupState,
-    SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultRef,
-    VaultSpec, VaultState, VmRestoreSpec, WeakerSetting,
+    SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultEncryption,
+    VaultRef, VaultSpec, VaultState, VmRestoreSpec, WeakerSetting,
 };
 pub use protected_item::VmItemNames;
 pub use settings::{
@@ -267,5 +268,17 @@ impl AzureBackend for ArmBackend {
 
     async fn delete_alert_routing(&self, vault: &VaultRef, name: &str) -> Result<(), CloudError> {
         vault_extensions::delete_alert_routing(&self.arm, &vault.resource_group, name).await
+    }
+
+    async fn put_delete_lock(&self, scope: &str) -> Result<(), CloudError> {
+        delete_lock::put_delete_lock(&self.arm, scope).await
+    }
+
+    async fn find_delete_lock(&self, scope: &str) -> Result<Option<String>, CloudError> {
+        delete_lock::find_delete_lock(&self.arm, scope).await
+    }
+
+    async fn delete_delete_lock(&self, scope: &str) -> Result<(), CloudError> {
+        delete_lock::delete_delete_lock(&self.arm, scope).await
     }
 }

@@ -37,7 +37,15 @@ fn expand(spec: &VaultSpec) -> Vault {
     let has_redundancy = redundancy.standard_tier_storage_redundancy.is_some()
         || redundancy.cross_region_restore.is_some();
     let has_security = soft_delete.is_some() || immutability.is_some();
+    let (identity, encryption) = match &spec.encryption {
+        Some(e) => {
+            let (identity, body) = super::bodies::vault_encryption::expand(e);
+            (Some(identity), Some(body))
+        }
+        None => (None, None),
+    };
     Vault {
+        identity,
         location: Some(spec.location.clone()),
         tags: Some(spec.tags.clone()),
         sku: Some(Sku {
@@ -49,6 +57,7 @@ fn expand(spec: &VaultSpec) -> Vault {
                 soft_delete_settings: soft_delete,
                 immutability_settings: immutability,
             }),
+            encryption,
             provisioning_state: None,
         }),
         ..Vault::default()
@@ -80,6 +89,7 @@ fn flatten(vault: &VaultRef, body: Vault) -> VaultState {
             .immutability_settings
             .and_then(|i| i.state)
             .and_then(|s| s.parse().ok()),
+        encryption: super::bodies::vault_encryption::flatten(properties.encryption),
         tags: body.tags.unwrap_or_default(),
         provisioning_state: properties.provisioning_state,
     }
@@ -217,5 +227,38 @@ mod tests {
         assert_eq!(state.cross_region_restore, Some(true));
         assert_eq!(state.soft_delete, spec.soft_delete);
         assert_eq!(state.immutability, spec.immutability);
+    }
+
+    #[test]
+    fn a_customer_managed_key_round_trips_and_its_loss_is_weaker() {
+        let mut spec = VaultSpec::new("rg", "v", "westeurope");
+        spec.encryption = Some(super::super::backend::VaultEncryption {
+            key_uri: "https://kv.vault.azure.net/keys/backup".into(),
+            user_assigned_identity_id: None,
+        });
+        let body = to_json(&expand(&spec));
+        assert_eq!(body["identity"]["type"], "SystemAssigned");
+        assert_eq!(
+            body["properties"]["encryption"]["kekIdentity"]["useSystemAssignedIdentity"],
+            true
+        );
+        let state = flatten(
+            &VaultRef::new("rg", "v"),
+            serde_json::from_value(body).unwrap(),
+        );
+        assert_eq!(state.encryption, spec.encryption);
+        assert!(spec.weaker_in(&state).is_empty());
+        let mut lost = state.clone();
+        lost.encryption = None;
+        let weaker = spec.weaker_in(&lost);
+        assert_eq!(weaker.len(), 1);
+        assert_eq!(
+            (weaker[0].attribute, weaker[0].found),
+            ("encryption", "platform-managed keys")
+        );
+        // A vault without a key in its spec sends neither identity nor encryption.
+        let plain = to_json(&expand(&VaultSpec::new("rg", "v", "westeurope")));
+        assert!(plain.get("identity").is_none());
+        assert!(plain["properties"].get("encryption").is_none());
     }
 }

@@ -1,6 +1,10 @@
 //! `backup_app` on Azure: the app's Recovery Services vault and an IaaS VM backup policy of its
 //! effective rules, named after the app.
 
+use crate::resources::azure_hardening::{
+    check_encryption, check_immutability, converge_delete_lock, delete_lock_drifted,
+    release_delete_lock,
+};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -82,11 +86,14 @@ impl CloudPart for AppAzurePart {
 
     fn plan(
         &self,
-        _request: &PlanRequest,
+        request: &PlanRequest,
         document: Option<&PolicyDocument>,
         update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) {
+        // Immutability only rises, and never below the guardrail in force.
+        check_immutability(&request.config, &request.prior_state, document, diagnostics);
+        check_encryption(&request.config, &request.prior_state, document, diagnostics);
         // What Azure cannot express fails the plan, at the rule's path.
         if let Some(document) = document {
             translate(document, diagnostics);
@@ -121,6 +128,9 @@ impl CloudPart for AppAzurePart {
             .await
             .map_err(|problems| fail(problems, diagnostics))?;
         converge_azure_governance(&*self.backend, &model.vault(), document, prior.as_ref())
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))?;
+        converge_delete_lock(&*self.backend, &model.vault(), document, prior.as_ref())
             .await
             .map_err(|e| self.failed(diagnostics, &e))
     }
@@ -159,6 +169,15 @@ impl CloudPart for AppAzurePart {
             return Ok(());
         };
         let prior = NodeRecord::of(prior_state);
+        // A locked vault fails here, before anything is removed, unless force_destroy.
+        release_delete_lock(
+            &*self.backend,
+            &model.vault(),
+            prior.document().as_ref(),
+            prior.force_destroy(),
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))?;
         release_azure_governance(&*self.backend, &model.vault(), prior.document().as_ref())
             .await
             .map_err(|e| self.failed(diagnostics, &e))?;
@@ -238,6 +257,7 @@ async fn read(
             .vault_spec(&document)
             .is_ok_and(|spec| !spec.weaker_in(&vault).is_empty());
         let (drifted, foreign) = read_azure_governance(backend, &model.vault(), &document).await?;
+        let drifted = drifted || delete_lock_drifted(backend, &model.vault(), &document).await?;
         if expected.is_none()
             || policy.schedule != expected
             || vault.tags != *document.tags()
@@ -280,6 +300,7 @@ mod tests {
             cross_region_restore: None,
             soft_delete: None,
             immutability: None,
+            encryption: None,
         }
     }
 

@@ -123,8 +123,97 @@ pub(crate) async fn adopt(
     if let Some(enabled) = vault.cross_region_restore {
         set_attr(&mut block, "cross_region_restore", Value::Bool(enabled));
     }
+    if let Some(encryption) = &vault.encryption {
+        // The vault's customer-managed key, so the import plan has nothing to change.
+        let identity = encryption
+            .user_assigned_identity_id
+            .clone()
+            .map_or(Value::Null, Value::from);
+        let key = Value::Object(
+            [
+                (
+                    "key_uri".to_string(),
+                    Value::from(encryption.key_uri.clone()),
+                ),
+                ("user_assigned_identity_id".to_string(), identity),
+            ]
+            .into(),
+        );
+        set_attr(&mut block, "encryption", key);
+    }
     set_attr(state, "azure", block);
     set_attr(state, "azure_vault_id", Value::from(vault.id));
     set_attr(state, "azure_policy_id", Value::from(policy.id));
     Ok(())
+}
+
+#[cfg(test)]
+mod encryption_tests {
+    use super::*;
+    use crate::cloud::azure::{PolicySpec, VaultEncryption, VaultSpec};
+    use crate::resources::fakes::FakeAzure;
+
+    #[tokio::test]
+    async fn an_imported_vault_brings_its_customer_managed_key() {
+        let azure = FakeAzure::new("00000000-0000-0000-0000-000000000001");
+        let mut spec = VaultSpec::new("rg", "v", "westeurope");
+        spec.encryption = Some(VaultEncryption {
+            key_uri: "https://kv.vault.azure.net/keys/backup".into(),
+            user_assigned_identity_id: Some("/subscriptions/s/uai".into()),
+        });
+        azure.ensure_vault(&spec).await.unwrap();
+        let mut root = backup_policy::AppInput {
+            name: "root".into(),
+            ..Default::default()
+        };
+        root.policy.rules.insert(
+            "daily".into(),
+            backup_policy::RulePatch {
+                schedule: Some("cron(0 5 ? * * *)".into()),
+                retention_days: Some(35),
+                ..Default::default()
+            },
+        );
+        let document = backup_policy::evaluate(None, &root).unwrap();
+        let schedule = crate::resources::diagnostics::translate(
+            &document,
+            &mut tfplugin::framework::Diagnostics::default(),
+        )
+        .unwrap();
+        azure
+            .ensure_policy(&PolicySpec {
+                vault: VaultRef::new("rg", "v"),
+                name: "root".into(),
+                schedule,
+                instant_rp_retention_days: None,
+            })
+            .await
+            .unwrap();
+        let id = PolicyImportId::parse(&format!(
+            "{}/backupPolicies/root",
+            azure.vault_id(&VaultRef::new("rg", "v"))
+        ))
+        .expect("a policy id");
+        let mut state = Value::Object(Default::default());
+        adopt(
+            &*azure,
+            &id,
+            &super::super::schema::app_azure_attribute(),
+            &mut state,
+        )
+        .await
+        .unwrap();
+        let encryption = state
+            .get("azure")
+            .and_then(|a| a.get("encryption"))
+            .unwrap();
+        assert_eq!(
+            encryption.get("key_uri"),
+            Some(&Value::from("https://kv.vault.azure.net/keys/backup"))
+        );
+        assert_eq!(
+            encryption.get("user_assigned_identity_id"),
+            Some(&Value::from("/subscriptions/s/uai"))
+        );
+    }
 }

@@ -3,7 +3,7 @@
 use backup_policy::PolicyDocument;
 use serde::Deserialize;
 
-use crate::cloud::azure::{UnknownEnumValue, VaultRef, VaultSpec};
+use crate::cloud::azure::{UnknownEnumValue, VaultEncryption, VaultRef, VaultSpec};
 use crate::cloud::{CloudError, ErrorKind};
 
 /// `backup_app.aws` as configured.
@@ -61,6 +61,19 @@ pub(crate) struct AppAzureModel {
     pub(crate) soft_delete: Option<String>,
     /// `Disabled`, `Unlocked` or `Locked`.
     pub(crate) immutability: Option<String>,
+    /// Customer-managed key encryption.
+    #[serde(default)]
+    pub(crate) encryption: Option<AppEncryptionModel>,
+}
+
+/// `backup_app.azure.encryption`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct AppEncryptionModel {
+    /// The Key Vault key's URI.
+    pub(crate) key_uri: String,
+    /// The user-assigned identity reading the key; `None`: the vault's system-assigned identity.
+    #[serde(default)]
+    pub(crate) user_assigned_identity_id: Option<String>,
 }
 
 impl AppAzureModel {
@@ -99,6 +112,10 @@ impl AppAzureModel {
             .map(str::parse)
             .transpose()
             .map_err(|e| parse("immutability", e))?;
+        spec.encryption = self.encryption.as_ref().map(|e| VaultEncryption {
+            key_uri: e.key_uri.clone(),
+            user_assigned_identity_id: e.user_assigned_identity_id.clone(),
+        });
         spec.tags = document.tags().clone();
         Ok(spec)
     }

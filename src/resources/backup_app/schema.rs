@@ -87,6 +87,7 @@ fn guardrails_attribute() -> Attribute {
         .into_iter()
         .chain(super::super::restore_testing_schema::restore_testing_guardrails())
         .chain(governance_guardrail_attributes())
+        .chain(super::super::hardening_schema::hardening_guardrail_attributes())
         .collect(),
     )
     .optional_nested()
@@ -184,6 +185,7 @@ pub(crate) fn app_azure_attribute() -> Attribute {
                 .optional()
                 .validator(validators::one_of(&["Disabled", "Unlocked", "Locked"]))
                 .description("Vault immutability: `Disabled`, `Unlocked` or `Locked` (irreversible)."),
+            super::super::hardening_schema::encryption_attribute(),
         ],
     )
     .optional_nested()

@@ -35,6 +35,8 @@ pub(crate) struct AzureWorld {
     pub(crate) job_failure_alerts: BTreeMap<VaultRef, bool>,
     /// Alert processing rules by resource group and name.
     pub(crate) alert_routing: BTreeMap<(String, String), AlertRoutingSpec>,
+    /// Management lock levels by scope (lower case).
+    pub(crate) delete_locks: BTreeMap<String, String>,
     /// The calls made.
     pub(crate) calls: Calls,
 }
@@ -83,6 +85,7 @@ impl AzureBackend for FakeAzure {
             soft_delete: spec.soft_delete,
             soft_delete_retention_days: spec.soft_delete_retention_days,
             immutability: spec.immutability,
+            encryption: spec.encryption.clone(),
             tags: spec.tags.clone(),
             provisioning_state: Some("Succeeded".into()),
         };
@@ -368,6 +371,28 @@ impl AzureBackend for FakeAzure {
         world
             .alert_routing
             .remove(&(vault.resource_group.clone(), name.to_string()));
+        Ok(())
+    }
+
+    async fn put_delete_lock(&self, scope: &str) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("put_delete_lock", scope)?;
+        world
+            .delete_locks
+            .insert(scope.to_lowercase(), "CanNotDelete".into());
+        Ok(())
+    }
+
+    async fn find_delete_lock(&self, scope: &str) -> Result<Option<String>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("find_delete_lock", scope)?;
+        Ok(world.delete_locks.get(&scope.to_lowercase()).cloned())
+    }
+
+    async fn delete_delete_lock(&self, scope: &str) -> Result<(), CloudError> {
+        let mut world = self.world();
+        world.calls.record("delete_delete_lock", scope)?;
+        world.delete_locks.remove(&scope.to_lowercase());
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! [`server::FakeArm`] is what tests use; the other modules are its route families.
 
+mod locks;
 mod operations;
 mod policies;
 mod protected_items;

@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{json, Value};
 
+use super::locks::{management_locks, scope_locked};
 use super::operations::Pending;
 use super::site_backup::{site_backup, site_backup_list};
 use super::token::token;
@@ -440,6 +441,16 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
         {
             let scope = format!("/{}", segs[..8].join("/"));
             diagnostic_settings(inner, request, &scope, segs[11])
+        }
+        ["microsoft.recoveryservices", "vaults", _, "providers", "microsoft.authorization", "locks", _] =>
+        {
+            let scope = format!("/{}", segs[..8].join("/"));
+            management_locks(inner, request, &scope, segs[11])
+        }
+        ["microsoft.recoveryservices", "vaults", _]
+            if m == "DELETE" && scope_locked(inner, path).is_some() =>
+        {
+            scope_locked(inner, path).expect("checked in the guard")
         }
         ["microsoft.recoveryservices", "vaults", _, tail @ ..] => {
             let vault_path = segs[..8].join("/");

@@ -283,6 +283,30 @@ fn vault_body(vault_path: &str, name: &str, request: Value, existing: Option<&Va
     if monitoring.as_object().is_some_and(|m| !m.is_empty()) {
         body["properties"]["monitoringSettings"] = monitoring;
     }
+    // A customer-managed key and the identity reading it are kept unless named (issue 16).
+    let kept = |pointer: &str| existing.and_then(|e| e.pointer(pointer)).cloned();
+    if let Some(encryption) = props
+        .get("encryption")
+        .cloned()
+        .or_else(|| kept("/properties/encryption"))
+    {
+        body["properties"]["encryption"] = encryption;
+    }
+    if let Some(mut identity) = request
+        .get("identity")
+        .cloned()
+        .or_else(|| kept("/identity"))
+    {
+        // ARM fills in the system-assigned identity's principal and tenant.
+        if identity["type"]
+            .as_str()
+            .is_some_and(|t| t.contains("SystemAssigned"))
+        {
+            identity["principalId"] = json!("22222222-2222-2222-2222-222222222222");
+            identity["tenantId"] = json!(super::server::TENANT);
+        }
+        body["identity"] = identity;
+    }
     body
 }
 

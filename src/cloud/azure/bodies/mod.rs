@@ -6,6 +6,7 @@ pub(crate) mod policy;
 pub(crate) mod protected_item;
 pub(crate) mod site_backup;
 pub(crate) mod vault;
+pub(crate) mod vault_encryption;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

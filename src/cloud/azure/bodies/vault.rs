@@ -26,6 +26,9 @@ pub(crate) struct Vault {
     /// `VaultProperties`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) properties: Option<VaultProperties>,
+    /// `IdentityData`: the identity that reads a customer-managed key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) identity: Option<super::vault_encryption::IdentityData>,
 }
 
 /// `Sku`.
@@ -46,6 +49,9 @@ pub(crate) struct VaultProperties {
     /// Soft delete and immutability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) security_settings: Option<SecuritySettings>,
+    /// Customer-managed key encryption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) encryption: Option<super::vault_encryption::Encryption>,
     /// `provisioningState` (answers only).
     #[serde(default, skip_serializing)]
     pub(crate) provisioning_state: Option<String>,

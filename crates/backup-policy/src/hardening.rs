@@ -1,0 +1,254 @@
+//! Vault hardening guardrails: a delete lock on every vault, customer-managed key encryption, and
+//! a lowest immutability. Like every guardrail they accumulate down the tree and only tighten;
+//! each cloud realises them on the vaults it owns (Azure: a `CanNotDelete` management lock, the
+//! vault's `encryption` and `immutability`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{paths, PolicyDiagnostic};
+use crate::guardrails::Setting;
+
+/// The immutability levels, weakest first: a vault may only move right.
+pub const IMMUTABILITY_LEVELS: [&str; 3] = ["Disabled", "Unlocked", "Locked"];
+
+/// The rank of an immutability level in [`IMMUTABILITY_LEVELS`] (case-insensitive, as ARM
+/// compares enum values), `None` for anything else.
+pub fn immutability_rank(level: &str) -> Option<usize> {
+    IMMUTABILITY_LEVELS
+        .iter()
+        .position(|l| l.eq_ignore_ascii_case(level))
+}
+
+/// The hardening members of `guardrails`, as an app states them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct HardeningGuardrailsPatch {
+    /// Every vault in the subtree carries a delete lock; once on, stays on.
+    pub require_delete_lock: Option<bool>,
+    /// Every vault in the subtree is encrypted with a customer-managed key; once on, stays on.
+    pub require_encryption: Option<bool>,
+    /// The lowest immutability any vault in the subtree may have; may only rise.
+    pub min_immutability: Option<String>,
+}
+
+/// The hardening guardrails in force for an app; each absent while no app sets it, so documents
+/// without them are unchanged.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HardeningGuardrails {
+    /// Every vault carries a delete lock (Azure: a `CanNotDelete` management lock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_delete_lock: Option<Setting<bool>>,
+    /// Every vault is encrypted with a customer-managed key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_encryption: Option<Setting<bool>>,
+    /// The lowest immutability a vault may have, spelled as in [`IMMUTABILITY_LEVELS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_immutability: Option<Setting<String>>,
+}
+
+impl HardeningGuardrails {
+    /// Whether vaults must carry a delete lock.
+    pub fn require_delete_lock(&self) -> bool {
+        self.require_delete_lock.as_ref().is_some_and(|s| s.value)
+    }
+
+    /// Whether vaults must be encrypted with a customer-managed key.
+    pub fn require_encryption(&self) -> bool {
+        self.require_encryption.as_ref().is_some_and(|s| s.value)
+    }
+
+    /// The rank of the lowest immutability allowed (0: no bound).
+    pub fn min_immutability_rank(&self) -> usize {
+        self.min_immutability
+            .as_ref()
+            .and_then(|s| immutability_rank(&s.value))
+            .unwrap_or(0)
+    }
+}
+
+/// Accumulates the app's hardening guardrails onto the inherited ones; a loosening is an error
+/// at the guardrail's path naming the ancestor that set it and the rule.
+pub(crate) fn accumulate_hardening(
+    inherited: &HardeningGuardrails,
+    app: &str,
+    patch: &HardeningGuardrailsPatch,
+    diagnostics: &mut Vec<PolicyDiagnostic>,
+) -> HardeningGuardrails {
+    let mut out = inherited.clone();
+    for (field, value, current) in [
+        (
+            "require_delete_lock",
+            patch.require_delete_lock,
+            &mut out.require_delete_lock,
+        ),
+        (
+            "require_encryption",
+            patch.require_encryption,
+            &mut out.require_encryption,
+        ),
+    ] {
+        match (value, current.as_ref()) {
+            (Some(false), Some(s)) if s.value => diagnostics.push(PolicyDiagnostic::new(
+                paths::guardrail(field),
+                "Guardrail loosened",
+                format!(
+                    "{field} = false would loosen {field} = true set by app {:?}; guardrails may only tighten \
+                     down the tree, so keep it true or leave it unset.",
+                    s.set_by
+                ),
+            )),
+            (Some(v), Some(s)) if s.value == v => {}
+            (Some(v), _) => {
+                *current = Some(Setting {
+                    value: v,
+                    set_by: app.to_string(),
+                })
+            }
+            (None, _) => {}
+        }
+    }
+    if let Some(level) = &patch.min_immutability {
+        let path = paths::guardrail("min_immutability");
+        match immutability_rank(level) {
+            None => diagnostics.push(PolicyDiagnostic::new(
+                path,
+                "Invalid immutability",
+                format!(
+                    "{level:?} is not an immutability level; use one of {}.",
+                    IMMUTABILITY_LEVELS.join(", ")
+                ),
+            )),
+            Some(rank) => match &inherited.min_immutability {
+                Some(s) if rank < inherited.min_immutability_rank() => {
+                    diagnostics.push(PolicyDiagnostic::new(
+                        path,
+                        "Guardrail loosened",
+                        format!(
+                            "min_immutability = {level:?} would loosen min_immutability = {:?} set by app {:?}; \
+                             immutability only rises down the tree ({}), so use {:?} or stronger, or leave it unset.",
+                            s.value,
+                            s.set_by,
+                            IMMUTABILITY_LEVELS.join(" -> "),
+                            s.value
+                        ),
+                    ))
+                }
+                Some(_) if rank == inherited.min_immutability_rank() => {}
+                _ => {
+                    out.min_immutability = Some(Setting {
+                        value: IMMUTABILITY_LEVELS[rank].to_string(),
+                        set_by: app.to_string(),
+                    })
+                }
+            },
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patch(lock: Option<bool>, cmk: Option<bool>, min: Option<&str>) -> HardeningGuardrailsPatch {
+        HardeningGuardrailsPatch {
+            require_delete_lock: lock,
+            require_encryption: cmk,
+            min_immutability: min.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn hardening_accumulates_and_records_who_set_it() {
+        let mut d = Vec::new();
+        let root = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &patch(Some(true), None, Some("unlocked")),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert!(root.require_delete_lock());
+        assert!(!root.require_encryption());
+        assert_eq!(root.min_immutability_rank(), 1);
+        let min = root.min_immutability.as_ref().unwrap();
+        assert_eq!(
+            (min.value.as_str(), min.set_by.as_str()),
+            ("Unlocked", "org-root")
+        );
+
+        // Restating keeps the first setter; tightening records the child.
+        let child = accumulate_hardening(
+            &root,
+            "payments",
+            &patch(Some(true), Some(true), Some("Locked")),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            child.require_delete_lock.as_ref().unwrap().set_by,
+            "org-root"
+        );
+        assert_eq!(
+            child.require_encryption.as_ref().unwrap().set_by,
+            "payments"
+        );
+        assert_eq!(child.min_immutability_rank(), 2);
+    }
+
+    #[test]
+    fn a_loosening_names_the_path_the_ancestor_and_the_rule() {
+        let mut d = Vec::new();
+        let root = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &patch(Some(true), Some(true), Some("Locked")),
+            &mut d,
+        );
+        let child = accumulate_hardening(
+            &root,
+            "dev",
+            &patch(Some(false), Some(false), Some("Unlocked")),
+            &mut d,
+        );
+        let paths: Vec<String> = d.iter().map(|d| d.path.to_string()).collect();
+        assert_eq!(
+            paths,
+            [
+                "guardrails.require_delete_lock",
+                "guardrails.require_encryption",
+                "guardrails.min_immutability"
+            ]
+        );
+        assert!(d.iter().all(|d| d.summary == "Guardrail loosened"));
+        assert!(d.iter().all(|d| d.detail.contains("\"org-root\"")), "{d:?}");
+        assert!(
+            d[2].detail.contains("Disabled -> Unlocked -> Locked"),
+            "{}",
+            d[2].detail
+        );
+        // What was inherited stays in force.
+        assert!(child.require_delete_lock() && child.require_encryption());
+        assert_eq!(child.min_immutability_rank(), 2);
+    }
+
+    #[test]
+    fn an_unknown_level_is_an_error_listing_the_levels() {
+        let mut d = Vec::new();
+        accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &patch(None, None, Some("Frozen")),
+            &mut d,
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path.to_string(), "guardrails.min_immutability");
+        assert!(d[0].detail.contains("Disabled, Unlocked, Locked"));
+    }
+
+    #[test]
+    fn unset_hardening_leaves_nothing_in_the_document() {
+        let empty = serde_json::to_value(HardeningGuardrails::default()).unwrap();
+        assert_eq!(empty, serde_json::json!({}));
+    }
+}
