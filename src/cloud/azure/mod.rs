@@ -42,6 +42,7 @@ mod settings;
 mod site_backup;
 pub mod translate;
 mod vault;
+mod vault_drift;
 mod vault_extensions;
 
 use async_trait::async_trait;
@@ -54,13 +55,14 @@ pub use backend::{
     AzureBackend, AzureTags, FrequencyUnit, ImmutabilityState, PolicySpec, PolicyState,
     ProtectedVmSpec, ProtectedVmState, SiteBackupSchedule, SiteBackupSpec, SiteBackupState,
     SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultEncryption,
-    VaultRef, VaultSpec, VaultState, VmRestoreSpec, WeakerSetting,
+    VaultRef, VaultSpec, VaultState, VmRestoreSpec,
 };
 pub use protected_item::VmItemNames;
 pub use settings::{
     AzureSettings, CredentialKind, FederatedTokenSource, ResolvedAzureSettings, Secret,
     PUBLIC_AUTHORITY_HOST, PUBLIC_RESOURCE_MANAGER,
 };
+pub use vault_drift::WeakerSetting;
 
 use crate::cloud::error::CloudError;
 use governance::{AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec};
