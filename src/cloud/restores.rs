@@ -79,9 +79,70 @@ pub fn latest(points: &[RecoveryPoint]) -> Option<&RecoveryPoint> {
         .max_by_key(|p| p.created_epoch_seconds)
 }
 
+/// The recovery point to restore: the first complete one made at or after `created_after`
+/// (seconds since the epoch; the backup that followed a deployment, e.g. of a commit), or the
+/// latest complete one without it.
+pub fn pick(points: &[RecoveryPoint], created_after: Option<i64>) -> Option<&RecoveryPoint> {
+    match created_after {
+        None => latest(points),
+        Some(after) => points
+            .iter()
+            .filter(|p| p.completed && p.created_epoch_seconds >= after)
+            .min_by_key(|p| p.created_epoch_seconds),
+    }
+}
+
+/// Seconds since the epoch of an RFC 3339 UTC time (`2026-11-23T10:00:00Z`, fractions ignored).
+pub fn epoch_seconds(time: &str) -> Option<i64> {
+    let (date, clock) = time.split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|f| f.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let clock = clock.trim_end_matches('Z');
+    let clock = clock.split(['.', '+']).next()?;
+    let mut c = clock.splitn(3, ':').map(|f| f.parse::<i64>().ok());
+    let (h, min, s) = (c.next()??, c.next()??, c.next()??);
+    // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + min * 60 + s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_times_become_epoch_seconds() {
+        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(epoch_seconds("2026-11-23T10:00:00Z"), Some(1_795_428_000));
+        assert_eq!(epoch_seconds("2000-03-01T00:00:01.5Z"), Some(951_868_801));
+        assert_eq!(epoch_seconds("yesterday"), None);
+    }
+
+    #[test]
+    fn created_after_picks_the_first_complete_point_from_then_on() {
+        let point = |arn: &str, at: i64, completed: bool| RecoveryPoint {
+            arn: arn.into(),
+            created_epoch_seconds: at,
+            completed,
+        };
+        let points = [
+            point("before", 100, true),
+            point("running", 205, false),
+            point("first-after", 210, true),
+            point("later", 300, true),
+        ];
+        assert_eq!(
+            pick(&points, Some(200)).map(|p| p.arn.as_str()),
+            Some("first-after")
+        );
+        assert_eq!(pick(&points, None).map(|p| p.arn.as_str()), Some("later"));
+        assert_eq!(pick(&points, Some(301)), None);
+    }
 
     #[test]
     fn the_latest_complete_point_is_chosen() {

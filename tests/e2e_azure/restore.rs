@@ -2,7 +2,9 @@
 //! against the fake ARM server: with no recovery point it fails clearly; with recovery points
 //! (seeded, as the VM's backups would make them) the latest is restored into the scratch resource
 //! group through `Restores_Trigger`, its job followed to completion with the time reported, and a
-//! warning names the scratch resource group to delete. Every call is validated against bms.json.
+//! warning names the scratch resource group to delete; with `created_after` (how a commit's
+//! recovery point is found on Azure) the first point made after that time is restored instead.
+//! Every call is validated against bms.json.
 
 use crate::support::azure::{providers, vm_id};
 use crate::support::fake_arm::server::{FakeArm, SUBSCRIPTION};
@@ -33,6 +35,19 @@ action "backup_restore_test" "vm1" {{
     target_resource_group_id = "{scratch}"
     storage_account_id       = "{scratch}/providers/Microsoft.Storage/storageAccounts/restorestaging"
     location                 = "westeurope"
+    timeout_minutes          = 5
+  }}
+}}
+
+# The recovery point of a deployment (a commit): the first one made after it.
+action "backup_restore_test" "after_deploy" {{
+  config {{
+    policy_document          = backup_child.vm1.policy_document
+    vm_id                    = "{vm}"
+    target_resource_group_id = "{scratch}"
+    storage_account_id       = "{scratch}/providers/Microsoft.Storage/storageAccounts/restorestaging"
+    location                 = "westeurope"
+    created_after            = "2026-11-22T12:00:00Z"
     timeout_minutes          = 5
   }}
 }}
@@ -91,6 +106,23 @@ async fn invoke_restores_the_latest_vm_recovery_point_to_a_scratch_group() {
     assert_eq!(job["properties"]["status"], "Completed");
     assert_eq!(job["properties"]["operation"], "Restore");
     assert!(jobs[0].starts_with(&vault_id().to_ascii_lowercase()));
+
+    // A later backup exists; the deployment's point is still the first one after it.
+    fake.add_recovery_point(&item, "333", "2026-11-24T05:00:00Z");
+    let after_deploy = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-invoke=action.backup_restore_test.after_deploy",
+    ];
+    let output = blocking(|| work.run_ok(&after_deploy));
+    assert!(
+        output
+            .unwrapped()
+            .contains("passed: recovery point 222 restored in"),
+        "{output}"
+    );
     fake.assert_valid();
     let unvalidated: Vec<String> = fake
         .unspecified()

@@ -126,6 +126,22 @@ async fn the_drift_report_names_each_difference_and_passes_after_repair() {
 
     let plan = blocking(|| work.plan_json());
     assert!(plan.change("backup_app.root").is(&["update"]), "{plan}");
+    // The refreshing plan also warns, at each path, what it puts back.
+    let said = plan.output.unwrapped();
+    assert!(
+        said.contains(&format!(
+            "Backups of backup_app {root:?} drifted from the policy"
+        )),
+        "{plan}"
+    );
+    assert!(
+        said.contains("policy.rules[\"daily\"].retention_days: policy 35, found 7"),
+        "{plan}"
+    );
+    assert!(
+        said.contains("policy.rules[\"daily\"].retention_days: policy 90, found 1"),
+        "{plan}"
+    );
     // The derived child keeps its plan and selection: their ids stay known in the update.
     let prod_change = plan.change("backup_child.prod");
     assert!(prod_change.is(&["update"]), "{plan}");

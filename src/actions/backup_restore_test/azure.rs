@@ -13,9 +13,10 @@ use tfvalue::{AttributePath, Value};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::run::since;
 use super::run::{follow, Outcome, FIRST_POLL};
 use crate::cloud::azure::{AzureBackend, VaultRef, VmRestoreSpec};
-use crate::cloud::restores::{latest, RecoveryPoint, RestoreJob, RestoreJobSpec, RestoreJobs};
+use crate::cloud::restores::{pick, RecoveryPoint, RestoreJob, RestoreJobSpec, RestoreJobs};
 use crate::cloud::{CloudError, ErrorKind};
 use crate::resources::ProviderData;
 
@@ -28,6 +29,7 @@ pub(super) struct AzureRestore {
     vault: AzureAnchor,
     vm_id: String,
     recovery_point: Option<String>,
+    created_after: Option<i64>,
     target_resource_group_id: String,
     storage_account_id: String,
     location: String,
@@ -91,6 +93,7 @@ impl AzureRestore {
             vault: anchor.location.clone(),
             vm_id: text("vm_id")??,
             recovery_point,
+            created_after: super::config::created_after(config, diagnostics)?,
             target_resource_group_id: target,
             storage_account_id: storage,
             location,
@@ -223,14 +226,16 @@ async fn run_with(
         Some(point) => point.clone(),
         None => match restores.recovery_points(vault, &restore.vm_id).await {
             Err(e) => return diagnostics.error("Cannot list the recovery points", e.to_string()),
-            Ok(points) => match latest(&points) {
+            Ok(points) => match pick(&points, restore.created_after) {
                 Some(point) => point.arn.clone(),
                 None => {
                     return diagnostics.error(
                         "No recovery point to restore",
                         format!(
-                            "Vault {vault} of app {:?} holds no recovery point of {}: back it up first.",
-                            restore.vault.app, restore.vm_id
+                            "Vault {vault} of app {:?} holds no recovery point of {}{}: back it up first.",
+                            restore.vault.app,
+                            restore.vm_id,
+                            since(restore.created_after)
                         ),
                     )
                 }

@@ -7,6 +7,7 @@ use backup_policy::{AwsAnchor, PolicyDocument};
 use tfplugin::framework::{Diagnostic, Diagnostics};
 use tfvalue::{AttributePath, Value};
 
+use crate::cloud::restores::epoch_seconds;
 use crate::cloud::restores::RestoreJobSpec;
 use crate::resources::ProviderData;
 
@@ -20,6 +21,8 @@ pub(super) struct RestoreConfig {
     pub(super) resource_arn: String,
     pub(super) table: SourceTable,
     pub(super) recovery_point_arn: Option<String>,
+    /// `created_after` in seconds since the epoch: restore the first point made from then on.
+    pub(super) created_after: Option<i64>,
     pub(super) iam_role_arn: String,
     pub(super) restore_metadata: BTreeMap<String, String>,
     pub(super) timeout_minutes: i64,
@@ -124,6 +127,7 @@ impl RestoreConfig {
             resource_arn,
             table,
             recovery_point_arn: text("recovery_point_arn")?,
+            created_after: created_after(config, diagnostics)?,
             iam_role_arn,
             restore_metadata,
             timeout_minutes,
@@ -215,6 +219,26 @@ pub(super) fn document(config: &Value, diagnostics: &mut Diagnostics) -> Option<
         }
     };
     Some(doc)
+}
+
+/// `created_after` in seconds since the epoch (`Some(None)` when unset); `None` when not known
+/// yet, or with an error at it when it is not an RFC 3339 UTC time.
+pub(super) fn created_after(config: &Value, diagnostics: &mut Diagnostics) -> Option<Option<i64>> {
+    match config.get("created_after") {
+        Some(Value::Null) | None => Some(None),
+        Some(Value::String(time)) => match epoch_seconds(time) {
+            Some(seconds) => Some(Some(seconds)),
+            None => {
+                diagnostics.error_at(
+                    AttributePath::attr("created_after"),
+                    "Invalid time",
+                    format!("{time:?} is not an RFC 3339 UTC time such as 2026-12-06T14:00:00Z."),
+                );
+                None
+            }
+        },
+        Some(_) => None,
+    }
 }
 
 /// `timeout_minutes`, or its default; `None` when not known yet.

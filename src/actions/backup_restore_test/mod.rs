@@ -85,6 +85,11 @@ impl Action for BackupRestoreTest {
                 Attribute::string("location")
                     .optional()
                     .description("Azure, with `vm_id`: the region of the VM and vault, e.g. `westeurope`."),
+                Attribute::string("created_after").optional().description(
+                    "Restore the first complete recovery point made at or after this RFC 3339 UTC time (e.g. \
+                     `2026-12-06T14:00:00Z`) instead of the latest: the backup that followed a deployment, which is \
+                     how a commit's recovery point is found on Azure, where recovery points carry no tags.",
+                ),
                 Attribute::string("recovery_point_arn").optional().description(
                     "Restore this recovery point instead of the latest one (e.g. the one tagged with a commit): \
                      its ARN on AWS, its name or ARM id on Azure.",

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::config::RestoreConfig;
 use crate::cloud::jobs::JobState;
-use crate::cloud::restores::{latest, RestoreJob, RestoreJobs};
+use crate::cloud::restores::{pick, RestoreJob, RestoreJobs};
 
 /// The first pause between two looks at the job; it doubles up to [`LAST_POLL`].
 pub(super) const FIRST_POLL: Duration = Duration::from_secs(1);
@@ -70,15 +70,17 @@ async fn run_with(
         Some(arn) => arn.clone(),
         None => match restores.recovery_points(vault, &restore.resource_arn).await {
             Err(e) => return diagnostics.error("Cannot list the recovery points", e.to_string()),
-            Ok(points) => match latest(&points) {
+            Ok(points) => match pick(&points, restore.created_after) {
                 Some(point) => point.arn.clone(),
                 None => {
                     return diagnostics.error(
                         "No recovery point to restore",
                         format!(
-                            "Vault {vault} of app {:?} holds no completed recovery point of {}: back it up \
+                            "Vault {vault} of app {:?} holds no completed recovery point of {}{}: back it up \
                              first (its plan's schedule, or the backup_start_job action).",
-                            restore.vault.app, restore.resource_arn
+                            restore.vault.app,
+                            restore.resource_arn,
+                            since(restore.created_after)
                         ),
                     )
                 }
@@ -204,6 +206,14 @@ pub(super) async fn follow(
 }
 
 /// One progress line for a job's state.
+/// What "no recovery point" means with a `created_after`, for messages.
+pub(super) fn since(created_after: Option<i64>) -> String {
+    match created_after {
+        Some(_) => " made at or after created_after".to_string(),
+        None => String::new(),
+    }
+}
+
 fn describe(job: &RestoreJob) -> String {
     let mut line = format!("Restore job {}: {}", job.job_id, job.state.as_str());
     if let Some(percent) = job

@@ -16,11 +16,13 @@ use super::audit::{self, AuditModel};
 use super::model::{AppAwsModel, VaultLockModel};
 use super::RESOURCE;
 use crate::cloud::aws::access_policy::{converge_vault_access, vault_access_spec};
+use crate::cloud::aws::compliance::{plan_findings, Finding};
 use crate::cloud::aws::notifications::{converge_vault_notifications, vault_notification_spec};
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::aws::{with_kind, KIND_APP};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
 use crate::cloud::{BackupBackend, CloudError, VaultLockSpec, VaultLockState, VaultSpec};
+use crate::resources::compliance::drift_warning;
 use crate::resources::vault_governance::{read_vault_governance, release_vault_governance};
 
 /// `backup_app`'s AWS part: its vault and the plan named after it, in the account and region of
@@ -183,9 +185,20 @@ impl CloudPart for AppAwsPart {
         let Some(model) = &self.model else {
             return Ok(Presence::Present);
         };
-        let presence = read(&*self.backend, self.name(), model, state, update)
-            .await
-            .map_err(|e| self.failed(diagnostics, &e))?;
+        let mut drift = Vec::new();
+        let presence = read(
+            &*self.backend,
+            self.name(),
+            model,
+            state,
+            update,
+            &mut drift,
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))?;
+        if !drift.is_empty() {
+            diagnostics.push(drift_warning(RESOURCE, self.name(), &drift));
+        }
         // A framework or report plan changed out of band shows as a change of `audit_controls`.
         let drifted = presence == Presence::Present
             && audit::drifted(&*self.backend, self.name(), model, state)
@@ -381,6 +394,7 @@ async fn read(
     model: &AppAwsModel,
     state: &Value,
     update: &mut NodeUpdate,
+    drift: &mut Vec<Finding>,
 ) -> Result<Presence, CloudError> {
     let Some(vault) = backend.find_vault_by_name(&model.vault_name).await? else {
         return Ok(Presence::Gone);
@@ -395,6 +409,7 @@ async fn read(
     };
     if let Some(document) = record.document() {
         let expected = plan_spec(&document, app, &model.vault_name, None);
+        drift.extend(plan_findings(&expected, Some(&plan.spec)));
         if plan.spec != expected
             || vault.tags != vault_tags(&document)
             || restore_testing::plan_drifted(backend, &document, app, &vault.arn).await?

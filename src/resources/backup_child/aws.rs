@@ -15,11 +15,13 @@ use super::aws_restore_testing as restore_testing;
 use super::model::ChildAwsModel;
 use super::RESOURCE;
 use crate::cloud::aws::access_policy::{converge_vault_access, vault_access_spec};
+use crate::cloud::aws::compliance::{plan_findings, Finding};
 use crate::cloud::aws::notifications::{converge_vault_notifications, vault_notification_spec};
 use crate::cloud::aws::translate::{plan_spec, vault_tags};
 use crate::cloud::aws::{with_kind, KIND_CHILD};
 use crate::cloud::part::{CloudPart, PartFailed, Presence};
-use crate::cloud::{BackupBackend, CloudError, ErrorKind, VaultSpec};
+use crate::cloud::{BackupBackend, CloudError, ErrorKind, PlanSpec, VaultSpec};
+use crate::resources::compliance::drift_warning;
 use crate::resources::vault_governance::{read_vault_governance, release_vault_governance};
 
 /// `backup_child`'s AWS part: its selection, in its ancestor's plan (joined) or in a plan and
@@ -151,7 +153,12 @@ impl CloudPart for ChildAwsPart {
         update: &mut NodeUpdate,
         diagnostics: &mut Diagnostics,
     ) -> Result<Presence, PartFailed> {
-        match read(&*self.backend, &self.child, state, update).await {
+        let mut drift = Vec::new();
+        let found = read(&*self.backend, &self.child, state, update, &mut drift).await;
+        if !drift.is_empty() {
+            diagnostics.push(drift_warning(RESOURCE, &self.child, &drift));
+        }
+        match found {
             Ok(true) => match restore_testing::drifted(&*self.backend, &self.child, state).await {
                 Ok(drifted) => {
                     if drifted {
@@ -498,6 +505,7 @@ async fn read(
     child: &str,
     state: &Value,
     update: &mut NodeUpdate,
+    drift: &mut Vec<Finding>,
 ) -> Result<bool, CloudError> {
     let recorded = Recorded::of(state);
     let (Some(plan_id), Some(selection_id), Some(model)) =
@@ -558,6 +566,12 @@ async fn read(
         };
         let expected = plan_spec(&document, child, &vault_name, central.as_deref());
         let (_, drifted) = read_vault_governance(backend, &vault_name, &document, false).await?;
+        // The plan's tags are not read back (see above): its rules are compared.
+        let live = PlanSpec {
+            rules: rules.clone(),
+            ..expected.clone()
+        };
+        drift.extend(plan_findings(&expected, Some(&live)));
         if rules != expected.rules || drifted {
             update.policy_document = Some(Value::Null);
         }

@@ -6,7 +6,10 @@
 mod aws;
 mod azure;
 
+use tfplugin::framework::Diagnostic;
 use tfvalue::Value;
+
+use crate::cloud::finding::Finding;
 
 pub(crate) use aws::aws_findings;
 pub(crate) use azure::azure_findings;
@@ -29,4 +32,22 @@ impl NodeKind {
             NodeKind::App
         }
     }
+}
+
+/// The warning a refresh gives when a node's live backups drifted from its effective policy in a
+/// way the plan shows only as a new `policy_document`: each difference at its path, so the person
+/// approving the plan sees what it puts back.
+pub(crate) fn drift_warning(resource: &str, name: &str, findings: &[Finding]) -> Diagnostic {
+    let lines: Vec<String> = findings
+        .iter()
+        .map(|f| format!("  {}: policy {}, found {}", f.path, f.expected, f.actual))
+        .collect();
+    // The name is in the summary: Terraform folds warnings of one summary into the first.
+    Diagnostic::warning(
+        format!("Backups of {resource} {name:?} drifted from the policy"),
+        format!(
+            "They were changed outside Terraform; this plan puts them back:\n{}",
+            lines.join("\n")
+        ),
+    )
 }
