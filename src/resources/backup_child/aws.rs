@@ -13,6 +13,7 @@ use super::super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::super::restore_testing::check_child as check_restore_testing;
 use super::aws_restore_testing as restore_testing;
 use super::model::ChildAwsModel;
+use super::placement::{Placement, DERIVED};
 use super::RESOURCE;
 use crate::cloud::aws::access_policy::{converge_vault_access, vault_access_spec};
 use crate::cloud::aws::compliance::{plan_findings, Finding};
@@ -185,92 +186,6 @@ impl CloudPart for ChildAwsPart {
         destroy(&*self.backend, &self.child, &prior, self.force_destroy)
             .await
             .map_err(|e| self.failed(diagnostics, &e))
-    }
-}
-
-/// `mode` of a child whose selection is in its ancestor's plan.
-pub(crate) const JOINED: &str = "joined";
-/// `mode` of a child with its own plan and vault.
-pub(crate) const DERIVED: &str = "derived";
-
-/// Where a child's selection lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Placement {
-    /// In the anchor app's plan, found by name at apply time.
-    Joined {
-        /// The anchor's plan name.
-        plan_name: String,
-        /// The anchor app, for error messages.
-        anchor_app: String,
-        /// The anchor vault's KMS key: a new key replaces the anchor's vault and plan, so the
-        /// child's selection moves into the new plan.
-        vault_key: Option<String>,
-    },
-    /// In the child's own plan writing to its own vault.
-    Derived {
-        /// The child's plan name (its name).
-        plan_name: String,
-        /// The child's vault.
-        vault_name: String,
-        /// The anchor's vault when it is in another account: every rule also copies there.
-        central_vault_arn: Option<String>,
-    },
-}
-
-impl Placement {
-    /// Decides the placement: joined when the child acts in the nearest AWS-backed ancestor's
-    /// account and region and its effective rules and tags equal the ancestor's.
-    pub(crate) fn decide(
-        document: &PolicyDocument,
-        backend: &dyn BackupBackend,
-        child: &str,
-        model: &ChildAwsModel,
-    ) -> Placement {
-        Placement::decide_in(
-            document,
-            backend.account_id(),
-            backend.region(),
-            child,
-            model,
-        )
-    }
-
-    /// [`Placement::decide`] for a child acting in `account_id` and `region`.
-    pub(crate) fn decide_in(
-        document: &PolicyDocument,
-        account_id: &str,
-        region: &str,
-        child: &str,
-        model: &ChildAwsModel,
-    ) -> Placement {
-        let anchor = document.anchors().aws.as_ref();
-        if let Some(anchor) = anchor {
-            let here = anchor.location.account_id == account_id && anchor.location.region == region;
-            // Access and alerts other than the anchor's need a vault of the child's own.
-            let same_governance = document.governance().hash() == anchor.governance_hash;
-            if here && document.rules_hash() == anchor.effective_hash && same_governance {
-                return Placement::Joined {
-                    plan_name: anchor.location.plan_name.clone(),
-                    anchor_app: anchor.location.app.clone(),
-                    vault_key: anchor.location.kms_key_arn.clone(),
-                };
-            }
-        }
-        Placement::Derived {
-            plan_name: child.to_string(),
-            vault_name: model.vault_name(child),
-            central_vault_arn: anchor
-                .filter(|a| a.location.account_id != account_id)
-                .map(|a| a.location.vault_arn.clone()),
-        }
-    }
-
-    /// The `mode` attribute value.
-    pub(crate) fn mode(&self) -> &'static str {
-        match self {
-            Placement::Joined { .. } => JOINED,
-            Placement::Derived { .. } => DERIVED,
-        }
     }
 }
 

@@ -10,8 +10,9 @@ use super::super::restore_testing::{
     converge_plan, converge_selection, destroy_plan, destroy_selection, may_have_objects,
     plan_drifted, selection_drifted, ChildSelection,
 };
-use super::aws::{Placement, Recorded};
+use super::aws::Recorded;
 use super::model::ChildAwsModel;
+use super::placement::Placement;
 use crate::cloud::{BackupBackend, CloudError};
 
 /// The backup plan a placement puts the child's resources in.

@@ -14,7 +14,7 @@ use tfvalue::Value;
 
 use super::super::backup_app::list::{fail as fail_list, list_backend, string_map};
 use super::super::state::set_attr;
-use super::aws::{DERIVED, JOINED};
+use super::placement::{DERIVED, JOINED};
 use super::schema::child_schema;
 use super::RESOURCE;
 use crate::cloud::aws::{KIND_APP, KIND_CHILD};

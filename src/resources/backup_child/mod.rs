@@ -6,6 +6,7 @@ mod aws_restore_testing;
 mod azure;
 pub(crate) mod list;
 mod model;
+mod placement;
 mod schema;
 #[cfg(test)]
 mod tests;
@@ -27,9 +28,10 @@ use super::policy_node::{has_block, plan_policy_node};
 use super::provider_data::{aws_backend, aws_context, azure_backend};
 use super::state::import_state;
 use crate::cloud::part::CloudPart;
-pub(crate) use aws::{ChildAwsPart, Placement};
+pub(crate) use aws::ChildAwsPart;
 pub(crate) use azure::{ChildAzurePart, Placement as AzurePlacement};
 pub(crate) use model::{ChildAwsModel, ChildAzureModel};
+pub(crate) use placement::Placement;
 use schema::child_schema;
 
 /// How diagnostics name this resource type.

@@ -4,8 +4,8 @@ use backup_policy::{AppInput, CloudAnchorsPatch, PolicyPatch, RulePatch};
 
 use backup_policy::PolicyDocument;
 
-use super::aws::Placement;
 use super::model::ChildAwsModel;
+use super::placement::Placement;
 use crate::cloud::aws::translate::plan_spec;
 use crate::resources::backup_app::AwsAnchorFor;
 
