@@ -1,5 +1,6 @@
 //! Actions (`terraform apply -invoke=action.TYPE.NAME`, Terraform 1.14+), one folder or file each.
 
+mod aws_vault;
 mod backup_restore_test;
 mod backup_start_job;
 

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use backup_policy::{AwsAnchor, PolicyDocument};
-use tfplugin::framework::{Diagnostic, Diagnostics};
+use tfplugin::framework::Diagnostics;
 use tfvalue::{AttributePath, Value};
 
+use crate::actions::aws_vault::check_vault_reachable;
 use crate::cloud::restores::epoch_seconds;
 use crate::cloud::restores::RestoreJobSpec;
 use crate::resources::ProviderData;
@@ -60,7 +61,7 @@ impl RestoreConfig {
     /// invalid, and `None` without errors when something it needs is not known yet.
     #[cfg(test)]
     pub(super) fn decode(config: &Value, diagnostics: &mut Diagnostics) -> Option<RestoreConfig> {
-        let doc = document(config, diagnostics)?;
+        let doc = crate::actions::aws_vault::document(config, diagnostics)?;
         RestoreConfig::decode_with(config, &doc, diagnostics)
     }
 
@@ -134,39 +135,13 @@ impl RestoreConfig {
         })
     }
 
-    /// Whether the provider configuration acts in the vault's account and region; an error at
-    /// `policy_document` naming both otherwise.
+    /// Whether the provider configuration acts in the vault's account and region.
     pub(super) fn check_vault_reachable(
         &self,
         data: Option<&ProviderData>,
         diagnostics: &mut Diagnostics,
     ) -> bool {
-        let Some(aws) = data.and_then(|d| d.aws.as_ref()) else {
-            diagnostics.push(Diagnostic::error(
-                "Provider has no AWS settings",
-                "backup_restore_test calls AWS Backup: give the action a provider configuration with an `aws` \
-                 block (`provider = backup.<alias>` in the action block).",
-            ));
-            return false;
-        };
-        if aws.account_id() != self.vault.account_id || aws.region() != self.vault.region {
-            diagnostics.error_at(
-                AttributePath::attr("policy_document"),
-                "Vault in another account or region",
-                format!(
-                    "The vault {} of app {:?} is in account {} region {}, but this provider configuration acts \
-                     in account {} region {}. Use the provider alias for the vault's account and region.",
-                    self.vault.vault_name,
-                    self.vault.app,
-                    self.vault.account_id,
-                    self.vault.region,
-                    aws.account_id(),
-                    aws.region()
-                ),
-            );
-            return false;
-        }
-        true
+        check_vault_reachable("backup_restore_test", &self.vault, data, diagnostics)
     }
 
     /// The restore of `recovery_point_arn` into a scratch table named after the source and
@@ -196,29 +171,6 @@ impl RestoreConfig {
             .map_or("", String::as_str);
         format!("{}table/{name}", self.table.arn_prefix)
     }
-}
-
-/// The checked `policy_document`; `None` with an error at it when it is invalid, without one
-/// when it is not known yet.
-pub(super) fn document(config: &Value, diagnostics: &mut Diagnostics) -> Option<PolicyDocument> {
-    let document = match config.get("policy_document") {
-        Some(Value::String(json)) => json,
-        _ => return None,
-    };
-    let doc = match PolicyDocument::parse(document) {
-        Ok(doc) => doc,
-        Err(p) => {
-            diagnostics.error_at(
-                AttributePath::attr("policy_document"),
-                "Invalid policy document",
-                p.detail
-                    .replace("parent's", "the document's")
-                    .replace("parent ", "the document "),
-            );
-            return None;
-        }
-    };
-    Some(doc)
 }
 
 /// `created_after` in seconds since the epoch (`Some(None)` when unset); `None` when not known

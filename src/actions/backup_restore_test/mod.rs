@@ -27,7 +27,7 @@ enum Target {
 impl Target {
     /// Decodes `config`; `None` when invalid (with errors) or not known yet (without).
     fn decode(config: &Value, diagnostics: &mut Diagnostics) -> Option<Target> {
-        let doc = config::document(config, diagnostics)?;
+        let doc = crate::actions::aws_vault::document(config, diagnostics)?;
         match config.get("vm_id") {
             Some(Value::Null) | None => {
                 RestoreConfig::decode_with(config, &doc, diagnostics).map(Target::Aws)

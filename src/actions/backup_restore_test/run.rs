@@ -233,42 +233,17 @@ pub(super) mod tests {
     use std::sync::{Arc, Mutex};
 
     use async_trait::async_trait;
-    use backup_policy::{AppInput, AwsAnchor, CloudAnchorsPatch, RulePatch};
     use tfplugin::framework::Action;
     use tfvalue::Value;
 
+    use crate::actions::aws_vault::test_root_document;
     use crate::actions::BackupRestoreTest;
     use crate::cloud::restores::{RecoveryPoint, RestoreJobSpec};
     use crate::cloud::CloudError;
 
-    /// A root app on AWS: vault `org-root-vault` in 111111111111 / eu-west-1.
+    /// The test root (see [`test_root_document`]), no guardrails.
     pub(in crate::actions) fn aws_document() -> String {
-        let mut root = AppInput {
-            name: "org-root".into(),
-            anchors: CloudAnchorsPatch {
-                aws: Some(AwsAnchor {
-                    app: "org-root".into(),
-                    account_id: "111111111111".into(),
-                    region: "eu-west-1".into(),
-                    vault_name: "org-root-vault".into(),
-                    vault_arn: "arn:aws:backup:eu-west-1:111111111111:backup-vault:org-root-vault"
-                        .into(),
-                    plan_name: "org-root".into(),
-                    kms_key_arn: None,
-                }),
-                azure: None,
-            },
-            ..Default::default()
-        };
-        root.policy.rules.insert(
-            "daily".into(),
-            RulePatch {
-                schedule: Some("cron(0 5 ? * * *)".into()),
-                retention_days: Some(35),
-                ..Default::default()
-            },
-        );
-        backup_policy::evaluate(None, &root).unwrap().to_json()
+        test_root_document(Default::default())
     }
 
     /// The action's configuration: `document`, table `orders`, `encryptionType = Default`.

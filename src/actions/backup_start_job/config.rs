@@ -1,9 +1,10 @@
 //! The action's configuration, decoded once and checked against the effective policy.
 
 use backup_policy::{AwsAnchor, PolicyDocument};
-use tfplugin::framework::{Diagnostic, Diagnostics};
+use tfplugin::framework::Diagnostics;
 use tfvalue::{AttributePath, Value};
 
+use crate::actions::aws_vault::{check_vault_reachable, document};
 use crate::cloud::jobs::BackupJobSpec;
 use crate::cloud::Tags;
 use crate::resources::ProviderData;
@@ -28,23 +29,7 @@ impl JobConfig {
     /// Decodes and checks `config`; `None` (with errors added, at their attributes) when it is
     /// invalid, and `None` without errors when something it needs is not known yet.
     pub(super) fn decode(config: &Value, diagnostics: &mut Diagnostics) -> Option<JobConfig> {
-        let document = match config.get("policy_document") {
-            Some(Value::String(json)) => json,
-            _ => return None,
-        };
-        let doc = match PolicyDocument::parse(document) {
-            Ok(doc) => doc,
-            Err(p) => {
-                diagnostics.error_at(
-                    AttributePath::attr("policy_document"),
-                    "Invalid policy document",
-                    p.detail
-                        .replace("parent's", "the document's")
-                        .replace("parent ", "the document "),
-                );
-                return None;
-            }
-        };
+        let doc = document(config, diagnostics)?;
         let Some(anchor) = &doc.anchors().aws else {
             diagnostics.error_at(
                 AttributePath::attr("policy_document"),
@@ -104,39 +89,13 @@ impl JobConfig {
         })
     }
 
-    /// Whether the provider configuration acts in the vault's account and region; an error at
-    /// `policy_document` naming both otherwise.
+    /// Whether the provider configuration acts in the vault's account and region.
     pub(super) fn check_vault_reachable(
         &self,
         data: Option<&ProviderData>,
         diagnostics: &mut Diagnostics,
     ) -> bool {
-        let Some(aws) = data.and_then(|d| d.aws.as_ref()) else {
-            diagnostics.push(Diagnostic::error(
-                "Provider has no AWS settings",
-                "backup_start_job calls AWS Backup: give the action a provider configuration with an `aws` \
-                 block (`provider = backup.<alias>` in the action block).",
-            ));
-            return false;
-        };
-        if aws.account_id() != self.vault.account_id || aws.region() != self.vault.region {
-            diagnostics.error_at(
-                AttributePath::attr("policy_document"),
-                "Vault in another account or region",
-                format!(
-                    "The vault {} of app {:?} is in account {} region {}, but this provider configuration acts \
-                     in account {} region {}. Use the provider alias for the vault's account and region.",
-                    self.vault.vault_name,
-                    self.vault.app,
-                    self.vault.account_id,
-                    self.vault.region,
-                    aws.account_id(),
-                    aws.region()
-                ),
-            );
-            return false;
-        }
-        true
+        check_vault_reachable("backup_start_job", &self.vault, data, diagnostics)
     }
 
     /// The job to start. Its idempotency token depends on the app, the resource and the tags only.

@@ -131,47 +131,21 @@ pub(super) mod tests {
     use std::sync::{Arc, Mutex};
 
     use async_trait::async_trait;
-    use backup_policy::{AppInput, AwsAnchor, CloudAnchorsPatch, GuardrailsPatch, RulePatch};
+    use backup_policy::GuardrailsPatch;
     use tfplugin::framework::Action;
     use tfvalue::{Number, Value};
 
+    use crate::actions::aws_vault::test_root_document;
     use crate::actions::BackupStartJob;
     use crate::cloud::jobs::BackupJobSpec;
     use crate::cloud::{CloudError, ErrorKind};
 
-    /// A root app on AWS (vault `org-root-vault` in 111111111111 / eu-west-1), daily rule kept 35
-    /// days, `min_retention_days = 30`.
+    /// The test root (see [`test_root_document`]) with `min_retention_days = 30`.
     pub(in crate::actions) fn aws_document() -> String {
-        let mut root = AppInput {
-            name: "org-root".into(),
-            guardrails: GuardrailsPatch {
-                min_retention_days: Some(30),
-                ..Default::default()
-            },
-            anchors: CloudAnchorsPatch {
-                aws: Some(AwsAnchor {
-                    app: "org-root".into(),
-                    account_id: "111111111111".into(),
-                    region: "eu-west-1".into(),
-                    vault_name: "org-root-vault".into(),
-                    vault_arn: "arn:aws:backup:eu-west-1:111111111111:backup-vault:org-root-vault"
-                        .into(),
-                    plan_name: "org-root".into(),
-                    kms_key_arn: None,
-                }),
-                azure: None,
-            },
+        test_root_document(GuardrailsPatch {
+            min_retention_days: Some(30),
             ..Default::default()
-        };
-        root.policy.rules.insert(
-            "daily".into(),
-            RulePatch {
-                schedule: Some("cron(0 5 ? * * *)".into()),
-                retention_days: Some(35),
-                ..Default::default()
-            },
-        );
-        backup_policy::evaluate(None, &root).unwrap().to_json()
+        })
     }
 
     /// The action's configuration: `document`, a DynamoDB table, tag `commit = abc`, and
