@@ -12,6 +12,7 @@ mod error;
 pub mod finding;
 pub mod jobs;
 pub mod part;
+pub mod recovery_points;
 mod restore_testing;
 pub mod restores;
 pub mod retry;

@@ -8,6 +8,7 @@ mod azure_hardening;
 mod azure_vault_governance;
 mod backup_app;
 mod backup_child;
+mod backup_recovery_point;
 pub(crate) mod compliance;
 mod diagnostics;
 mod effective_policy;
@@ -29,5 +30,6 @@ mod vault_governance;
 
 pub use backup_app::BackupApp;
 pub use backup_child::BackupChild;
+pub use backup_recovery_point::BackupRecoveryPoint;
 pub use provider::BackupProvider;
 pub use provider_data::ProviderData;

@@ -13,6 +13,7 @@ mod credentials;
 mod errors;
 pub mod notifications;
 mod plan;
+mod recovery_point;
 mod restore_job;
 mod restore_testing;
 mod restored_resources;

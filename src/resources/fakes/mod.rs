@@ -5,10 +5,12 @@
 
 mod aws;
 mod aws_audit;
+mod aws_recovery_points;
 mod aws_restore_testing;
 mod azure;
 
 pub(crate) use aws::FakeAws;
+pub(crate) use aws_recovery_points::FakeRecoveryPoints;
 pub(crate) use azure::FakeAzure;
 
 use std::collections::BTreeMap;

@@ -18,6 +18,8 @@ use super::backup_app::list::BackupAppList;
 use super::backup_app::BackupApp;
 use super::backup_child::list::BackupChildList;
 use super::backup_child::BackupChild;
+use super::backup_recovery_point::list::BackupRecoveryPointList;
+use super::backup_recovery_point::BackupRecoveryPoint;
 use super::provider_data::ProviderData;
 
 /// The provider.
@@ -39,7 +41,11 @@ impl Provider for BackupProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(BackupApp), Arc::new(BackupChild)]
+        vec![
+            Arc::new(BackupApp),
+            Arc::new(BackupChild),
+            Arc::new(BackupRecoveryPoint),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -55,7 +61,11 @@ impl Provider for BackupProvider {
     }
 
     fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
-        vec![Arc::new(BackupAppList), Arc::new(BackupChildList)]
+        vec![
+            Arc::new(BackupAppList),
+            Arc::new(BackupChildList),
+            Arc::new(BackupRecoveryPointList),
+        ]
     }
 
     async fn configure(
