@@ -10,4 +10,5 @@ mod data_source;
 mod functions;
 mod identity_import;
 mod list_query;
+mod recovery_points;
 mod restore;
