@@ -258,6 +258,7 @@ async fn points_are_found_by_commit_imported_tightened_and_kept() {
         text.contains("min_retention_days = 30 set by app"),
         "{refused}"
     );
+    assert!(text.contains("lifecycle.delete_after_days"), "{refused}");
     assert!(
         text.contains("delete_after_days = 20"),
         "the error points at the attribute:\n{refused}"
