@@ -23,6 +23,8 @@ const GENERATED: &[&str] = &[
     "functions/effective_policy.md",
     "functions/explain.md",
     "functions/violations.md",
+    "resources/recovery_point.md",
+    "list-resources/recovery_point.md",
 ];
 const HINT: &str = "run `scripts/docs` and commit docs/";
 
@@ -138,12 +140,13 @@ fn every_resource_attribute_is_documented() {
     let names: Vec<&str> = resources.iter().map(|r| r.type_name()).collect();
     assert_eq!(
         names,
-        ["backup_app", "backup_child"],
+        ["backup_app", "backup_child", "backup_recovery_point"],
         "a new resource needs a page: add it to src/bin/docgen and this test"
     );
     for resource in resources {
         let page = match resource.type_name() {
             "backup_app" => "resources/app.md",
+            "backup_recovery_point" => "resources/recovery_point.md",
             _ => "resources/child.md",
         };
         assert_documented(&resource.schema(), page);
@@ -190,11 +193,12 @@ fn every_list_resource_attribute_is_documented() {
     let names: Vec<&str> = lists.iter().map(|l| l.type_name()).collect();
     assert_eq!(
         names,
-        ["backup_app", "backup_child"],
+        ["backup_app", "backup_child", "backup_recovery_point"],
         "a new list resource needs a page: add it to src/bin/docgen and this test"
     );
     assert_documented(&lists[0].schema(), "list-resources/app.md");
     assert_documented(&lists[1].schema(), "list-resources/child.md");
+    assert_documented(&lists[2].schema(), "list-resources/recovery_point.md");
 }
 
 #[test]

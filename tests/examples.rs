@@ -32,6 +32,7 @@ const EXAMPLES: &[&str] = &[
     "least-privilege-role",
     "list-resources/backup_app",
     "list-resources/backup_child",
+    "list-resources/backup_recovery_point",
     "multi-account",
     "multi-level",
     "policy-tree",
@@ -39,6 +40,7 @@ const EXAMPLES: &[&str] = &[
     "provider",
     "resources/backup_app",
     "resources/backup_child",
+    "resources/backup_recovery_point",
 ];
 
 fn examples_dir() -> PathBuf {
@@ -141,6 +143,11 @@ fn validate_list_resource_backup_child() {
 }
 
 #[test]
+fn validate_list_resource_backup_recovery_point() {
+    validates_query("list-resources/backup_recovery_point");
+}
+
+#[test]
 fn validate_azure() {
     validates("azure");
 }
@@ -218,6 +225,11 @@ fn validate_resource_backup_app() {
 #[test]
 fn validate_resource_backup_child() {
     validates("resources/backup_child");
+}
+
+#[test]
+fn validate_resource_backup_recovery_point() {
+    validates("resources/backup_recovery_point");
 }
 
 #[test]

@@ -98,6 +98,16 @@ const PAGES: &[Page] = &[
         documents: Documents::ListResource("backup_child"),
     },
     Page {
+        path: "resources/recovery_point.md",
+        template: include_str!("pages/recovery_point.md"),
+        documents: Documents::Resource("backup_recovery_point"),
+    },
+    Page {
+        path: "list-resources/recovery_point.md",
+        template: include_str!("pages/list_recovery_point.md"),
+        documents: Documents::ListResource("backup_recovery_point"),
+    },
+    Page {
         path: "actions/backup_restore_test.md",
         template: include_str!("pages/action_restore_test.md"),
         documents: Documents::Action("backup_restore_test"),
