@@ -176,7 +176,7 @@ fn terraform_sees_the_functions_data_sources_action_and_list_resources_in_the_sc
     );
     assert_eq!(
         keys("list_resource_schemas"),
-        ["backup_app", "backup_child"]
+        ["backup_app", "backup_child", "backup_recovery_point"]
     );
     let list = &provider["list_resource_schemas"]["backup_app"];
     assert!(

@@ -23,6 +23,7 @@ use tfvalue::{AttributePath, Value};
 
 use super::diagnostics::cloud_diagnostic;
 use super::provider_data::ProviderData;
+use super::state::set_attr;
 use crate::cloud::aws::AwsBackend;
 use crate::cloud::recovery_points::RecoveryPoints;
 use model::{bare_state, PointRef};
@@ -191,9 +192,23 @@ impl Resource for BackupRecoveryPoint {
             Some(identity) => from_identity(ctx, identity),
             None => from_import_id(&request.id),
         };
-        match point {
-            Ok(point) => response.state = bare_state(&point),
-            Err(d) => response.diagnostics.push(d),
+        let point = match point {
+            Ok(point) => point,
+            Err(d) => return response.diagnostics.push(d),
+        };
+        response.state = bare_state(&point);
+        // The identity Terraform records at import is the one every later read returns.
+        if let Some(aws) = ctx
+            .provider_data::<ProviderData>()
+            .and_then(|d| d.aws.as_ref())
+        {
+            let state = &mut response.state;
+            set_attr(
+                state,
+                "account_id",
+                Value::from(aws.account_id().to_owned()),
+            );
+            set_attr(state, "region", Value::from(aws.region().to_owned()));
         }
     }
 }
