@@ -3,7 +3,9 @@
 //! finds them by tag, honouring `limit`; `-generate-config-out` writes blocks that import them with
 //! no change planned afterwards; a lifecycle update tightens the point (checked through the AWS
 //! API) and a weakening fails the plan at `lifecycle.delete_after_days` naming the guardrail;
-//! destroying the resource keeps the point. On Terraform 1.0.3 the plain resource imports by id.
+//! destroying the resource keeps the point. On Terraform 1.0.3 the plain resource imports by id, a
+//! point deleted out of band leaves the state at refresh (and cannot be adopted again), and
+//! `delete_on_destroy` deletes a point only once the vault lock no longer keeps it.
 
 use serde_json::Value;
 
@@ -282,38 +284,50 @@ async fn points_are_found_by_commit_imported_tightened_and_kept() {
     blocking(|| work.destroy());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn terraform_1_0_imports_a_point_by_id() {
-    let emulator = AwsEmulator::start();
-    let endpoint = emulator.endpoint();
-    let root = unique("rpold");
-    let mut work = Workdir::new(&Terraform::v1_0());
-    work.aws_credentials(CENTRAL);
-    let app = format!(
+/// A root app whose vault is locked (governance mode) with `min_retention_days`, if given.
+fn old_app(endpoint: &str, root: &str, lock_days: Option<u32>) -> String {
+    let lock = lock_days.map_or(String::new(), |days| {
+        format!(", vault_lock = {{ min_retention_days = {days} }}")
+    });
+    format!(
         r#"{providers}
 resource "backup_app" "root" {{
   name = "{root}"
   policy = {{
     rules = {{ daily = {{ schedule = "cron(0 5 ? * * *)", retention_days = 35 }} }}
   }}
-  aws           = {{ vault_name = "{root}" }}
+  aws           = {{ vault_name = "{root}"{lock} }}
   force_destroy = true
 }}
 "#,
-        providers = providers(&endpoint, &endpoint)
-    );
-    work.write_main_tf(&app);
-    blocking(|| {
-        work.init();
-        work.apply();
-    });
-    client(&endpoint)
+        providers = providers(endpoint, endpoint)
+    )
+}
+
+/// `backup_recovery_point.<name>` adopting `arn` of `vault`, kept 40 days.
+fn point_block(name: &str, vault: &str, arn: &str, delete_on_destroy: bool) -> String {
+    format!(
+        r#"
+resource "backup_recovery_point" "{name}" {{
+  vault_name         = "{vault}"
+  recovery_point_arn = "{arn}"
+  lifecycle          = {{ delete_after_days = 40 }}
+  delete_on_destroy  = {delete_on_destroy}
+}}
+"#
+    )
+}
+
+/// Starts a backup of `table` into `vault` tagged `commit`, kept 40 days, through the AWS API;
+/// returns its recovery point.
+async fn backup(endpoint: &str, vault: &str, table: &str, commit: &str) -> String {
+    client(endpoint)
         .await
         .start_backup_job()
-        .backup_vault_name(&root)
-        .resource_arn(format!("arn:aws:dynamodb:{REGION}:{CENTRAL}:table/orders"))
+        .backup_vault_name(vault)
+        .resource_arn(format!("arn:aws:dynamodb:{REGION}:{CENTRAL}:table/{table}"))
         .iam_role_arn(format!("arn:aws:iam::{CENTRAL}:role/backup"))
-        .recovery_point_tags("commit", "old")
+        .recovery_point_tags("commit", commit)
         .lifecycle(
             aws_sdk_backup::types::Lifecycle::builder()
                 .delete_after_days(40)
@@ -322,19 +336,86 @@ resource "backup_app" "root" {{
         .send()
         .await
         .expect("StartBackupJob");
-    let arn = point_of(&endpoint, &root, "table/orders", "old").await;
-    work.write_main_tf(&format!(
-        r#"{app}
-resource "backup_recovery_point" "old" {{
-  vault_name         = "{root}"
-  recovery_point_arn = "{arn}"
-  lifecycle          = {{ delete_after_days = 40 }}
-}}
-"#
-    ));
+    point_of(endpoint, vault, &format!("table/{table}"), commit).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terraform_1_0_imports_refreshes_and_deletes_only_when_allowed() {
+    let emulator = AwsEmulator::start();
+    let endpoint = emulator.endpoint();
+    let root = unique("rpold");
+    let mut work = Workdir::new(&Terraform::v1_0());
+    work.aws_credentials(CENTRAL);
+    work.write_main_tf(&old_app(&endpoint, &root, None));
     blocking(|| {
-        work.import("backup_recovery_point.old", &format!("{root},{arn}"));
-        work.assert_plan_clean();
-        work.destroy();
+        work.init();
+        work.apply();
     });
+    let old = backup(&endpoint, &root, "orders", "old").await;
+    let gone = backup(&endpoint, &root, "users", "gone").await;
+    let both = format!(
+        "{}{}{}",
+        old_app(&endpoint, &root, None),
+        point_block("old", &root, &old, false),
+        point_block("gone", &root, &gone, false)
+    );
+    work.write_main_tf(&both);
+    blocking(|| {
+        work.import("backup_recovery_point.old", &format!("{root},{old}"));
+        work.import("backup_recovery_point.gone", &format!("{root},{gone}"));
+        work.assert_plan_clean();
+    });
+
+    // Deleted out of band: the refresh drops it, and adopting it again fails clearly.
+    client(&endpoint)
+        .await
+        .delete_recovery_point()
+        .backup_vault_name(&root)
+        .recovery_point_arn(&gone)
+        .send()
+        .await
+        .expect("DeleteRecoveryPoint");
+    let missing = blocking(|| work.run(&["plan", "-no-color", "-input=false"])).assert_failure();
+    assert!(
+        missing.unwrapped().contains("Recovery point not found"),
+        "{missing}"
+    );
+    blocking(|| work.run_ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]));
+    let listed = blocking(|| work.run_ok(&["state", "list"]));
+    assert!(
+        !listed.stdout.contains("backup_recovery_point.gone"),
+        "{listed}"
+    );
+
+    // delete_on_destroy, but the vault lock keeps points 7 days: refused, the point stays.
+    let locked = old_app(&endpoint, &root, Some(7));
+    work.write_main_tf(&format!(
+        "{locked}{}",
+        point_block("old", &root, &old, true)
+    ));
+    blocking(|| work.apply());
+    work.write_main_tf(&locked);
+    let refused = blocking(|| work.run(&["apply", "-auto-approve", "-no-color", "-input=false"]))
+        .assert_failure();
+    assert!(
+        refused.unwrapped().contains("cannot be deleted yet"),
+        "{refused}"
+    );
+    assert!(refused.unwrapped().contains("at least 7 days"), "{refused}");
+    assert_eq!(kept_days(&endpoint, &root, &old).await, Some(Some(40)));
+
+    // Without the lock it is deleted.
+    work.write_main_tf(&old_app(&endpoint, &root, None));
+    blocking(|| {
+        work.run_ok(&[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-input=false",
+            "-target=backup_app.root",
+        ]);
+        work.apply();
+    });
+    assert_eq!(kept_days(&endpoint, &root, &old).await, None, "deleted");
+    blocking(|| work.destroy());
 }
