@@ -134,6 +134,10 @@ impl Resource for BackupRecoveryPoint {
         let Some(backend) = backend(ctx, &mut response.diagnostics) else {
             return;
         };
+        // Another account or region would not find the point and drop it from the state.
+        if let Err(d) = same_place(&*backend, &request.current_state) {
+            return response.diagnostics.push(d);
+        }
         match ops::refresh(&*backend, &request.current_state).await {
             Ok(Some(state)) => response.new_state = state,
             Ok(None) => response.new_state = Value::Null,
@@ -211,6 +215,28 @@ impl Resource for BackupRecoveryPoint {
             set_attr(state, "region", Value::from(aws.region().to_owned()));
         }
     }
+}
+
+/// Whether `state` was recorded in the backend's account and region (or records none); an error
+/// naming both otherwise.
+fn same_place(backend: &dyn RecoveryPoints, state: &Value) -> Result<(), Diagnostic> {
+    let recorded = |name: &str| state.get(name).and_then(Value::as_str).map(str::to_owned);
+    for (name, have) in [
+        ("account_id", backend.account_id()),
+        ("region", backend.region()),
+    ] {
+        if let Some(recorded) = recorded(name).filter(|r| r != have) {
+            return Err(Diagnostic::error(
+                "Recovery point in another account or region",
+                format!(
+                    "The state records the point in {name} {recorded}, but the resource's provider \
+                     configuration now acts in {have}. Give the resource the provider alias of the point's \
+                     account and region (`provider = backup.<alias>`)."
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The point an `import` block's `identity` names; its account and region, when given, must be

@@ -433,3 +433,28 @@ fn import_ids_name_the_vault_and_the_point() {
         assert!(super::from_import_id(bad).is_err(), "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_state_of_another_account_or_region_is_not_read_there() {
+    let (aws, arns) = account();
+    let mut state = config(&arns[0], None);
+    ops::plan_create(
+        &aws,
+        &config(&arns[0], None),
+        &mut state,
+        &mut Diagnostics::new(),
+    )
+    .await;
+    assert!(super::same_place(&aws, &state).is_ok());
+    let elsewhere = FakeRecoveryPoints::new("111111111111", "us-east-1");
+    let refused = super::same_place(&elsewhere, &state).unwrap_err();
+    assert!(
+        refused.detail.contains("region eu-west-1"),
+        "{}",
+        refused.detail
+    );
+    assert!(
+        super::same_place(&elsewhere, &config(&arns[0], None)).is_ok(),
+        "nothing recorded yet"
+    );
+}
