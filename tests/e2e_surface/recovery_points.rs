@@ -212,6 +212,16 @@ async fn points_are_found_by_commit_imported_tightened_and_kept() {
     let generated = std::fs::read_to_string(work.path().join("generated.tf"))
         .expect("terraform query wrote generated.tf");
     assert_eq!(generated.matches("import {").count(), 2, "{generated}");
+    assert_eq!(
+        generated.matches("recovery_point_arn = ").count(),
+        4,
+        "each point by identity and in its resource block:\n{generated}"
+    );
+    assert_eq!(
+        generated.matches("identity").count(),
+        2,
+        "imported by identity:\n{generated}"
+    );
     assert!(
         !generated.contains("creation_date") && !generated.contains("delete_on_destroy"),
         "no computed or default attributes:\n{generated}"
