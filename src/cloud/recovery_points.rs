@@ -74,7 +74,8 @@ pub trait RecoveryPoints: Send + Sync {
         max_results: i32,
     ) -> Result<RecoveryPointPage, CloudError>;
 
-    /// The recovery point's tags (`ListTags`), or `None` when it does not exist.
+    /// The recovery point's tags (`ListTags`), or `None` when it does not exist. Points whose ARN
+    /// is not AWS Backup's (an EBS snapshot, say) have none.
     async fn find_recovery_point_tags(&self, arn: &str) -> Result<Option<Tags>, CloudError>;
 
     /// Sets the point's lifecycle (`UpdateRecoveryPointLifecycle`); `delete_after_days` 0 and

@@ -86,6 +86,12 @@ impl RecoveryPoints for AwsBackend {
     }
 
     async fn find_recovery_point_tags(&self, arn: &str) -> Result<Option<Tags>, CloudError> {
+        // ListTags: "when you include values of resourceArn that have an ARN other than
+        // arn:aws:backup, it may return one of the exceptions listed": points Backup does not
+        // fully manage (an EBS snapshot, say) carry no Backup tags.
+        if !is_backup_arn(arn) {
+            return Ok(Some(Tags::new()));
+        }
         find_tags_by_arn(self, OP_READ, arn, arn).await
     }
 
@@ -147,6 +153,11 @@ fn flatten_listed(p: &RecoveryPointByBackupVault, vault_name: &str) -> Option<Re
     })
 }
 
+/// Whether `arn` is an AWS Backup ARN (`arn:<partition>:backup:...`).
+fn is_backup_arn(arn: &str) -> bool {
+    arn.split(':').nth(2) == Some("backup") && arn.starts_with("arn:")
+}
+
 fn rule_name(creator: Option<&RecoveryPointCreator>) -> Option<String> {
     creator
         .and_then(RecoveryPointCreator::backup_rule_name)
@@ -180,6 +191,19 @@ fn expand_lifecycle(lifecycle: &LifecycleSpec) -> Lifecycle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_backup_arns_have_their_tags_listed() {
+        assert!(is_backup_arn(
+            "arn:aws:backup:eu-west-1:111111111111:recovery-point:1EB3B5E7"
+        ));
+        assert!(is_backup_arn(
+            "arn:aws-cn:backup:cn-north-1:111111111111:recovery-point:x"
+        ));
+        assert!(!is_backup_arn(
+            "arn:aws:ec2:eu-west-1::snapshot/snap-0123456789abcdef0"
+        ));
+    }
 
     #[test]
     fn never_is_minus_one_on_the_wire_and_back() {
