@@ -57,8 +57,8 @@ fn cloud(point: &PointRef, e: &CloudError) -> Diagnostic {
     cloud_diagnostic(RESOURCE, &point.arn, e)
 }
 
-/// Plans the lifecycle `planned` holds against `config`'s `policy_document` for a point made by
-/// `rule`; false (with errors) when it is refused.
+/// Whether `lifecycle` is allowed under `config`'s `policy_document` for a point made by `rule`;
+/// false (with errors) when it, or the document, is refused.
 fn check(
     config: &Value,
     lifecycle: &LifecycleSpec,
