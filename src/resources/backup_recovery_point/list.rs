@@ -176,13 +176,19 @@ pub(crate) async fn list_points(
         let _ = results.diagnostics(diagnostics);
         return;
     };
+    // Unfiltered, a page of `limit` points may be all that is needed.
+    let unfiltered = filter.tags.is_empty() && filter.resource_arn_prefix.is_empty();
+    let page_size = match unfiltered {
+        true => i32::try_from(request.limit.clamp(1, i64::from(PAGE_SIZE))).unwrap_or(PAGE_SIZE),
+        false => PAGE_SIZE,
+    };
     let mut token = None;
     loop {
         if results.is_done() {
             return;
         }
         let page = match backend
-            .list_recovery_points(&filter.vault_name, token, PAGE_SIZE)
+            .list_recovery_points(&filter.vault_name, token, page_size)
             .await
         {
             Ok(page) => page,

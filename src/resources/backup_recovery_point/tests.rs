@@ -380,8 +380,19 @@ async fn the_list_finds_an_apps_points_by_tag_across_pages_within_limit() {
     let prefix = ("resource_arn_prefix", Value::from(TABLE));
     let (orders, _) = run(&aws, &[vault.clone(), prefix], 100, usize::MAX).await;
     assert_eq!(orders.len(), 4);
-    let (left, _) = run(&aws, &[vault], 100, 2).await;
+    let (left, _) = run(&aws, &[vault.clone()], 100, 2).await;
     assert_eq!(left.len(), 2, "a reader that went away ends the list");
+    aws.world().calls.log.clear();
+    let (first, _) = run(&aws, &[vault], 1, usize::MAX).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(
+        aws.world().calls.log,
+        [
+            "list_recovery_points org-root-vault max 1",
+            &format!("find_recovery_point_tags {}", arns[0]),
+        ],
+        "unfiltered, a limit of 1 asks AWS for one point"
+    );
 
     aws.world().calls.fail_on = Some("list_recovery_points");
     let (none, problems) = run(&aws, &[by_app], 100, usize::MAX).await;

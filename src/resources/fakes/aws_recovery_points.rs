@@ -1,5 +1,6 @@
 //! An in-memory vault of recovery points, for the `backup_recovery_point` tests: points are
-//! listed in insertion order, `page_size` at a time, whatever `max_results` asks.
+//! listed in insertion order, `page_size` at a time, whatever `max_results` asks (the call log
+//! records it).
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
@@ -119,10 +120,13 @@ impl RecoveryPoints for FakeRecoveryPoints {
         &self,
         vault_name: &str,
         token: Option<String>,
-        _max_results: i32,
+        max_results: i32,
     ) -> Result<RecoveryPointPage, CloudError> {
         let mut world = self.world();
-        world.calls.record("list_recovery_points", vault_name)?;
+        world.calls.record(
+            "list_recovery_points",
+            &format!("{vault_name} max {max_results}"),
+        )?;
         let start: usize = token.and_then(|t| t.parse().ok()).unwrap_or(0);
         let all: Vec<_> = world
             .points
