@@ -380,7 +380,7 @@ async fn the_list_finds_an_apps_points_by_tag_across_pages_within_limit() {
     let prefix = ("resource_arn_prefix", Value::from(TABLE));
     let (orders, _) = run(&aws, &[vault.clone(), prefix], 100, usize::MAX).await;
     assert_eq!(orders.len(), 4);
-    let (left, _) = run(&aws, &[vault.clone()], 100, 2).await;
+    let (left, _) = run(&aws, std::slice::from_ref(&vault), 100, 2).await;
     assert_eq!(left.len(), 2, "a reader that went away ends the list");
     aws.world().calls.log.clear();
     let (first, _) = run(&aws, &[vault], 1, usize::MAX).await;
