@@ -384,7 +384,7 @@ pub struct SiteBackupState {
 
 /// Everything the resources do in Azure.
 #[async_trait]
-pub trait AzureBackend: Send + Sync {
+pub trait AzureBackend: super::regions::AzureRegions + Send + Sync {
     /// The subscription this backend works in.
     fn subscription_id(&self) -> &str;
 

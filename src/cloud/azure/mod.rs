@@ -37,6 +37,7 @@ pub mod governance;
 mod lro;
 mod policy;
 mod protected_item;
+pub mod regions;
 mod restore;
 mod settings;
 mod site_backup;

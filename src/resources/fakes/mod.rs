@@ -7,6 +7,7 @@ mod aws;
 mod aws_audit;
 mod aws_restore_testing;
 mod azure;
+mod azure_regions;
 
 pub(crate) use aws::FakeAws;
 pub(crate) use azure::FakeAzure;
