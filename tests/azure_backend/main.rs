@@ -9,6 +9,7 @@ mod errors;
 mod operations;
 mod policies;
 mod protection;
+mod regions;
 mod restore;
 mod site_backup;
 mod vaults;

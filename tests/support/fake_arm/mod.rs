@@ -6,6 +6,7 @@ mod locks;
 mod operations;
 mod policies;
 mod protected_items;
+mod regions;
 mod restores;
 pub(crate) mod server;
 mod site_backup;
