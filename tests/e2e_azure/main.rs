@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod app_service_region;
 mod compliance;
 mod hardening;
 mod restore;
@@ -44,7 +45,7 @@ resource "backup_app" "root" {{
     )
 }
 
-const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&sp=rwdlac&sig=SasSignatureNeverLogged%3D";
+pub(crate) const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&sp=rwdlac&sig=SasSignatureNeverLogged%3D";
 
 /// The root (soft delete off, so stopping protection removes the items) and three children: a VM
 /// with the root's policy, a VM with a longer retention (a derived policy) and an App Service.
