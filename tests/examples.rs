@@ -20,6 +20,7 @@ const EXAMPLES: &[&str] = &[
     "access-alerts-audit",
     "actions/backup_restore_test",
     "actions/backup_start_job",
+    "app-service",
     "azure",
     "backstage",
     "data-sources/backup_backstage_catalog",
@@ -138,6 +139,11 @@ fn validate_list_resource_backup_app() {
 #[test]
 fn validate_list_resource_backup_child() {
     validates_query("list-resources/backup_child");
+}
+
+#[test]
+fn validate_app_service() {
+    validates("app-service");
 }
 
 #[test]
