@@ -10,6 +10,7 @@ mod operations;
 mod policies;
 mod protection;
 mod regions;
+mod resource_guards;
 mod restore;
 mod site_backup;
 mod vaults;

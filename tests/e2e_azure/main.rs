@@ -7,6 +7,7 @@ mod support;
 mod app_service_region;
 mod compliance;
 mod hardening;
+mod resource_guard;
 mod restore;
 mod soft_delete;
 
@@ -254,7 +255,7 @@ async fn children_imported_by_name_adopt_their_items_in_place() {
     fake.assert_valid();
 }
 
-fn vault_id() -> String {
+pub(crate) fn vault_id() -> String {
     format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.RecoveryServices/vaults/rsv-org-root")
 }
 

@@ -1,8 +1,9 @@
 //! Vault hardening guardrails: a delete lock on every vault, customer-managed key encryption, a
-//! lowest immutability, and App Service backups kept in the site's region. Like every guardrail
+//! lowest immutability, a Resource Guard (multi-user authorization) on every vault, and App
+//! Service backups kept in the site's region. Like every guardrail
 //! they accumulate down the tree and only tighten; each cloud realises them on the objects it owns
-//! (Azure: a `CanNotDelete` management lock, the vault's `encryption` and `immutability`, a
-//! plan-time region check of each App Service backup).
+//! (Azure: a `CanNotDelete` management lock, the vault's `encryption`, `immutability` and
+//! Resource Guard proxy, a plan-time region check of each App Service backup).
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,9 @@ pub struct HardeningGuardrailsPatch {
     /// Every App Service backup in the subtree goes to a storage account in the site's region;
     /// once on, stays on.
     pub require_app_service_same_region: Option<bool>,
+    /// Every vault in the subtree is associated with a Resource Guard (multi-user authorization);
+    /// once on, stays on.
+    pub require_resource_guard: Option<bool>,
 }
 
 /// The hardening guardrails in force for an app; each absent while no app sets it, so documents
@@ -52,6 +56,9 @@ pub struct HardeningGuardrails {
     /// otherwise, where the regions differ).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_app_service_same_region: Option<Setting<bool>>,
+    /// Every vault is associated with a Resource Guard (Azure: `azure.resource_guard_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_resource_guard: Option<Setting<bool>>,
 }
 
 impl HardeningGuardrails {
@@ -68,6 +75,13 @@ impl HardeningGuardrails {
     /// Whether App Service backups must stay in the site's region.
     pub fn require_app_service_same_region(&self) -> bool {
         self.require_app_service_same_region
+            .as_ref()
+            .is_some_and(|s| s.value)
+    }
+
+    /// Whether vaults must be associated with a Resource Guard.
+    pub fn require_resource_guard(&self) -> bool {
+        self.require_resource_guard
             .as_ref()
             .is_some_and(|s| s.value)
     }
@@ -105,6 +119,11 @@ pub(crate) fn accumulate_hardening(
             "require_app_service_same_region",
             patch.require_app_service_same_region,
             &mut out.require_app_service_same_region,
+        ),
+        (
+            "require_resource_guard",
+            patch.require_resource_guard,
+            &mut out.require_resource_guard,
         ),
     ] {
         match (value, current.as_ref()) {
@@ -176,6 +195,7 @@ mod tests {
             require_encryption: cmk,
             min_immutability: min.map(str::to_string),
             require_app_service_same_region: None,
+            require_resource_guard: None,
         }
     }
 
@@ -316,6 +336,34 @@ mod tests {
             loosened.require_app_service_same_region(),
             "the inherited guardrail stays in force"
         );
+    }
+
+    #[test]
+    fn a_resource_guard_once_required_stays_required() {
+        let guard = |on| HardeningGuardrailsPatch {
+            require_resource_guard: Some(on),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let mut d = Vec::new();
+        let root = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &guard(true),
+            &mut d,
+        );
+        assert!(d.is_empty() && root.require_resource_guard());
+        let child = accumulate_hardening(&root, "dev", &guard(false), &mut d);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].path.to_string(), "guardrails.require_resource_guard");
+        assert!(
+            d[0].detail.starts_with(
+                "require_resource_guard = false would loosen require_resource_guard = true set by app \"org-root\""
+            ),
+            "{}",
+            d[0].detail
+        );
+        assert!(child.require_resource_guard());
+        assert!(!HardeningGuardrails::default().require_resource_guard());
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod operations;
 mod policies;
 mod protected_items;
 mod regions;
+mod resource_guards;
 mod restores;
 pub(crate) mod server;
 mod site_backup;

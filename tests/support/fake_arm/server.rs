@@ -68,6 +68,8 @@ pub(super) struct Inner {
     pub(super) site_locations: BTreeMap<String, String>,
     /// Storage accounts by key: their id as seeded and their region.
     pub(super) storage_accounts: BTreeMap<String, (String, String)>,
+    /// Resource Guard proxies whose removal was unlocked, by key.
+    pub(super) unlocked_proxies: HashSet<String>,
     pub(super) tokens: HashSet<String>,
     pub(super) token_requests: Vec<TokenRequest>,
     pub(super) async_polls: usize,
@@ -480,6 +482,10 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
             if m == "DELETE" && scope_locked(inner, path).is_some() =>
         {
             scope_locked(inner, path).expect("checked in the guard")
+        }
+        ["microsoft.recoveryservices", "vaults", _, "backupresourceguardproxies", tail @ ..] => {
+            let vault_path = format!("/{}", segs[..8].join("/"));
+            super::resource_guards::resource_guard_proxies(inner, request, &vault_path, tail)
         }
         ["microsoft.recoveryservices", "vaults", _, tail @ ..] => {
             let vault_path = segs[..8].join("/");
