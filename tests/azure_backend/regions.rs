@@ -35,6 +35,9 @@ async fn an_app_services_region_and_a_missing_app() {
         calls[0].1.ends_with("/providers/Microsoft.Web/sites/shop"),
         "{calls:?}"
     );
+    // No vendored spec has WebApps_Get (see tests/specs/azure/README.md): served unvalidated.
+    assert_eq!(fake.unspecified().len(), 2, "{:?}", fake.unspecified());
+    assert_eq!(fake.record().2, Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -89,4 +92,6 @@ async fn a_storage_account_by_id_and_by_name() {
         listed, 3,
         "each look-up by name lists the subscription's accounts"
     );
+    // No vendored spec has the storage account reads (see tests/specs/azure/README.md).
+    assert_eq!(fake.unspecified().len(), 5, "{:?}", fake.unspecified());
 }

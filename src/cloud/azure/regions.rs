@@ -12,8 +12,9 @@ use super::bodies::from_json;
 use super::ArmBackend;
 use crate::cloud::error::{CloudError, ErrorKind};
 
-/// api-version of `Microsoft.Storage/storageAccounts` (newest stable, `Storage/stable/2025-06-01`).
-pub const STORAGE_API_VERSION: &str = "2025-06-01";
+/// api-version of `Microsoft.Storage/storageAccounts` (the newest stable upstream,
+/// `Microsoft.Storage/Storage/stable/2026-09-01`; not vendored, see `tests/specs/azure/README.md`).
+pub const STORAGE_API_VERSION: &str = "2026-09-01";
 
 /// A storage account as far as the region check needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -249,3 +249,71 @@ async fn a_vault_in_another_region_is_a_warning_at_the_site() {
     assert!(found[0].2.contains("vault \"rsv\""), "{found:?}");
     assert!(found[0].2.contains("northeurope"), "{found:?}");
 }
+
+#[tokio::test]
+async fn under_the_guardrail_apply_checks_before_writing_the_backup_configuration() {
+    use crate::cloud::part::PartFailed;
+    use crate::resources::backup_child::model::{AppServiceModel, ChildAzureModel};
+    use crate::resources::backup_child::ChildAzurePart;
+    use crate::resources::fakes::{converge_into, object};
+
+    let azure = FakeAzure::new(SUB);
+    azure.add_site(SITE, "eastus");
+    azure.add_storage_account(ACCOUNT, "westeurope");
+    let shop = AppInput {
+        name: "shop".into(),
+        ..Default::default()
+    };
+    let document = backup_policy::evaluate(Some(&root(true).to_json()), &shop).unwrap();
+    // The account id was unknown at plan time; apply knows it.
+    let model = ChildAzureModel {
+        vm_ids: None,
+        app_service: Some(AppServiceModel {
+            site_id: SITE.into(),
+            storage_account_url: Some(SAS.into()),
+            storage_account_id: Some(ACCOUNT.into()),
+        }),
+    };
+    let config = object(&[("name", "shop".into())]);
+    let part = ChildAzurePart::new(azure.clone(), &config, Some(model.clone()));
+    let mut state = config.clone();
+    let mut diagnostics = Diagnostics::default();
+    let outcome = converge_into(
+        &part,
+        &document,
+        &tfvalue::Value::Null,
+        &mut state,
+        &mut diagnostics,
+    )
+    .await;
+    assert_eq!(outcome, Err(PartFailed));
+    let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].detail.contains("set by app \"org-root\""),
+        "{errors:?}"
+    );
+    assert!(
+        azure.world().sites.is_empty(),
+        "the backup configuration was written"
+    );
+
+    // In the site's region the same apply writes it.
+    azure.add_storage_account(&ACCOUNT.replace("backupacct", "eastacct"), "eastus");
+    let mut east = model;
+    let app = east.app_service.as_mut().unwrap();
+    app.storage_account_id = Some(ACCOUNT.replace("backupacct", "eastacct"));
+    app.storage_account_url = Some(SAS.replace("backupacct", "eastacct"));
+    let part = ChildAzurePart::new(azure.clone(), &config, Some(east));
+    let mut diagnostics = Diagnostics::default();
+    converge_into(
+        &part,
+        &document,
+        &tfvalue::Value::Null,
+        &mut state,
+        &mut diagnostics,
+    )
+    .await
+    .unwrap();
+    assert!(azure.world().sites.contains_key(SITE));
+}
