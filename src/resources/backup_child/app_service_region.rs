@@ -122,6 +122,19 @@ pub(crate) fn same_region_required(document: &PolicyDocument) -> bool {
     guardrail(Some(document)).is_some()
 }
 
+/// The account `storage_account_id` names and the one the SAS URL writes to, when they differ:
+/// the check would look at another account than the one receiving the backups.
+fn account_mismatch(check: &RegionCheck<'_>) -> Option<String> {
+    let name = name_of(check.storage_account_id?);
+    let url_account = sas_account_name(check.storage_account_url?)?;
+    (!url_account.eq_ignore_ascii_case(name)).then(|| {
+        format!(
+            "storage_account_id names the storage account {name:?}, but storage_account_url writes to the account \
+             {url_account:?}; give the id of the account the SAS URL belongs to."
+        )
+    })
+}
+
 /// Finds the receiving storage account: by id, or by the SAS URL's account name. `Ok(None)`
 /// when there is nothing to look up; `Err` carries the path and why it could not be found.
 async fn receiving_account(
@@ -132,17 +145,6 @@ async fn receiving_account(
     if let Some(id) = check.storage_account_id {
         let path = app_service_path("storage_account_id");
         let name = name_of(id);
-        if let Some(url_account) = from_url.as_deref() {
-            if !url_account.eq_ignore_ascii_case(name) {
-                return Err((
-                    path,
-                    format!(
-                        "storage_account_id names the storage account {name:?}, but storage_account_url writes to \
-                         the account {url_account:?}"
-                    ),
-                ));
-            }
-        }
         return match backend.find_storage_account(id).await {
             Ok(Some(account)) => Ok(Some((account, path))),
             Ok(None) => Err((path, format!("the storage account {name:?} was not found"))),
@@ -175,6 +177,13 @@ pub(crate) async fn check_regions(
     child: &str,
     diagnostics: &mut Diagnostics,
 ) {
+    if let Some(problem) = account_mismatch(check) {
+        diagnostics.push(
+            Diagnostic::error("Storage account mismatch", problem)
+                .at(app_service_path("storage_account_id")),
+        );
+        return;
+    }
     let account = match receiving_account(backend, check).await {
         Ok(account) => account,
         Err((path, why)) => {

@@ -165,7 +165,12 @@ async fn an_id_that_disagrees_with_the_sas_url_or_an_unknown_account_is_not_chec
     let other = ACCOUNT.replace("backupacct", "otheracct");
     let found = run(&azure, &root(false), check(Some(&other), Some(SAS))).await;
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, Severity::Warning);
+    assert_eq!(
+        found[0].0,
+        Severity::Error,
+        "a mismatch is an error even without the guardrail"
+    );
+    assert_eq!(found[0].1, "azure.app_service.storage_account_id");
     assert!(
         found[0].2.starts_with(
             "storage_account_id names the storage account \"otheracct\", but storage_account_url writes to the \
