@@ -20,6 +20,7 @@ const EXAMPLES: &[&str] = &[
     "access-alerts-audit",
     "actions/backup_restore_test",
     "actions/backup_start_job",
+    "app-service",
     "azure",
     "backstage",
     "data-sources/backup_backstage_catalog",
@@ -145,6 +146,11 @@ fn validate_list_resource_backup_child() {
 #[test]
 fn validate_list_resource_backup_recovery_point() {
     validates_query("list-resources/backup_recovery_point");
+}
+
+#[test]
+fn validate_app_service() {
+    validates("app-service");
 }
 
 #[test]

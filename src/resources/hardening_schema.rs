@@ -1,5 +1,5 @@
 //! The vault hardening members of `guardrails` (`require_delete_lock`, `require_encryption`,
-//! `min_immutability`); the
+//! `min_immutability`, `require_resource_guard`, `require_app_service_same_region`); the
 //! policy core checks that they only tighten; and `azure.encryption`, the vault's customer-managed key.
 
 use backup_policy::hardening::IMMUTABILITY_LEVELS;
@@ -24,6 +24,16 @@ pub(crate) fn hardening_guardrail_attributes() -> Vec<Attribute> {
                 "The lowest immutability an Azure vault of this app and its descendants may have: `Disabled`, \
                  `Unlocked` or `Locked`. A descendant may only raise it.",
             ),
+        Attribute::bool("require_resource_guard").optional().description(
+            "Every Azure vault of this app and its descendants is associated with a Resource Guard \
+             (`azure.resource_guard_id`, multi-user authorization): a vault without one is a plan-time error. \
+             Once `true`, no descendant can turn it off.",
+        ),
+        Attribute::bool("require_app_service_same_region").optional().description(
+            "Every App Service backup (`backup_child.azure.app_service`) of this app's descendants goes to a storage \
+             account in the App Service's region: a plan-time error names both regions otherwise (without it, a \
+             warning). Once `true`, no descendant can turn it off.",
+        ),
     ]
 }
 

@@ -5,6 +5,7 @@
 //! `azure.rs`. [`ProviderData`] lives in its own module, so resources never import the provider.
 
 mod azure_hardening;
+mod azure_resource_guard;
 mod azure_vault_governance;
 mod backup_app;
 mod backup_child;

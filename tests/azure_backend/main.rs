@@ -9,6 +9,8 @@ mod errors;
 mod operations;
 mod policies;
 mod protection;
+mod regions;
+mod resource_guards;
 mod restore;
 mod site_backup;
 mod vaults;

@@ -4,8 +4,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod app_service_region;
 mod compliance;
 mod hardening;
+mod resource_guard;
 mod restore;
 mod soft_delete;
 
@@ -44,7 +46,7 @@ resource "backup_app" "root" {{
     )
 }
 
-const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&sp=rwdlac&sig=SasSignatureNeverLogged%3D";
+pub(crate) const SAS: &str = "https://backupacct.blob.core.windows.net/appbackups?sv=2024-11-04&sp=rwdlac&sig=SasSignatureNeverLogged%3D";
 
 /// The root (soft delete off, so stopping protection removes the items) and three children: a VM
 /// with the root's policy, a VM with a longer retention (a derived policy) and an App Service.
@@ -253,7 +255,7 @@ async fn children_imported_by_name_adopt_their_items_in_place() {
     fake.assert_valid();
 }
 
-fn vault_id() -> String {
+pub(crate) fn vault_id() -> String {
     format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.RecoveryServices/vaults/rsv-org-root")
 }
 

@@ -1,7 +1,9 @@
-//! Vault hardening guardrails: a delete lock on every vault, customer-managed key encryption, and
-//! a lowest immutability. Like every guardrail they accumulate down the tree and only tighten;
-//! each cloud realises them on the vaults it owns (Azure: a `CanNotDelete` management lock, the
-//! vault's `encryption` and `immutability`).
+//! Vault hardening guardrails: a delete lock on every vault, customer-managed key encryption, a
+//! lowest immutability, a Resource Guard (multi-user authorization) on every vault, and App
+//! Service backups kept in the site's region. Like every guardrail
+//! they accumulate down the tree and only tighten; each cloud realises them on the objects it owns
+//! (Azure: a `CanNotDelete` management lock, the vault's `encryption`, `immutability` and
+//! Resource Guard proxy, a plan-time region check of each App Service backup).
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +31,12 @@ pub struct HardeningGuardrailsPatch {
     pub require_encryption: Option<bool>,
     /// The lowest immutability any vault in the subtree may have; may only rise.
     pub min_immutability: Option<String>,
+    /// Every App Service backup in the subtree goes to a storage account in the site's region;
+    /// once on, stays on.
+    pub require_app_service_same_region: Option<bool>,
+    /// Every vault in the subtree is associated with a Resource Guard (multi-user authorization);
+    /// once on, stays on.
+    pub require_resource_guard: Option<bool>,
 }
 
 /// The hardening guardrails in force for an app; each absent while no app sets it, so documents
@@ -44,6 +52,13 @@ pub struct HardeningGuardrails {
     /// The lowest immutability a vault may have, spelled as in [`IMMUTABILITY_LEVELS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_immutability: Option<Setting<String>>,
+    /// App Service backups go to a storage account in the site's region (a plan-time error
+    /// otherwise, where the regions differ).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_app_service_same_region: Option<Setting<bool>>,
+    /// Every vault is associated with a Resource Guard (Azure: `azure.resource_guard_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_resource_guard: Option<Setting<bool>>,
 }
 
 impl HardeningGuardrails {
@@ -55,6 +70,20 @@ impl HardeningGuardrails {
     /// Whether vaults must be encrypted with a customer-managed key.
     pub fn require_encryption(&self) -> bool {
         self.require_encryption.as_ref().is_some_and(|s| s.value)
+    }
+
+    /// Whether App Service backups must stay in the site's region.
+    pub fn require_app_service_same_region(&self) -> bool {
+        self.require_app_service_same_region
+            .as_ref()
+            .is_some_and(|s| s.value)
+    }
+
+    /// Whether vaults must be associated with a Resource Guard.
+    pub fn require_resource_guard(&self) -> bool {
+        self.require_resource_guard
+            .as_ref()
+            .is_some_and(|s| s.value)
     }
 
     /// The rank of the lowest immutability allowed (0: no bound).
@@ -85,6 +114,16 @@ pub(crate) fn accumulate_hardening(
             "require_encryption",
             patch.require_encryption,
             &mut out.require_encryption,
+        ),
+        (
+            "require_app_service_same_region",
+            patch.require_app_service_same_region,
+            &mut out.require_app_service_same_region,
+        ),
+        (
+            "require_resource_guard",
+            patch.require_resource_guard,
+            &mut out.require_resource_guard,
         ),
     ] {
         match (value, current.as_ref()) {
@@ -155,6 +194,8 @@ mod tests {
             require_delete_lock: lock,
             require_encryption: cmk,
             min_immutability: min.map(str::to_string),
+            require_app_service_same_region: None,
+            require_resource_guard: None,
         }
     }
 
@@ -247,8 +288,103 @@ mod tests {
     }
 
     #[test]
+    fn same_region_for_app_service_backups_only_tightens() {
+        let same_region = |on| HardeningGuardrailsPatch {
+            require_app_service_same_region: Some(on),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let mut d = Vec::new();
+        let open = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &HardeningGuardrailsPatch::default(),
+            &mut d,
+        );
+        assert!(!open.require_app_service_same_region());
+        // `false` where nothing is in force is no loosening: it is recorded as stated.
+        let relaxed = accumulate_hardening(&open, "team", &same_region(false), &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(!relaxed.require_app_service_same_region());
+
+        let tight = accumulate_hardening(&relaxed, "payments", &same_region(true), &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(tight.require_app_service_same_region());
+        let restated = accumulate_hardening(&tight, "shop", &same_region(true), &mut d);
+        assert_eq!(
+            restated
+                .require_app_service_same_region
+                .as_ref()
+                .unwrap()
+                .set_by,
+            "payments",
+            "restating keeps the first setter"
+        );
+
+        let loosened = accumulate_hardening(&tight, "dev", &same_region(false), &mut d);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].path.to_string(),
+            "guardrails.require_app_service_same_region"
+        );
+        assert_eq!(d[0].summary, "Guardrail loosened");
+        assert!(
+            d[0].detail.contains("set by app \"payments\""),
+            "{}",
+            d[0].detail
+        );
+        assert!(
+            loosened.require_app_service_same_region(),
+            "the inherited guardrail stays in force"
+        );
+    }
+
+    #[test]
+    fn a_resource_guard_once_required_stays_required() {
+        let guard = |on| HardeningGuardrailsPatch {
+            require_resource_guard: Some(on),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let mut d = Vec::new();
+        let root = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &guard(true),
+            &mut d,
+        );
+        assert!(d.is_empty() && root.require_resource_guard());
+        let child = accumulate_hardening(&root, "dev", &guard(false), &mut d);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].path.to_string(), "guardrails.require_resource_guard");
+        assert!(
+            d[0].detail.starts_with(
+                "require_resource_guard = false would loosen require_resource_guard = true set by app \"org-root\""
+            ),
+            "{}",
+            d[0].detail
+        );
+        assert!(child.require_resource_guard());
+        assert!(!HardeningGuardrails::default().require_resource_guard());
+    }
+
+    #[test]
     fn unset_hardening_leaves_nothing_in_the_document() {
         let empty = serde_json::to_value(HardeningGuardrails::default()).unwrap();
         assert_eq!(empty, serde_json::json!({}));
+        let mut d = Vec::new();
+        let on = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &HardeningGuardrailsPatch {
+                require_app_service_same_region: Some(true),
+                ..HardeningGuardrailsPatch::default()
+            },
+            &mut d,
+        );
+        assert_eq!(
+            serde_json::to_value(&on).unwrap(),
+            serde_json::json!({
+                "require_app_service_same_region": { "value": true, "set_by": "org-root" }
+            })
+        );
     }
 }

@@ -382,9 +382,12 @@ pub struct SiteBackupState {
     pub schedule: Option<SiteBackupSchedule>,
 }
 
-/// Everything the resources do in Azure.
+/// Everything the resources do in Azure (with the regions and Resource Guard reads and writes of
+/// its supertraits).
 #[async_trait]
-pub trait AzureBackend: Send + Sync {
+pub trait AzureBackend:
+    super::regions::AzureRegions + super::resource_guard::AzureResourceGuards + Send + Sync
+{
     /// The subscription this backend works in.
     fn subscription_id(&self) -> &str;
 

@@ -37,6 +37,8 @@ pub mod governance;
 mod lro;
 mod policy;
 mod protected_item;
+pub mod regions;
+pub mod resource_guard;
 mod restore;
 mod settings;
 mod site_backup;

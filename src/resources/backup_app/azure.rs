@@ -5,6 +5,10 @@ use crate::resources::azure_hardening::{
     check_encryption, check_immutability, converge_delete_lock, delete_lock_drifted,
     release_delete_lock,
 };
+use crate::resources::azure_resource_guard::{
+    check_resource_guard, converge_resource_guard, release_resource_guard, resource_guard_drifted,
+    resource_guard_of,
+};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -94,6 +98,7 @@ impl CloudPart for AppAzurePart {
         // Immutability only rises, and never below the guardrail in force.
         check_immutability(&request.config, &request.prior_state, document, diagnostics);
         check_encryption(&request.config, &request.prior_state, document, diagnostics);
+        check_resource_guard(&request.config, document, diagnostics);
         // What Azure cannot express fails the plan, at the rule's path.
         if let Some(document) = document {
             translate(document, diagnostics);
@@ -131,6 +136,13 @@ impl CloudPart for AppAzurePart {
             .await
             .map_err(|e| self.failed(diagnostics, &e))?;
         converge_delete_lock(&*self.backend, &model.vault(), document, prior.as_ref())
+            .await
+            .map_err(|e| self.failed(diagnostics, &e))?;
+        let (wanted, recorded) = (
+            model.resource_guard_id.as_deref(),
+            resource_guard_of(prior_state),
+        );
+        converge_resource_guard(&*self.backend, &model.vault(), wanted, recorded)
             .await
             .map_err(|e| self.failed(diagnostics, &e))
     }
@@ -175,6 +187,14 @@ impl CloudPart for AppAzurePart {
             &model.vault(),
             prior.document().as_ref(),
             prior.force_destroy(),
+        )
+        .await
+        .map_err(|e| self.failed(diagnostics, &e))?;
+        // Azure takes the association's removal only once unlocked (multi-user authorization).
+        release_resource_guard(
+            &*self.backend,
+            &model.vault(),
+            model.resource_guard_id.as_deref(),
         )
         .await
         .map_err(|e| self.failed(diagnostics, &e))?;
@@ -258,6 +278,8 @@ async fn read(
             .is_ok_and(|spec| !spec.weaker_in(&vault).is_empty());
         let (drifted, foreign) = read_azure_governance(backend, &model.vault(), &document).await?;
         let drifted = drifted || delete_lock_drifted(backend, &model.vault(), &document).await?;
+        let guard = model.resource_guard_id.as_deref();
+        let drifted = drifted || resource_guard_drifted(backend, &model.vault(), guard).await?;
         if expected.is_none()
             || policy.schedule != expected
             || vault.tags != *document.tags()
@@ -301,6 +323,7 @@ mod tests {
             soft_delete: None,
             immutability: None,
             encryption: None,
+            resource_guard_id: None,
         }
     }
 

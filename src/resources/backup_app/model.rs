@@ -64,6 +64,9 @@ pub(crate) struct AppAzureModel {
     /// Customer-managed key encryption.
     #[serde(default)]
     pub(crate) encryption: Option<AppEncryptionModel>,
+    /// The Resource Guard associated with the vault.
+    #[serde(default)]
+    pub(crate) resource_guard_id: Option<String>,
 }
 
 /// `backup_app.azure.encryption`.

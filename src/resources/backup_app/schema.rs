@@ -186,6 +186,7 @@ pub(crate) fn app_azure_attribute() -> Attribute {
                 .validator(validators::one_of(&["Disabled", "Unlocked", "Locked"]))
                 .description("Vault immutability: `Disabled`, `Unlocked` or `Locked` (irreversible)."),
             super::super::hardening_schema::encryption_attribute(),
+            super::super::azure_resource_guard::resource_guard_attribute(),
         ],
     )
     .optional_nested()

@@ -319,6 +319,21 @@ async fn converge(
             );
             return Err(PartFailed);
         };
+        // Values unknown at plan are known now: the guardrail is enforced before anything is written.
+        if super::app_service_region::same_region_required(document) {
+            let check = super::app_service_region::RegionCheck::of_model(app);
+            super::app_service_region::check_regions(
+                backend,
+                Some(document),
+                &check,
+                child,
+                diagnostics,
+            )
+            .await;
+            if diagnostics.has_errors() {
+                return Err(PartFailed);
+            }
+        }
         backend
             .ensure_site_backup(&SiteBackupSpec {
                 site_id: app.site_id.clone(),

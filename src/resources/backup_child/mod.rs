@@ -1,6 +1,7 @@
 //! `backup_child`: a leaf app that adapts inherited policy and protects resources, through an AWS
 //! and an Azure [`CloudPart`](crate::cloud::part::CloudPart) when its blocks ask for them.
 
+mod app_service_region;
 mod aws;
 mod aws_restore_testing;
 mod azure;
@@ -22,7 +23,7 @@ use tfplugin::framework::{
 use tfvalue::Value;
 
 use super::effective_policy::Evaluation;
-use super::model::{decode_block, NodeUpdate};
+use super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::parts::{self, destroy_part, read_part, Part};
 use super::policy_node::{has_block, plan_policy_node};
 use super::provider_data::{aws_backend, aws_context, azure_backend};
@@ -164,10 +165,16 @@ impl Resource for BackupChild {
             let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
                 return;
             };
-            let part = ChildAzurePart::new(backend, &request.config, None);
+            let part = ChildAzurePart::new(backend.clone(), &request.config, None);
             let mut update = NodeUpdate::default();
             part.plan(request, document, &mut update, &mut response.diagnostics);
             update.write(&mut response.planned_state);
+            if let Some(check) = app_service_region::RegionCheck::of_config(&request.config) {
+                let child = NodeRecord::of(&request.config).name().to_string();
+                let diagnostics = &mut response.diagnostics;
+                app_service_region::check_regions(&*backend, document, &check, &child, diagnostics)
+                    .await;
+            }
         }
         if !has_block(&request.config, "aws") {
             return;

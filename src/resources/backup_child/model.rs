@@ -41,6 +41,9 @@ pub(crate) struct AppServiceModel {
     pub(crate) site_id: String,
     /// Write-only: present in the configuration only.
     pub(crate) storage_account_url: Option<String>,
+    /// The storage account receiving the backups, for the region check.
+    #[serde(default)]
+    pub(crate) storage_account_id: Option<String>,
 }
 
 /// `backup_child.azure` as configured (or stored, without the storage URL).

@@ -106,10 +106,22 @@ pub(crate) fn child_azure_attribute() -> Attribute {
                         "SAS URL of the blob container backups go to. Write-only: sent to Azure, never stored in plan or \
                          state (Terraform 1.11+; older clients treat it as sensitive).",
                     ),
+                    Attribute::string("storage_account_id")
+                        .optional()
+                        .validator(AzureIds::STORAGE_ACCOUNT)
+                        .description(
+                            "Resource id of the storage account the backups go to, for the plan-time region check; its \
+                             name must match the account in `storage_account_url`. Unset: the account is looked up in \
+                             the subscription by the SAS URL's account name.",
+                        ),
                 ],
             )
             .optional()
-            .description("Back up an App Service with the child's effective schedule and retention."),
+            .description(
+                "Back up an App Service with the child's effective schedule and retention. The plan warns when the \
+                 App Service and the receiving storage account (or the ancestor's vault) are in different regions, \
+                 and fails when `guardrails.require_app_service_same_region` is in force.",
+            ),
         ],
     )
     .optional_nested()
@@ -133,6 +145,12 @@ impl AzureIds {
         resource_type: "Microsoft.Compute/virtualMachines",
         noun: "a virtual machine",
         list: true,
+    };
+    /// Storage accounts.
+    const STORAGE_ACCOUNT: AzureIds = AzureIds {
+        resource_type: "Microsoft.Storage/storageAccounts",
+        noun: "a storage account",
+        list: false,
     };
     /// App Services (web apps).
     const SITE: AzureIds = AzureIds {
@@ -322,6 +340,19 @@ mod tests {
         let found = errors(&AzureIds::SITE, Value::from(slot.as_str()));
         assert!(
             found[0].1.contains("Microsoft.Web/sites/slots"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_storage_account_id_must_be_a_storage_account() {
+        assert!(errors(&AzureIds::STORAGE_ACCOUNT, Value::from(STORAGE)).is_empty());
+        let found = errors(&AzureIds::STORAGE_ACCOUNT, Value::from(SITE));
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].1.contains(
+                "is a Microsoft.Web/sites id, not a Microsoft.Storage/storageAccounts id"
+            ),
             "{found:?}"
         );
     }

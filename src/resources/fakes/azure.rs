@@ -37,6 +37,12 @@ pub(crate) struct AzureWorld {
     pub(crate) alert_routing: BTreeMap<(String, String), AlertRoutingSpec>,
     /// Management lock levels by scope (lower case).
     pub(crate) delete_locks: BTreeMap<String, String>,
+    /// Regions of App Services by site id (lower case): the sites that exist.
+    pub(crate) site_locations: BTreeMap<String, String>,
+    /// Resource Guard associations by vault.
+    pub(crate) resource_guards: BTreeMap<VaultRef, String>,
+    /// The subscription's storage accounts.
+    pub(crate) storage_accounts: Vec<crate::cloud::azure::regions::StorageAccountLocation>,
     /// The calls made.
     pub(crate) calls: Calls,
 }

@@ -8,6 +8,8 @@ mod aws_audit;
 mod aws_recovery_points;
 mod aws_restore_testing;
 mod azure;
+mod azure_regions;
+mod azure_resource_guards;
 
 pub(crate) use aws::FakeAws;
 pub(crate) use aws_recovery_points::FakeRecoveryPoints;

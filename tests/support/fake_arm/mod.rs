@@ -6,6 +6,8 @@ mod locks;
 mod operations;
 mod policies;
 mod protected_items;
+mod regions;
+mod resource_guards;
 mod restores;
 pub(crate) mod server;
 mod site_backup;

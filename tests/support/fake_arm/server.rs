@@ -64,6 +64,12 @@ pub(super) struct Inner {
     pub(super) resources: BTreeMap<String, Value>,
     pub(super) vms: HashSet<String>,
     pub(super) sites: HashSet<String>,
+    /// Regions of the apps seeded with one, by key (others are in `regions::DEFAULT_REGION`).
+    pub(super) site_locations: BTreeMap<String, String>,
+    /// Storage accounts by key: their id as seeded and their region.
+    pub(super) storage_accounts: BTreeMap<String, (String, String)>,
+    /// Resource Guard proxies whose removal was unlocked, by key.
+    pub(super) unlocked_proxies: HashSet<String>,
     pub(super) tokens: HashSet<String>,
     pub(super) token_requests: Vec<TokenRequest>,
     pub(super) async_polls: usize,
@@ -190,6 +196,21 @@ impl FakeArm {
     /// Makes an App Service app exist.
     pub(crate) fn add_site(&self, site_id: &str) {
         self.inner().sites.insert(key(site_id));
+    }
+
+    /// Makes an App Service app exist in `location`.
+    pub(crate) fn add_site_in(&self, site_id: &str, location: &str) {
+        let mut inner = self.inner();
+        inner.sites.insert(key(site_id));
+        inner
+            .site_locations
+            .insert(key(site_id), location.to_string());
+    }
+
+    /// Makes the storage account `id` exist in `location`.
+    pub(crate) fn add_storage_account(&self, id: &str, location: &str) {
+        let entry = (id.to_string(), location.to_string());
+        self.inner().storage_accounts.insert(key(id), entry);
     }
 
     /// From now on, long-running operations answer 201/202 and finish after `polls` polls.
@@ -396,6 +417,12 @@ async fn handle(
 /// Path segments after `/subscriptions/{s}/resourceGroups/{rg}/providers/`.
 fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Option<Value>) -> Reply {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if method == Method::GET
+        && key(path).ends_with("/providers/microsoft.storage/storageaccounts")
+        && segs.len() == 5
+    {
+        return super::regions::storage_accounts(inner);
+    }
     if segs.len() < 6
         || !segs[0].eq_ignore_ascii_case("subscriptions")
         || !segs[4].eq_ignore_ascii_case("providers")
@@ -424,6 +451,10 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
                 Reply::error(404, "ResourceNotFound", &format!("The Resource 'Microsoft.Compute/virtualMachines/{}' under resource group '{}' was not found.", segs[7], segs[3]))
             }
         }
+        ["microsoft.web", "sites", _] if m == "GET" => super::regions::site(inner, path, segs[7]),
+        ["microsoft.storage", "storageaccounts", _] if m == "GET" => {
+            super::regions::storage_account(inner, path, segs[7])
+        }
         ["microsoft.web", "sites", _, "config", "backup"] => site_backup(inner, request, segs[7]),
         ["microsoft.web", "sites", _, "config", "backup", "list"] if m == "POST" => {
             site_backup_list(inner, path)
@@ -451,6 +482,10 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
             if m == "DELETE" && scope_locked(inner, path).is_some() =>
         {
             scope_locked(inner, path).expect("checked in the guard")
+        }
+        ["microsoft.recoveryservices", "vaults", _, "backupresourceguardproxies", tail @ ..] => {
+            let vault_path = format!("/{}", segs[..8].join("/"));
+            super::resource_guards::resource_guard_proxies(inner, request, &vault_path, tail)
         }
         ["microsoft.recoveryservices", "vaults", _, tail @ ..] => {
             let vault_path = segs[..8].join("/");
