@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod apigee;
 mod compliance;
 mod hardening;
 mod restore;
