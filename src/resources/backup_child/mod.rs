@@ -1,6 +1,8 @@
 //! `backup_child`: a leaf app that adapts inherited policy and protects resources, through an AWS
 //! and an Azure [`CloudPart`](crate::cloud::part::CloudPart) when its blocks ask for them.
 
+mod apigee;
+mod apigee_schema;
 mod aws;
 mod aws_restore_testing;
 mod azure;
@@ -88,6 +90,7 @@ impl BackupChild {
             parts.push(Box::new(azure));
         }
         parts::converge(child_schema(), request, response, &parts, CLOUD_COMPUTED).await;
+        apigee::apply(ctx, request, response).await;
     }
 
     /// Deletes the child's Azure objects as recorded in the prior state; false on failure.
@@ -160,6 +163,7 @@ impl Resource for BackupChild {
             Evaluation::Known(document) => Some(&**document),
             _ => None,
         };
+        apigee::plan(ctx, request, document, response).await;
         if has_block(&request.config, "azure") {
             let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
                 return;
