@@ -282,6 +282,8 @@ async fn apigee_exports_follow_the_plan_and_the_policy_on_terraform_1_15() {
     let blob = FakeBlob::start().await;
     blob.set_page_size(2);
     let work = workdir(&apigee, &blob, "acme");
+    // Apigee's quota errors are retried with backoff.
+    apigee.throttle(2);
     blocking(|| {
         work.init();
         let plan = work.plan_json();
@@ -304,6 +306,7 @@ async fn apigee_exports_follow_the_plan_and_the_policy_on_terraform_1_15() {
         );
         assert_eq!(job["environment"]["APIGEE_ENDPOINT"], apigee.url());
         assert_eq!(child.unknown_paths(), ["apigee_last_export"], "{plan}");
+        assert!(apigee.calls().iter().any(|(_, _, status)| *status == 429));
         work.apply();
         work.assert_plan_clean();
     });
@@ -447,4 +450,72 @@ async fn a_missing_token_and_a_bad_container_url_are_diagnostics() {
         "{:?}",
         errors[0]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_environment_fails_the_plan_at_its_index() {
+    let apigee = apigee_fixture().await;
+    let blob = FakeBlob::start().await;
+    let work = workdir(&apigee, &blob, "acme");
+    work.write_main_tf(&apigee_config(&apigee, "acme").replace(
+        "    container_url = var.container_url",
+        "    environments  = [\"prod\", \"staging\"]\n    container_url = var.container_url",
+    ));
+    let diagnostics = blocking(|| {
+        work.init();
+        work.plan_diagnostics()
+    });
+    let errors = diagnostics.errors_of("backup_child.api");
+    assert_eq!(errors.len(), 1, "{diagnostics:?}");
+    assert_eq!(errors[0].summary, "Unknown Apigee environment");
+    assert!(
+        errors[0].points_at("apigee.environments[1]"),
+        "{:?}",
+        errors[0]
+    );
+}
+
+/// Terraform 1.0.3 has no write-only arguments: the SAS URL is kept as a sensitive value, and
+/// exports, plans and pruning work the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apigee_exports_on_terraform_1_0() {
+    let apigee = apigee_fixture().await;
+    let blob = FakeBlob::start().await;
+    let mut work = Workdir::new(&Terraform::v1_0());
+    work.env("APIGEE_ACCESS_TOKEN", ACCESS_TOKEN);
+    work.env("TF_VAR_container_url", &blob.container_sas_url());
+    work.write_main_tf(&apigee_config(&apigee, "acme"));
+    blocking(|| {
+        work.init();
+        let plan = work.plan_json();
+        let child = plan.change("backup_child.api");
+        assert_eq!(child.after["apigee_proxies"]["orders"], "2", "{plan}");
+        assert_eq!(child.unknown_paths(), ["apigee_last_export"], "{plan}");
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let exported = exports(&blob);
+    assert_eq!(exported.len(), 1, "{:?}", blob.names());
+    assert_export(&blob, &exported[0], &[("orders", "2"), ("payments", "1")]);
+    blocking(|| work.destroy());
+    assert_eq!(exports(&blob), exported);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_apigee_token_and_sas_url_never_appear_in_trace_logs() {
+    let apigee = apigee_fixture().await;
+    let blob = FakeBlob::start().await;
+    let mut work = workdir(&apigee, &blob, "acme");
+    work.env("TF_LOG", "trace");
+    let outputs = blocking(|| {
+        work.init();
+        vec![work.apply(), work.plan(), work.destroy()]
+    });
+    for output in outputs {
+        let all = output.combined();
+        assert!(all.contains("TRACE"), "no trace logs captured");
+        assert!(!all.contains(ACCESS_TOKEN), "the Apigee token leaked");
+        assert!(!all.contains("NeverLogged"), "the SAS signature leaked");
+    }
+    assert_eq!(exports(&blob).len(), 1);
 }
