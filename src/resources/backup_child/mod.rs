@@ -3,6 +3,8 @@
 
 mod apigee;
 mod apigee_schema;
+#[cfg(test)]
+mod apigee_tests;
 mod aws;
 mod aws_restore_testing;
 mod azure;

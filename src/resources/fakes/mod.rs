@@ -3,11 +3,13 @@
 //! the end-to-end ones. Each records its calls, so tests can assert call counts, and can be told
 //! to fail one call.
 
+mod apigee;
 mod aws;
 mod aws_audit;
 mod aws_restore_testing;
 mod azure;
 
+pub(crate) use apigee::FakeApigee;
 pub(crate) use aws::FakeAws;
 pub(crate) use azure::FakeAzure;
 
