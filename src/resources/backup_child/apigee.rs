@@ -195,15 +195,11 @@ pub(super) async fn plan(
     let (proxies, envs) = snapshot_values(&snapshot);
     set_attr(planned, "apigee_proxies", proxies);
     set_attr(planned, "apigee_environments", envs);
-    let job = match document.map(ExportSchedule::from_policy) {
-        Some(Ok(schedule)) => export_job(
-            &access,
-            &org,
-            environments.as_deref(),
-            document.expect("known"),
-            &schedule,
-        ),
-        Some(Err(why)) => {
+    let job = match document.map(|d| (d, ExportSchedule::from_policy(d))) {
+        Some((document, Ok(schedule))) => {
+            export_job(&access, &org, environments.as_deref(), document, &schedule)
+        }
+        Some((_, Err(why))) => {
             diagnostics.push(
                 Diagnostic::error("Schedule not expressible as an export job", why)
                     .at(AttributePath::attr("apigee")),

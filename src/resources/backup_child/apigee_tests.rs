@@ -19,6 +19,11 @@ use crate::resources::ProviderData;
 const DAY: i64 = 86_400_000;
 
 fn root() -> PolicyDocument {
+    root_with("cron(0 5 ? * * *)")
+}
+
+/// The root, its daily rule on `daily_schedule`.
+fn root_with(daily_schedule: &str) -> PolicyDocument {
     let rule = |schedule: &str, days| RulePatch {
         schedule: Some(schedule.into()),
         retention_days: Some(days),
@@ -28,7 +33,7 @@ fn root() -> PolicyDocument {
         name: "root".into(),
         policy: PolicyPatch {
             rules: [
-                ("daily".to_string(), rule("cron(0 5 ? * * *)", 35)),
+                ("daily".to_string(), rule(daily_schedule, 35)),
                 ("monthly".to_string(), rule("cron(0 5 1 * ? *)", 365)),
             ]
             .into(),
@@ -270,4 +275,29 @@ async fn pruning_deletes_only_exports_past_the_retention_manifest_first() {
         .world()
         .blobs
         .contains_key(&format!("{}manifest.json", report.prefix)));
+}
+
+#[tokio::test]
+async fn a_schedule_without_a_cron_equivalent_fails_the_plan_at_apigee() {
+    let fake = FakeApigee::new("acme", &[("orders", "1")], &["prod"]);
+    let ctx = context(&fake);
+    let mut config = config(Value::Null);
+    set_attr(
+        &mut config,
+        "parent",
+        Value::from(root_with("rate(7 hours)").to_json()),
+    );
+    let (request, mut plan) = create_plan(&config, &computed());
+    BackupChild.modify_plan(&ctx, &request, &mut plan).await;
+    let errors = plan.diagnostics.clone().into_vec();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0].summary,
+        "Schedule not expressible as an export job"
+    );
+    assert!(errors[0].detail.contains("rule \"daily\""), "{errors:?}");
+    assert_eq!(
+        errors[0].path.as_ref().map(ToString::to_string).as_deref(),
+        Some("apigee")
+    );
 }
