@@ -519,3 +519,58 @@ async fn the_apigee_token_and_sas_url_never_appear_in_trace_logs() {
     }
     assert_eq!(exports(&blob).len(), 1);
 }
+
+/// The command fails with exit code 2 on a bad command line or a missing variable, and 1 on a
+/// failed export, saying why without quoting a secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_command_reports_failures_without_secrets() {
+    let apigee = apigee_fixture().await;
+    let blob = FakeBlob::start().await;
+    let run = |args: &[&str], container_url: Option<String>, token: &str| {
+        let mut command = std::process::Command::new(PROVIDER_BINARY);
+        command
+            .arg("export-apigee")
+            .args(args)
+            .env("APIGEE_ENDPOINT", apigee.url())
+            .env("APIGEE_ACCESS_TOKEN", token)
+            .env_remove("APIGEE_CONTAINER_URL");
+        if let Some(url) = container_url {
+            command.env("APIGEE_CONTAINER_URL", url);
+        }
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.code(), stderr)
+    };
+    let args = ["--organization", "acme", "--retention-days", "35"];
+    let (code, stderr) = blocking(|| {
+        run(
+            &["--organization", "acme"],
+            Some(blob.container_sas_url()),
+            ACCESS_TOKEN,
+        )
+    });
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--retention-days is required"), "{stderr}");
+    let (code, stderr) = blocking(|| run(&args, None, ACCESS_TOKEN));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("APIGEE_CONTAINER_URL is not set"),
+        "{stderr}"
+    );
+    let (code, stderr) =
+        blocking(|| run(&args, Some(blob.container_sas_url()), "ya29.wrong-token"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("UNAUTHENTICATED"), "{stderr}");
+    assert!(!stderr.contains("wrong-token"), "{stderr}");
+    let (code, stderr) = blocking(|| {
+        run(
+            &args,
+            Some(blob.container_url_with_bad_signature()),
+            ACCESS_TOKEN,
+        )
+    });
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("AuthenticationFailed"), "{stderr}");
+    assert!(!stderr.contains("sig="), "{stderr}");
+    assert!(blob.names().is_empty());
+}
