@@ -67,6 +67,27 @@ async fn the_fake_apigee_api_answers_in_googles_shape() {
     assert_eq!(bundle.headers()["content-type"], "application/octet-stream");
     let bytes = bundle.bytes().await.unwrap();
     assert_eq!(&bytes[..4], b"PK\x03\x04", "not a zip archive");
+    // A zip reader opens it and finds the proxy's descriptor.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &bytes).unwrap();
+    let check = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(' '.join(z.namelist()))",
+        ])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(
+        listing.trim(),
+        "apiproxy/orders.xml apiproxy/proxies/default.xml"
+    );
     let envs: serde_json::Value = get("organizations/acme/environments", token)
         .await
         .unwrap()

@@ -26,8 +26,8 @@ pub(crate) fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         let name_len = name.len() as u16;
         // Local file header.
         out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0]); // version, flags, stored, time
-        out.extend_from_slice(&[0x86, 0x59]); // date 2024-12-06
+        // Version 2.0, no flags, stored; 12:00 on 2024-12-06 (MS-DOS time and date).
+        out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0x60, 0x86, 0x59]);
         out.extend_from_slice(&crc.to_le_bytes());
         out.extend_from_slice(&size.to_le_bytes());
         out.extend_from_slice(&size.to_le_bytes());
@@ -37,7 +37,7 @@ pub(crate) fn zip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         out.extend_from_slice(data);
         // Central directory entry.
         central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0, 0x86, 0x59]);
+        central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0x60, 0x86, 0x59]);
         central.extend_from_slice(&crc.to_le_bytes());
         central.extend_from_slice(&size.to_le_bytes());
         central.extend_from_slice(&size.to_le_bytes());
