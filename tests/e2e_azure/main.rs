@@ -5,6 +5,7 @@
 mod support;
 
 mod apigee;
+mod apigee_fakes;
 mod compliance;
 mod hardening;
 mod restore;
