@@ -48,14 +48,12 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 1;
         }
     };
-    let access = ApigeeAccess::connect(
-        &ApigeeSettings::default().with_env(),
-        CancellationToken::new(),
-    );
+    let access = ApigeeAccess::connect(&ApigeeSettings::default().with_env());
+    let cancel = CancellationToken::new();
+    let api = access.api(&cancel);
     let outcome = runtime.block_on(async {
-        let container = access.containers.open(&url)?;
-        let content =
-            snapshot(&*access.api, &job.organization, job.environments.as_deref()).await?;
+        let container = access.containers.open(&url, &cancel)?;
+        let content = snapshot(&*api, &job.organization, job.environments.as_deref()).await?;
         let spec = ExportSpec {
             organization: job.organization.clone(),
             content,
@@ -68,7 +66,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
                 .unwrap_or(0),
         };
-        export(&*access.api, &*container, &spec).await
+        export(&*api, &*container, &spec).await
     });
     match outcome {
         Ok(report) => {

@@ -78,15 +78,28 @@ pub trait BlobContainer: Send + Sync {
 /// Opens the container a SAS URL names (a seam, so resources are tested against in-memory
 /// containers).
 pub trait ContainerOpener: Send + Sync {
-    /// The container of `url`; an error when the URL is not a container SAS URL.
-    fn open(&self, url: &Secret) -> Result<Arc<dyn BlobContainer>, CloudError>;
+    /// The container of `url`, whose retries stop when `cancel` fires; an error when the URL is
+    /// not a container SAS URL.
+    fn open(
+        &self,
+        url: &Secret,
+        cancel: &CancellationToken,
+    ) -> Result<Arc<dyn BlobContainer>, CloudError>;
+}
+
+/// Where the Apigee API comes from.
+#[derive(Clone)]
+enum ApiSource {
+    /// The HTTP API with these settings, one client per request (with its cancellation).
+    Http(ApigeeSettings),
+    /// A given backend (tests).
+    Fixed(Arc<dyn ApigeeBackend>),
 }
 
 /// What the provider's Apigee settings give resources: the API, and how to reach a container.
 #[derive(Clone)]
 pub struct ApigeeAccess {
-    /// The Apigee management API (with the provider's token and endpoint).
-    pub api: Arc<dyn ApigeeBackend>,
+    source: ApiSource,
     /// Opens destination containers.
     pub containers: Arc<dyn ContainerOpener>,
     /// The API's endpoint (for the export job's environment when it is not Google's).
@@ -95,14 +108,39 @@ pub struct ApigeeAccess {
 
 impl ApigeeAccess {
     /// The HTTP API of `settings` and SAS containers.
-    pub fn connect(settings: &ApigeeSettings, cancel: CancellationToken) -> ApigeeAccess {
+    pub fn connect(settings: &ApigeeSettings) -> ApigeeAccess {
         ApigeeAccess {
-            api: Arc::new(ApigeeClient::new(settings, RetryPolicy::standard(), cancel)),
-            containers: Arc::new(SasContainers),
             endpoint: settings
                 .endpoint
                 .clone()
                 .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned()),
+            source: ApiSource::Http(settings.clone()),
+            containers: Arc::new(SasContainers),
+        }
+    }
+
+    /// Access through a given API and container opener (fakes in tests).
+    pub fn with_backend(
+        api: Arc<dyn ApigeeBackend>,
+        containers: Arc<dyn ContainerOpener>,
+        endpoint: &str,
+    ) -> ApigeeAccess {
+        ApigeeAccess {
+            source: ApiSource::Fixed(api),
+            containers,
+            endpoint: endpoint.to_owned(),
+        }
+    }
+
+    /// The API, its retries stopping when `cancel` fires (Terraform asked the provider to stop).
+    pub fn api(&self, cancel: &CancellationToken) -> Arc<dyn ApigeeBackend> {
+        match &self.source {
+            ApiSource::Http(settings) => Arc::new(ApigeeClient::new(
+                settings,
+                RetryPolicy::standard(),
+                cancel.clone(),
+            )),
+            ApiSource::Fixed(api) => api.clone(),
         }
     }
 }
@@ -118,8 +156,14 @@ impl std::fmt::Debug for ApigeeAccess {
 pub struct SasContainers;
 
 impl ContainerOpener for SasContainers {
-    fn open(&self, url: &Secret) -> Result<Arc<dyn BlobContainer>, CloudError> {
-        Ok(Arc::new(SasContainer::new(url)?))
+    fn open(
+        &self,
+        url: &Secret,
+        cancel: &CancellationToken,
+    ) -> Result<Arc<dyn BlobContainer>, CloudError> {
+        Ok(Arc::new(
+            SasContainer::new(url)?.with_retry(RetryPolicy::standard(), cancel.clone()),
+        ))
     }
 }
 

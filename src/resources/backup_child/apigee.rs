@@ -185,13 +185,14 @@ pub(super) async fn plan(
     let Some(access) = apigee_access(ctx, diagnostics) else {
         return;
     };
-    let snapshot = match apigee::snapshot(&*access.api, &org, environments.as_deref()).await {
-        Ok(snapshot) => snapshot,
-        Err(e) => {
-            diagnostics.push(apigee_diagnostic(&org, environments.as_deref(), &e));
-            return;
-        }
-    };
+    let snapshot =
+        match apigee::snapshot(&*access.api(&ctx.cancel), &org, environments.as_deref()).await {
+            Ok(snapshot) => snapshot,
+            Err(e) => {
+                diagnostics.push(apigee_diagnostic(&org, environments.as_deref(), &e));
+                return;
+            }
+        };
     let (proxies, envs) = snapshot_values(&snapshot);
     set_attr(planned, "apigee_proxies", proxies);
     set_attr(planned, "apigee_environments", envs);
@@ -297,25 +298,27 @@ async fn export_now(
     };
     let content = match planned_snapshot(state) {
         Some(content) => content,
-        None => match apigee::snapshot(&*access.api, &org, environments.as_deref()).await {
-            Ok(content) => {
-                let (proxies, envs) = snapshot_values(&content);
-                set_attr(state, "apigee_proxies", proxies);
-                set_attr(state, "apigee_environments", envs);
-                content
+        None => {
+            match apigee::snapshot(&*access.api(&ctx.cancel), &org, environments.as_deref()).await {
+                Ok(content) => {
+                    let (proxies, envs) = snapshot_values(&content);
+                    set_attr(state, "apigee_proxies", proxies);
+                    set_attr(state, "apigee_environments", envs);
+                    content
+                }
+                Err(e) => {
+                    diagnostics.push(apigee_diagnostic(&org, environments.as_deref(), &e));
+                    return None;
+                }
             }
-            Err(e) => {
-                diagnostics.push(apigee_diagnostic(&org, environments.as_deref(), &e));
-                return None;
-            }
-        },
+        }
     };
     set_attr(
         state,
         "apigee_export_job",
         export_job(&access, &org, environments.as_deref(), &document, &schedule),
     );
-    let container = match access.containers.open(&Secret::sas_url(url)) {
+    let container = match access.containers.open(&Secret::sas_url(url), &ctx.cancel) {
         Ok(container) => container,
         Err(e) => {
             diagnostics.push(
@@ -333,7 +336,7 @@ async fn export_now(
         tags: manifest_tags(&document, &schedule),
         now_millis: now_millis(),
     };
-    match apigee::export(&*access.api, &*container, &spec).await {
+    match apigee::export(&*access.api(&ctx.cancel), &*container, &spec).await {
         Ok(report) => Some(report.prefix),
         Err(e) => {
             diagnostics.push(

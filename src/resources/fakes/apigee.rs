@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
 
 use crate::cloud::apigee::{ApigeeAccess, ApigeeBackend, BlobContainer, ContainerOpener};
 use crate::cloud::azure::Secret;
@@ -55,11 +56,11 @@ impl FakeApigee {
 
     /// Provider access through this fake.
     pub(crate) fn access(&self) -> Arc<ApigeeAccess> {
-        Arc::new(ApigeeAccess {
-            api: Arc::new(self.clone()),
-            containers: Arc::new(self.clone()),
-            endpoint: "https://apigee.googleapis.com".into(),
-        })
+        Arc::new(ApigeeAccess::with_backend(
+            Arc::new(self.clone()),
+            Arc::new(self.clone()),
+            "https://apigee.googleapis.com",
+        ))
     }
 
     fn organization(
@@ -173,7 +174,11 @@ impl BlobContainer for FakeApigee {
 }
 
 impl ContainerOpener for FakeApigee {
-    fn open(&self, _url: &Secret) -> Result<Arc<dyn BlobContainer>, CloudError> {
+    fn open(
+        &self,
+        _url: &Secret,
+        _cancel: &CancellationToken,
+    ) -> Result<Arc<dyn BlobContainer>, CloudError> {
         self.world().calls.push("open".into());
         Ok(Arc::new(self.clone()))
     }

@@ -177,8 +177,5 @@ fn connect_apigee(block: Option<&Value>, diagnostics: &mut Diagnostics) -> Optio
         access_token: text("access_token").map(crate::cloud::azure::Secret::new),
     }
     .with_env();
-    Some(ApigeeAccess::connect(
-        &settings,
-        tokio_util::sync::CancellationToken::new(),
-    ))
+    Some(ApigeeAccess::connect(&settings))
 }
