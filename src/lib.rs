@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod cloud;
+pub mod commands;
 pub mod data_sources;
 pub mod functions;
 pub mod resources;

@@ -21,6 +21,7 @@ const EXAMPLES: &[&str] = &[
     "actions/backup_restore_test",
     "actions/backup_start_job",
     "app-service",
+    "apigee",
     "azure",
     "backstage",
     "data-sources/backup_backstage_catalog",
@@ -141,6 +142,39 @@ fn validate_list_resource_backup_app() {
 #[test]
 fn validate_list_resource_backup_child() {
     validates_query("list-resources/backup_child");
+}
+
+/// The Apigee example applies against the fake Apigee API and blob service: one export with its
+/// manifest, a clean plan, and a destroy that keeps the export.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_apigee_against_the_fakes() {
+    use support::fake_apigee::{FakeApigee, ACCESS_TOKEN};
+    use support::fake_blob::FakeBlob;
+    let apigee = FakeApigee::start().await;
+    apigee.add_proxy_revision("acme", "orders", 4);
+    apigee.add_environment("acme", "prod");
+    let blob = FakeBlob::start().await;
+    let mut workdir = workdir_with(&Terraform::v1_15(), "apigee");
+    workdir
+        .env("APIGEE_ACCESS_TOKEN", ACCESS_TOKEN)
+        .env("TF_VAR_apigee_endpoint", apigee.url())
+        .env("TF_VAR_container_url", &blob.container_sas_url());
+    tokio::task::block_in_place(|| {
+        workdir.init();
+        workdir.apply();
+        workdir.assert_plan_clean();
+        workdir.destroy();
+    });
+    let manifests: Vec<String> = blob
+        .names()
+        .into_iter()
+        .filter(|n| n.ends_with("/manifest.json"))
+        .collect();
+    assert_eq!(manifests.len(), 1, "{:?}", blob.names());
+    assert!(blob
+        .names()
+        .iter()
+        .any(|n| n.ends_with("/proxies/orders/revision-4.zip")));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //!
 //! Resources depend on [`BackupBackend`] and [`CloudError`] only; SDK types stay inside [`aws`].
 
+pub mod apigee;
 mod audit;
 pub mod aws;
 pub mod azure;

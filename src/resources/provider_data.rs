@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tfplugin::framework::{Context, Diagnostic, Diagnostics};
 use tfvalue::AttributePath;
 
+use crate::cloud::apigee::ApigeeAccess;
 use crate::cloud::aws::{AwsBackend, AwsContext};
 use crate::cloud::azure::AzureBackend;
 use crate::cloud::BackupBackend;
@@ -18,6 +19,9 @@ pub struct ProviderData {
     /// The Azure subscription and credential of this provider configuration (alias); `None`
     /// without an `azure` block.
     pub azure: Option<Arc<dyn AzureBackend>>,
+    /// The Apigee API (provider `apigee` block, else `APIGEE_*`) and the blob containers Apigee
+    /// exports go to; `None` only where a provider was built without configuring it (tests).
+    pub apigee: Option<Arc<ApigeeAccess>>,
 }
 
 impl std::fmt::Debug for dyn AzureBackend {
@@ -85,4 +89,24 @@ pub(crate) fn azure_backend(
         );
     }
     backend
+}
+
+/// The Apigee access of the resource's provider configuration, or an error at `apigee`.
+pub(crate) fn apigee_access(
+    ctx: &Context,
+    diagnostics: &mut Diagnostics,
+) -> Option<Arc<ApigeeAccess>> {
+    let access = ctx
+        .provider_data::<ProviderData>()
+        .and_then(|data| data.apigee.clone());
+    if access.is_none() && !diagnostics.has_errors() {
+        diagnostics.push(
+            Diagnostic::error(
+                "Provider not configured for Apigee",
+                "This resource has an `apigee` block, but its provider configuration has no Apigee access.",
+            )
+            .at(AttributePath::attr("apigee")),
+        );
+    }
+    access
 }

@@ -5,6 +5,8 @@
 mod support;
 
 mod app_service_region;
+mod apigee;
+mod apigee_fakes;
 mod compliance;
 mod hardening;
 mod resource_guard;

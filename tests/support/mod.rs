@@ -14,6 +14,8 @@
 //!   connections and slow answers (queued or on a seeded schedule), or refusing / silent.
 //! - [`fake_arm`]: the fake Azure Resource Manager, validated against `tests/specs/azure`;
 //!   [`azure`]: ids of what it serves and the provider configuration that reaches it.
+//! - [`fake_apigee`]: a fake Apigee management API (Google's `apigee/v1` shape);
+//!   [`fake_blob`]: a fake Azure Blob service (data plane) holding one container.
 //! - [`registry`]: a local HTTPS provider registry serving what `scripts/dist` packaged.
 
 // Each test binary compiles this whole tree but uses only its part: what one binary leaves
@@ -24,7 +26,9 @@ pub(crate) mod aws;
 pub(crate) mod aws_emulator;
 pub(crate) mod azure;
 pub(crate) mod diagnostics;
+pub(crate) mod fake_apigee;
 pub(crate) mod fake_arm;
+pub(crate) mod fake_blob;
 pub(crate) mod fault_proxy;
 pub(crate) mod plan;
 pub(crate) mod registry;

@@ -335,6 +335,7 @@ async fn an_azure_app_plans_creates_reads_and_deletes_through_the_resource() {
     let data = ProviderData {
         aws: None,
         azure: Some(azure.clone()),
+        ..ProviderData::default()
     };
     let ctx = Context {
         provider_data: Some(Shared::new(data)),

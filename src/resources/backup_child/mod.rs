@@ -2,6 +2,10 @@
 //! and an Azure [`CloudPart`](crate::cloud::part::CloudPart) when its blocks ask for them.
 
 mod app_service_region;
+mod apigee;
+mod apigee_schema;
+#[cfg(test)]
+mod apigee_tests;
 mod aws;
 mod aws_restore_testing;
 mod azure;
@@ -89,6 +93,7 @@ impl BackupChild {
             parts.push(Box::new(azure));
         }
         parts::converge(child_schema(), request, response, &parts, CLOUD_COMPUTED).await;
+        apigee::apply(ctx, request, response).await;
     }
 
     /// Deletes the child's Azure objects as recorded in the prior state; false on failure.
@@ -161,6 +166,7 @@ impl Resource for BackupChild {
             Evaluation::Known(document) => Some(&**document),
             _ => None,
         };
+        apigee::plan(ctx, request, document, response).await;
         if has_block(&request.config, "azure") {
             let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
                 return;

@@ -28,6 +28,7 @@ pub(crate) fn child_schema() -> &'static Schema {
                 policy_attribute(true),
                 child_aws_attribute(),
                 child_azure_attribute(),
+                super::apigee_schema::child_apigee_attribute(),
                 Attribute::bool("force_destroy").default_value(false).description(
                     "Whether destroying the child may delete its own vault while it holds recovery points. Default `false`.",
                 ),
@@ -44,7 +45,10 @@ pub(crate) fn child_schema() -> &'static Schema {
                 Attribute::typed("azure_protected_item_ids", Type::list(Type::String))
                     .computed()
                     .description("Resource ids of the Azure protected items, one per VM."),
-            ],
+            ]
+            .into_iter()
+            .chain(super::apigee_schema::apigee_computed_attributes())
+            .collect(),
         )
     })
 }

@@ -423,6 +423,7 @@ async fn an_azure_child_plans_creates_reads_and_deletes_through_the_resource() {
         provider_data: Some(Arc::new(ProviderData {
             aws: None,
             azure: Some(azure.clone()),
+            ..ProviderData::default()
         })),
         ..Context::default()
     };

@@ -3,6 +3,7 @@
 //! the end-to-end ones. Each records its calls, so tests can assert call counts, and can be told
 //! to fail one call.
 
+mod apigee;
 mod aws;
 mod aws_audit;
 mod aws_recovery_points;
@@ -11,6 +12,7 @@ mod azure;
 mod azure_regions;
 mod azure_resource_guards;
 
+pub(crate) use apigee::FakeApigee;
 pub(crate) use aws::FakeAws;
 pub(crate) use aws_recovery_points::FakeRecoveryPoints;
 pub(crate) use azure::FakeAzure;

@@ -11,6 +11,7 @@ use tfplugin::framework::{
 };
 use tfvalue::{AttributePath, Value};
 
+use crate::cloud::apigee::{ApigeeAccess, ApigeeSettings};
 use crate::cloud::aws::{AwsContext, AwsSettings};
 use crate::cloud::azure::{ArmBackend, ArmOptions, AzureBackend, AzureSettings};
 
@@ -36,7 +37,11 @@ impl Provider for BackupProvider {
             "App-of-Apps backup policies: a root app holds the organisation's backup policy and guardrails, \
              child apps inherit and adapt it per account, region and environment, realised on AWS Backup and \
              Azure Recovery Services.",
-            vec![schema::aws_attribute(), schema::azure_attribute()],
+            vec![
+                schema::aws_attribute(),
+                schema::azure_attribute(),
+                schema::apigee_attribute(),
+            ],
         )
     }
 
@@ -82,7 +87,11 @@ impl Provider for BackupProvider {
             Some(azure) => Some(connect_azure(&azure, diagnostics)?),
             None => None,
         };
-        Some(Arc::new(ProviderData { aws, azure }))
+        let apigee = Some(Arc::new(connect_apigee(
+            block("apigee").as_ref(),
+            diagnostics,
+        )?));
+        Some(Arc::new(ProviderData { aws, azure, apigee }))
     }
 }
 
@@ -151,4 +160,32 @@ fn connect_azure(block: &Value, diagnostics: &mut Diagnostics) -> Option<Arc<dyn
             None
         }
     }
+}
+
+/// The Apigee access of the `apigee` block (unset values from `APIGEE_*`); no request is made.
+/// The token is registered with the log scrubber as soon as it is read.
+fn connect_apigee(block: Option<&Value>, diagnostics: &mut Diagnostics) -> Option<ApigeeAccess> {
+    let text = |name: &str| {
+        block
+            .and_then(|b| b.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    if block.is_some_and(|b| !b.is_wholly_known()) {
+        diagnostics.push(
+            Diagnostic::error(
+                "Apigee settings not known yet",
+                "The provider's `apigee` block depends on values known only after apply; plans read the \
+                 organization. Use values known at plan time (variables, literals).",
+            )
+            .at(AttributePath::attr("apigee")),
+        );
+        return None;
+    }
+    let settings = ApigeeSettings {
+        endpoint: text("endpoint"),
+        access_token: text("access_token").map(crate::cloud::azure::Secret::new),
+    }
+    .with_env();
+    Some(ApigeeAccess::connect(&settings))
 }

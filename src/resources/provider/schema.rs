@@ -83,3 +83,22 @@ pub(super) fn azure_attribute() -> Attribute {
     .optional()
     .description("Azure settings. Accepts the same `ARM_*` environment variables as azurerm.")
 }
+
+/// The provider's `apigee` block.
+pub(super) fn apigee_attribute() -> Attribute {
+    Attribute::single_nested(
+        "apigee",
+        vec![
+            Attribute::string("access_token").optional().sensitive().description(
+                "OAuth 2 access token for the Apigee API (e.g. `gcloud auth print-access-token`); else \
+                 `APIGEE_ACCESS_TOKEN`. Never logged or stored.",
+            ),
+            Attribute::string("endpoint")
+                .optional()
+                .validator(endpoint_url())
+                .description("Apigee API endpoint; else `APIGEE_ENDPOINT`, default `https://apigee.googleapis.com`."),
+        ],
+    )
+    .optional()
+    .description("Apigee settings, for `backup_child.apigee` exports. Accepts `APIGEE_ACCESS_TOKEN` and `APIGEE_ENDPOINT`.")
+}
