@@ -539,6 +539,11 @@ pub trait AzureBackend: Send + Sync {
         Err(restore_unsupported(&spec.vm_id))
     }
 
+    /// On-demand VM backups, when this backend can trigger them (the fakes cannot).
+    fn vm_backups(&self) -> Option<&dyn super::VmBackups> {
+        None
+    }
+
     /// A backup job of the vault (`JobDetails_Get`).
     async fn backup_job(
         &self,

@@ -28,6 +28,7 @@
 mod arm;
 mod auth;
 mod backend;
+mod backup_jobs;
 mod bodies;
 pub mod delete_lock;
 mod errors;
@@ -57,6 +58,7 @@ pub use backend::{
     SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultEncryption,
     VaultRef, VaultSpec, VaultState, VmRestoreSpec,
 };
+pub use backup_jobs::{VmBackupJob, VmBackups, EXPIRY_PROPERTY};
 pub use protected_item::VmItemNames;
 pub use settings::{
     AzureSettings, CredentialKind, FederatedTokenSource, ResolvedAzureSettings, Secret,
@@ -102,6 +104,10 @@ impl ArmBackend {
 impl AzureBackend for ArmBackend {
     fn subscription_id(&self) -> &str {
         self.arm.subscription_id()
+    }
+
+    fn vm_backups(&self) -> Option<&dyn VmBackups> {
+        Some(self)
     }
 
     async fn vm_recovery_points(
