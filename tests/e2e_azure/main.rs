@@ -8,6 +8,7 @@ mod compliance;
 mod hardening;
 mod restore;
 mod soft_delete;
+mod start_job;
 
 use support::azure::{providers, site_id, vm_id};
 use support::fake_arm::server::{FakeArm, CLIENT_SECRET, SUBSCRIPTION};

@@ -2,6 +2,7 @@
 //!
 //! [`server::FakeArm`] is what tests use; the other modules are its route families.
 
+mod backup_jobs;
 mod locks;
 mod operations;
 mod policies;

@@ -76,6 +76,10 @@ pub(super) struct Inner {
     pub(super) calls: Vec<(String, String, u16)>,
     /// Restore jobs by key: how many more reads report them `InProgress`.
     pub(super) job_polls: BTreeMap<String, usize>,
+    /// Backup jobs by key: the protected item they back up (see `backup_jobs`).
+    pub(super) backup_job_items: BTreeMap<String, String>,
+    /// The query parameters of the request being answered.
+    pub(super) query: BTreeMap<String, String>,
 }
 
 /// What every handler shares: the validator, the state, and the server's own URL.
@@ -362,6 +366,7 @@ async fn handle(
             let e = inner.injected.remove(i);
             Reply::error(e.status, &e.code, &e.message)
         } else {
+            inner.query = query.clone();
             route(&shared.base, &mut inner, &method, &path, parsed)
         }
     };
