@@ -6,6 +6,7 @@ mod support;
 
 mod compliance;
 mod hardening;
+mod list_query;
 mod restore;
 mod soft_delete;
 mod start_job;

@@ -418,6 +418,8 @@ pub trait AzureBackend: Send + Sync {
     async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError>;
     /// Reads a vault; `None` when it does not exist.
     async fn find_vault(&self, vault: &VaultRef) -> Result<Option<VaultState>, CloudError>;
+    /// Every vault of the subscription (`Vaults_ListBySubscriptionId`).
+    async fn list_vaults(&self) -> Result<Vec<VaultState>, CloudError>;
     /// Deletes a vault; Azure refuses while it still protects (or soft-deleted) items.
     async fn delete_vault(&self, vault: &VaultRef) -> Result<(), CloudError>;
     /// Turns the vault's soft delete off (`Vaults_Update`), so deleting an item deletes it for

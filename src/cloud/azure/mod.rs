@@ -45,6 +45,7 @@ pub mod translate;
 mod vault;
 mod vault_drift;
 mod vault_extensions;
+mod vault_list;
 
 use async_trait::async_trait;
 
@@ -65,6 +66,7 @@ pub use settings::{
     PUBLIC_AUTHORITY_HOST, PUBLIC_RESOURCE_MANAGER,
 };
 pub use vault_drift::WeakerSetting;
+pub use vault_list::{with_app_tag, without_app_tag, APP_TAG};
 
 use crate::cloud::error::CloudError;
 use governance::{AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec};
@@ -136,6 +138,10 @@ impl AzureBackend for ArmBackend {
 
     async fn find_vault(&self, vault: &VaultRef) -> Result<Option<VaultState>, CloudError> {
         vault::find_vault(&self.arm, vault).await
+    }
+
+    async fn list_vaults(&self) -> Result<Vec<VaultState>, CloudError> {
+        vault_list::list_vaults(&self.arm).await
     }
 
     async fn delete_vault(&self, vault: &VaultRef) -> Result<(), CloudError> {

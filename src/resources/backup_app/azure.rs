@@ -260,7 +260,7 @@ async fn read(
         let drifted = drifted || delete_lock_drifted(backend, &model.vault(), &document).await?;
         if expected.is_none()
             || policy.schedule != expected
-            || vault.tags != *document.tags()
+            || crate::cloud::azure::without_app_tag(&vault.tags) != *document.tags()
             || weakened
             || drifted
         {

@@ -13,4 +13,5 @@ mod site_backup;
 mod token;
 pub(crate) mod validator;
 mod vault_extensions;
+mod vault_list;
 mod vaults;

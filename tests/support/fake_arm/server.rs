@@ -401,6 +401,14 @@ async fn handle(
 /// Path segments after `/subscriptions/{s}/resourceGroups/{rg}/providers/`.
 fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Option<Value>) -> Reply {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if method == Method::GET
+        && segs.len() == 5
+        && segs[2].eq_ignore_ascii_case("providers")
+        && segs[3].eq_ignore_ascii_case("microsoft.recoveryservices")
+        && segs[4].eq_ignore_ascii_case("vaults")
+    {
+        return super::vault_list::list_vaults(inner, segs[1]);
+    }
     if segs.len() < 6
         || !segs[0].eq_ignore_ascii_case("subscriptions")
         || !segs[4].eq_ignore_ascii_case("providers")
