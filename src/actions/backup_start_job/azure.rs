@@ -299,8 +299,8 @@ async fn run_with(
     for vm_id in &job.vm_ids {
         let marker = job.marker(vm_id);
         let mut adopted = None;
-        for listed in listed.iter().filter(|j| candidate(j, vm_id)) {
-            match backups.vm_backup_job(&vault, &listed.job_id).await {
+        for summary in listed.iter().filter(|j| candidate(j, vm_id)) {
+            match backups.vm_backup_job(&vault, &summary.job_id).await {
                 Ok(details) if started_by_us(&details, marker, days) => {
                     adopted = Some(details.job_id);
                     break;
