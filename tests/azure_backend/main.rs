@@ -5,6 +5,7 @@
 mod support;
 
 mod auth;
+mod backup_jobs;
 mod errors;
 mod operations;
 mod policies;

@@ -10,8 +10,10 @@ mod apigee_fakes;
 mod compliance;
 mod hardening;
 mod resource_guard;
+mod list_query;
 mod restore;
 mod soft_delete;
+mod start_job;
 
 use support::azure::{providers, site_id, vm_id};
 use support::fake_arm::server::{FakeArm, CLIENT_SECRET, SUBSCRIPTION};

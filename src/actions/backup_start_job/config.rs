@@ -4,7 +4,7 @@ use backup_policy::{AwsAnchor, PolicyDocument};
 use tfplugin::framework::Diagnostics;
 use tfvalue::{AttributePath, Value};
 
-use crate::actions::aws_vault::{check_vault_reachable, document};
+use crate::actions::aws_vault::check_vault_reachable;
 use crate::cloud::jobs::BackupJobSpec;
 use crate::cloud::Tags;
 use crate::resources::ProviderData;
@@ -25,24 +25,24 @@ pub(super) struct JobConfig {
     pub(super) timeout_minutes: i64,
 }
 
-impl JobConfig {
-    /// Decodes and checks `config`; `None` (with errors added, at their attributes) when it is
-    /// invalid, and `None` without errors when something it needs is not known yet.
-    pub(super) fn decode(config: &Value, diagnostics: &mut Diagnostics) -> Option<JobConfig> {
-        let doc = document(config, diagnostics)?;
-        let Some(anchor) = &doc.anchors().aws else {
-            diagnostics.error_at(
-                AttributePath::attr("policy_document"),
-                "No AWS vault for this app",
-                format!(
-                    "Neither app {:?} nor an ancestor ({}) has an `aws` block, so there is no vault to back up \
-                     into. Pass the policy_document of an app or child on AWS.",
-                    doc.app(),
-                    doc.lineage().join(" > ")
-                ),
-            );
-            return None;
-        };
+/// What a job on either cloud takes from the configuration besides its target.
+#[derive(Debug, Clone)]
+pub(super) struct Common {
+    pub(super) app: String,
+    pub(super) tags: Tags,
+    pub(super) retention_days: i64,
+    pub(super) wait: bool,
+    pub(super) timeout_minutes: i64,
+}
+
+impl Common {
+    /// Decodes the tags, the retention (checked against `doc`'s guardrails) and the wait; `None`
+    /// with errors when invalid, without when not known yet.
+    pub(super) fn decode(
+        config: &Value,
+        doc: &PolicyDocument,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Common> {
         let retention_days = match integer(config, "retention_days")? {
             Some(days) => days,
             None => match doc.rules().values().map(|r| r.retention_days).max() {
@@ -60,13 +60,9 @@ impl JobConfig {
                 }
             },
         };
-        if !within_guardrails(&doc, retention_days, diagnostics) {
+        if !within_guardrails(doc, retention_days, diagnostics) {
             return None;
         }
-        let text = |name: &str| match config.get(name) {
-            Some(Value::String(s)) => Some(s.clone()),
-            _ => None,
-        };
         let tags = match config.get("tags") {
             Some(v) if !v.is_wholly_known() => return None,
             Some(Value::Null) | None => Tags::new(),
@@ -77,15 +73,74 @@ impl JobConfig {
             Some(Value::Null) | None => false,
             Some(_) => return None,
         };
-        Some(JobConfig {
+        Some(Common {
             app: doc.app().to_string(),
-            vault: anchor.location.clone(),
-            resource_arn: text("resource_arn")?,
-            iam_role_arn: text("iam_role_arn")?,
             tags,
             retention_days,
             wait,
             timeout_minutes: integer(config, "timeout_minutes")?.unwrap_or(DEFAULT_TIMEOUT_MINUTES),
+        })
+    }
+}
+
+impl JobConfig {
+    /// Decodes and checks `config`; `None` (with errors added, at their attributes) when it is
+    /// invalid, and `None` without errors when something it needs is not known yet.
+    #[cfg(test)]
+    pub(super) fn decode(config: &Value, diagnostics: &mut Diagnostics) -> Option<JobConfig> {
+        let doc = crate::actions::aws_vault::document(config, diagnostics)?;
+        JobConfig::decode_with(config, &doc, diagnostics)
+    }
+
+    /// [`JobConfig::decode`] of a configuration whose document `doc` is already read.
+    pub(super) fn decode_with(
+        config: &Value,
+        doc: &PolicyDocument,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<JobConfig> {
+        let Some(anchor) = &doc.anchors().aws else {
+            diagnostics.error_at(
+                AttributePath::attr("policy_document"),
+                "No AWS vault for this app",
+                format!(
+                    "Neither app {:?} nor an ancestor ({}) has an `aws` block, so there is no vault to back up \
+                     into. Pass the policy_document of an app or child on AWS, or set vm_ids to back up \
+                     Azure VMs.",
+                    doc.app(),
+                    doc.lineage().join(" > ")
+                ),
+            );
+            return None;
+        };
+        let mut missing = false;
+        let mut text = |name: &str| match config.get(name) {
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(Value::Null) | None => {
+                diagnostics.error_at(
+                    AttributePath::attr(name),
+                    "Missing attribute for an AWS backup",
+                    "An AWS backup needs resource_arn (what to back up) and iam_role_arn (the role AWS \
+                     Backup assumes); an Azure backup needs vm_ids instead.",
+                );
+                missing = true;
+                Some(None)
+            }
+            Some(_) => None,
+        };
+        let (resource_arn, iam_role_arn) = (text("resource_arn")?, text("iam_role_arn")?);
+        let common = Common::decode(config, doc, diagnostics)?;
+        if missing {
+            return None;
+        }
+        Some(JobConfig {
+            app: common.app,
+            vault: anchor.location.clone(),
+            resource_arn: resource_arn?,
+            iam_role_arn: iam_role_arn?,
+            tags: common.tags,
+            retention_days: common.retention_days,
+            wait: common.wait,
+            timeout_minutes: common.timeout_minutes,
         })
     }
 
@@ -146,9 +201,17 @@ fn within_guardrails(doc: &PolicyDocument, days: i64, diagnostics: &mut Diagnost
     false
 }
 
-/// A token equal for equal (app, resource, tags) in every provider build: FNV-1a (128 bit) over
-/// length-prefixed fields, so no two different inputs run together into the same bytes.
+/// A token equal for equal (app, resource, tags) in every provider build.
 fn idempotency_token(app: &str, resource_arn: &str, tags: &Tags) -> String {
+    format!(
+        "terraform-backup-{:032x}",
+        fingerprint(app, resource_arn, tags)
+    )
+}
+
+/// FNV-1a (128 bit) over length-prefixed fields, so no two different inputs run together into
+/// the same bytes: equal for equal (app, resource, tags) in every provider build.
+pub(super) fn fingerprint(app: &str, resource: &str, tags: &Tags) -> u128 {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
     let mut hash = OFFSET;
@@ -163,12 +226,12 @@ fn idempotency_token(app: &str, resource_arn: &str, tags: &Tags) -> String {
         }
     };
     feed(app);
-    feed(resource_arn);
+    feed(resource);
     for (key, value) in tags {
         feed(key);
         feed(value);
     }
-    format!("terraform-backup-{hash:032x}")
+    hash
 }
 
 #[cfg(test)]

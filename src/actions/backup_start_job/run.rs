@@ -2,15 +2,17 @@
 
 use std::time::Duration;
 
+use async_trait::async_trait;
 use tfplugin::framework::{Diagnostics, Progress};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::config::JobConfig;
 use crate::cloud::jobs::{BackupJob, BackupJobs, JobState};
+use crate::cloud::CloudError;
 
 /// The first pause between two looks at the job; it doubles up to [`LAST_POLL`].
-const FIRST_POLL: Duration = Duration::from_secs(1);
+pub(super) const FIRST_POLL: Duration = Duration::from_secs(1);
 /// The longest pause between two looks at the job.
 const LAST_POLL: Duration = Duration::from_secs(30);
 
@@ -55,13 +57,74 @@ async fn run_with(
     if !job.wait {
         return;
     }
-    let deadline = Instant::now() + timeout;
-    let mut pause = first_poll;
+    let wait = Wait {
+        first_poll,
+        deadline: Instant::now() + timeout,
+        timeout_minutes: job.timeout_minutes,
+        service: "AWS Backup",
+    };
+    let jobs = AwsJobs(jobs);
+    follow(
+        &jobs,
+        &id,
+        &spec.resource_arn,
+        &wait,
+        progress,
+        cancel,
+        diagnostics,
+    )
+    .await;
+}
+
+/// Reads a job's state: what [`follow`] needs of a cloud.
+#[async_trait]
+pub(super) trait JobStatus: Sync {
+    /// The job `id` as it is now.
+    async fn status(&self, id: &str) -> Result<BackupJob, CloudError>;
+}
+
+/// AWS Backup's jobs as [`follow`] reads them.
+struct AwsJobs<'a>(&'a dyn BackupJobs);
+
+#[async_trait]
+impl JobStatus for AwsJobs<'_> {
+    async fn status(&self, id: &str) -> Result<BackupJob, CloudError> {
+        self.0.describe_backup_job(id).await
+    }
+}
+
+/// How long and how often [`follow`] looks at a job, and the service named in its messages.
+pub(super) struct Wait {
+    /// The first pause between two looks; it doubles up to [`LAST_POLL`].
+    pub(super) first_poll: Duration,
+    /// When the wait gives up.
+    pub(super) deadline: Instant,
+    /// `timeout_minutes`, for the message when it gives up.
+    pub(super) timeout_minutes: i64,
+    /// Where the job goes on when the wait stops, e.g. `AWS Backup`.
+    pub(super) service: &'static str,
+}
+
+/// Follows job `id` (backing up `resource`) until it ends, the deadline passes or Terraform stops
+/// us, reporting each change; whether it completed (an error says why not).
+pub(super) async fn follow(
+    jobs: &dyn JobStatus,
+    id: &str,
+    resource: &str,
+    wait: &Wait,
+    progress: &Progress,
+    cancel: &CancellationToken,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let mut pause = wait.first_poll;
     let mut last_report = String::new();
     loop {
-        let status = match jobs.describe_backup_job(&id).await {
+        let status = match jobs.status(id).await {
             Ok(status) => status,
-            Err(e) => return diagnostics.error("Cannot follow the backup job", e.to_string()),
+            Err(e) => {
+                diagnostics.error("Cannot follow the backup job", e.to_string());
+                return false;
+            }
         };
         let report = describe(&status);
         if report != last_report {
@@ -69,14 +132,13 @@ async fn run_with(
             last_report = report;
         }
         if status.state == JobState::Completed {
-            return;
+            return true;
         }
         if status.state.is_final() {
-            return diagnostics.error(
+            diagnostics.error(
                 "Backup job did not complete",
                 format!(
-                    "Backup job {id} of {} ended {}{}.",
-                    spec.resource_arn,
+                    "Backup job {id} of {resource} ended {}{}.",
                     status.state.as_str(),
                     status
                         .status_message
@@ -84,23 +146,27 @@ async fn run_with(
                         .unwrap_or_default()
                 ),
             );
+            return false;
         }
-        if Instant::now() + pause > deadline {
-            return diagnostics.error(
+        if Instant::now() + pause > wait.deadline {
+            diagnostics.error(
                 "Backup job still running",
                 format!(
-                    "Backup job {id} is {} after {} minutes (timeout_minutes); it goes on in AWS Backup.",
+                    "Backup job {id} is {} after {} minutes (timeout_minutes); it goes on in {}.",
                     status.state.as_str(),
-                    job.timeout_minutes
+                    wait.timeout_minutes,
+                    wait.service
                 ),
             );
+            return false;
         }
         tokio::select! {
             () = cancel.cancelled() => {
-                return diagnostics.error(
+                diagnostics.error(
                     "Stopped waiting for the backup job",
-                    format!("Terraform was interrupted; backup job {id} goes on in AWS Backup."),
+                    format!("Terraform was interrupted; backup job {id} goes on in {}.", wait.service),
                 );
+                return false;
             }
             () = tokio::time::sleep(pause) => {}
         }

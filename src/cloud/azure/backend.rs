@@ -421,6 +421,8 @@ pub trait AzureBackend:
     async fn ensure_vault(&self, spec: &VaultSpec) -> Result<VaultState, CloudError>;
     /// Reads a vault; `None` when it does not exist.
     async fn find_vault(&self, vault: &VaultRef) -> Result<Option<VaultState>, CloudError>;
+    /// Every vault of the subscription (`Vaults_ListBySubscriptionId`).
+    async fn list_vaults(&self) -> Result<Vec<VaultState>, CloudError>;
     /// Deletes a vault; Azure refuses while it still protects (or soft-deleted) items.
     async fn delete_vault(&self, vault: &VaultRef) -> Result<(), CloudError>;
     /// Turns the vault's soft delete off (`Vaults_Update`), so deleting an item deletes it for
@@ -540,6 +542,11 @@ pub trait AzureBackend:
     /// name of the job doing the restore.
     async fn restore_vm(&self, spec: &VmRestoreSpec) -> Result<String, CloudError> {
         Err(restore_unsupported(&spec.vm_id))
+    }
+
+    /// On-demand VM backups, when this backend can trigger them (the fakes cannot).
+    fn vm_backups(&self) -> Option<&dyn super::VmBackups> {
+        None
     }
 
     /// A backup job of the vault (`JobDetails_Get`).

@@ -28,6 +28,7 @@
 mod arm;
 mod auth;
 mod backend;
+mod backup_jobs;
 mod bodies;
 pub mod delete_lock;
 mod errors;
@@ -46,6 +47,7 @@ pub mod translate;
 mod vault;
 mod vault_drift;
 mod vault_extensions;
+mod vault_list;
 
 use async_trait::async_trait;
 
@@ -59,12 +61,14 @@ pub use backend::{
     SoftDeleteState, StopProtectionOutcome, StorageRedundancy, UnknownEnumValue, VaultEncryption,
     VaultRef, VaultSpec, VaultState, VmRestoreSpec,
 };
+pub use backup_jobs::{VmBackupJob, VmBackups, EXPIRY_PROPERTY};
 pub use protected_item::VmItemNames;
 pub use settings::{
     AzureSettings, CredentialKind, FederatedTokenSource, ResolvedAzureSettings, Secret,
     PUBLIC_AUTHORITY_HOST, PUBLIC_RESOURCE_MANAGER,
 };
 pub use vault_drift::WeakerSetting;
+pub use vault_list::{with_app_tag, without_app_tag, APP_TAG};
 
 use crate::cloud::error::CloudError;
 use governance::{AlertRoutingSpec, DiagnosticSettingSpec, RoleAssignmentSpec};
@@ -106,6 +110,10 @@ impl AzureBackend for ArmBackend {
         self.arm.subscription_id()
     }
 
+    fn vm_backups(&self) -> Option<&dyn VmBackups> {
+        Some(self)
+    }
+
     async fn vm_recovery_points(
         &self,
         vault: &VaultRef,
@@ -132,6 +140,10 @@ impl AzureBackend for ArmBackend {
 
     async fn find_vault(&self, vault: &VaultRef) -> Result<Option<VaultState>, CloudError> {
         vault::find_vault(&self.arm, vault).await
+    }
+
+    async fn list_vaults(&self) -> Result<Vec<VaultState>, CloudError> {
+        vault_list::list_vaults(&self.arm).await
     }
 
     async fn delete_vault(&self, vault: &VaultRef) -> Result<(), CloudError> {

@@ -64,7 +64,7 @@ fn expand(spec: &VaultSpec) -> Vault {
     }
 }
 
-fn flatten(vault: &VaultRef, body: Vault) -> VaultState {
+pub(super) fn flatten(vault: &VaultRef, body: Vault) -> VaultState {
     let properties = body.properties.unwrap_or_default();
     let redundancy = properties.redundancy_settings.unwrap_or_default();
     let security = properties.security_settings.unwrap_or_default();

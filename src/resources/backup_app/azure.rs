@@ -282,7 +282,7 @@ async fn read(
         let drifted = drifted || resource_guard_drifted(backend, &model.vault(), guard).await?;
         if expected.is_none()
             || policy.schedule != expected
-            || vault.tags != *document.tags()
+            || crate::cloud::azure::without_app_tag(&vault.tags) != *document.tags()
             || weakened
             || drifted
         {

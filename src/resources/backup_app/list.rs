@@ -1,7 +1,8 @@
 //! The `backup_app` list resource, for `terraform query`: the apps this provider manages on AWS
 //! in the provider configuration's account and region, found by the `backup:kind = app` tag on
 //! their plans, each with its identity and (when asked) a state rebuilt from its plan, so that
-//! `-generate-config-out` writes `import` and `resource` blocks that import cleanly.
+//! `-generate-config-out` writes `import` and `resource` blocks that import cleanly. On Azure
+//! (`list_azure`), by the `backup:app` tag on their vaults.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -33,12 +34,16 @@ impl ListResource for BackupAppList {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "Finds the `backup_app`s this provider manages on AWS Backup in the account and region of the \
-             list's provider configuration: the backup plans it tagged `backup:kind = app` (apps created or \
-             updated by this provider version or later). Each result carries the app's identity (`name`) and, \
-             with `include_resource = true`, its state rebuilt from the plan: the rules and tags as a root \
-             policy, the vault and the accounts allowed to copy in. A parent, guardrails, the vault lock and \
-             the KMS key are not recovered; add them to the generated configuration if the app had them.",
+            "Finds the `backup_app`s this provider manages in the account and region (AWS) or subscription \
+             (Azure) of the list's provider configuration. AWS: the backup plans it tagged `backup:kind = app` \
+             (apps created or updated by this provider version or later); with `include_resource = true` the \
+             state is rebuilt from the plan: the rules and tags as a root policy, the vault and the accounts \
+             allowed to copy in. Azure: the Recovery Services vaults it tagged `backup:app = <name>` (likewise) \
+             that hold the app's policy; the state is the one an import by policy id gives (the `azure` block \
+             as the vault reports it), with rules that translate to the Azure policy (one per tier: `daily`, \
+             `weekly`, `monthly`, `yearly`) and the vault's tags. Each result carries the app's identity \
+             (`name`). A parent, guardrails, the vault lock, the KMS key and (Azure) access, alerts and \
+             governance are not recovered; add them to the generated configuration if the app had them.",
             vec![Attribute::string("name_prefix")
                 .optional()
                 .description("Only apps whose name starts with this prefix.")],
@@ -46,8 +51,18 @@ impl ListResource for BackupAppList {
     }
 
     async fn list(&self, ctx: &Context, request: &ListRequest, results: &mut ListResults) {
-        if let Some(backend) = list_backend(ctx, RESOURCE, results) {
-            list_apps(&*backend, request, results).await;
+        let data = ctx.provider_data::<ProviderData>();
+        let azure = data.and_then(|d| d.azure.clone());
+        // AWS when configured (or when nothing is, to say so); then Azure.
+        if azure.is_none() || data.is_some_and(|d| d.aws.is_some()) {
+            if let Some(backend) = list_backend(ctx, RESOURCE, results) {
+                list_apps(&*backend, request, results).await;
+            }
+        }
+        if let Some(azure) = azure.filter(|_| !results.is_done()) {
+            let prefix = request.config.get("name_prefix").and_then(Value::as_str);
+            let prefix = prefix.unwrap_or_default().to_string();
+            super::list_azure::list_apps(&*azure, &prefix, request, results).await;
         }
     }
 }

@@ -7,6 +7,7 @@ mod azure;
 mod azure_destroy;
 mod import;
 pub(crate) mod list;
+pub(crate) mod list_azure;
 mod model;
 mod schema;
 #[cfg(test)]
@@ -124,6 +125,25 @@ impl BackupApp {
             Some(prior),
         );
         destroy_part(&part, request, response).await
+    }
+
+    /// The Azure policy of the app an import by identity names, found by its vault's tag; `None`
+    /// without Azure settings or such a vault (the app is on AWS, or a pure policy node).
+    async fn azure_import_id(
+        &self,
+        ctx: &Context,
+        state: &Value,
+    ) -> Result<Option<import::PolicyImportId>, tfplugin::framework::Diagnostic> {
+        let data = ctx.provider_data::<ProviderData>();
+        let (Some(azure), Some(name)) = (
+            data.and_then(|d| d.azure.clone()),
+            state.get("name").and_then(Value::as_str),
+        ) else {
+            return Ok(None);
+        };
+        list_azure::import_id_of(&*azure, name)
+            .await
+            .map_err(|e| super::diagnostics::azure_diagnostic(RESOURCE, name, &e))
     }
 
     /// A pure policy node has nothing remote to read: its state is its configuration. An
@@ -301,8 +321,16 @@ impl Resource for BackupApp {
         };
         // An app on Azure is imported by its policy's ARM id: its name alone does not say which
         // vault holds it. (On AWS the name suffices: `read` finds the plan named after the app.)
-        if request.identity.is_none() {
-            if let Some(id) = import::PolicyImportId::parse(&request.id) {
+        let by_id = match &request.identity {
+            None => import::PolicyImportId::parse(&request.id),
+            // By identity (the name): the vault an app tags with its name, when there is one.
+            Some(_) => match self.azure_import_id(ctx, &state).await {
+                Ok(id) => id,
+                Err(d) => return response.diagnostics.push(d),
+            },
+        };
+        {
+            if let Some(id) = by_id {
                 let Some(backend) = azure_backend(ctx, RESOURCE, &mut response.diagnostics) else {
                     return;
                 };

@@ -119,7 +119,8 @@ impl AppAzureModel {
             key_uri: e.key_uri.clone(),
             user_assigned_identity_id: e.user_assigned_identity_id.clone(),
         });
-        spec.tags = document.tags().clone();
+        // The app tag lets `terraform query` and an import by identity find the vault.
+        spec.tags = crate::cloud::azure::with_app_tag(document.tags().clone(), document.app());
         Ok(spec)
     }
 }

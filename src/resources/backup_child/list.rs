@@ -13,6 +13,7 @@ use tfplugin::framework::{
 use tfvalue::Value;
 
 use super::super::backup_app::list::{fail as fail_list, list_backend, string_map};
+use super::super::provider_data::ProviderData;
 use super::super::state::set_attr;
 use super::placement::{DERIVED, JOINED};
 use super::schema::child_schema;
@@ -31,13 +32,16 @@ impl ListResource for BackupChildList {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            "Finds the `backup_child`ren this provider manages on AWS Backup in the account and region of the \
-             list's provider configuration: joined children, the selections in apps' plans (tagged \
-             `backup:kind = app`), and derived children, the selection in each plan tagged `backup:kind = \
-             child`. Each result carries the child's identity (`name`) and, with `include_resource = true`, its \
-             state rebuilt from the selection: the resources, selection tags and IAM role, and a derived child's \
-             vault. AWS does not know a child's `parent` (nor what a derived child's `policy` changes): the \
-             generated block leaves `parent = null`; set it to the parent's `policy_document` before planning.",
+            "Finds the `backup_child`ren this provider manages in the account and region (AWS) or subscription \
+             (Azure) of the list's provider configuration. AWS: joined children, the selections in apps' plans \
+             (tagged `backup:kind = app`), and derived children, the selection in each plan tagged `backup:kind = \
+             child`; with `include_resource = true` the state is rebuilt from the selection: the resources, \
+             selection tags and IAM role, and a derived child's vault. Azure: derived children, the policies \
+             besides the app's own in the vaults tagged `backup:app`, with the VMs protected under them; a \
+             joined child's VMs are protected under its app's policy and Azure records no child name, so joined \
+             children on Azure are not listed (import them by name). Each result carries the child's identity \
+             (`name`). Neither cloud knows a child's `parent`, nor what a derived child's `policy` changes: the \
+             generated block leaves both null; set them before planning.",
             vec![Attribute::string("name_prefix")
                 .optional()
                 .description("Only children whose name starts with this prefix.")],
@@ -45,8 +49,18 @@ impl ListResource for BackupChildList {
     }
 
     async fn list(&self, ctx: &Context, request: &ListRequest, results: &mut ListResults) {
-        if let Some(backend) = list_backend(ctx, RESOURCE, results) {
-            list_children(&*backend, request, results).await;
+        let data = ctx.provider_data::<ProviderData>();
+        let azure = data.and_then(|d| d.azure.clone());
+        // AWS when configured (or when nothing is, to say so); then Azure.
+        if azure.is_none() || data.is_some_and(|d| d.aws.is_some()) {
+            if let Some(backend) = list_backend(ctx, RESOURCE, results) {
+                list_children(&*backend, request, results).await;
+            }
+        }
+        if let Some(azure) = azure.filter(|_| !results.is_done()) {
+            let prefix = request.config.get("name_prefix").and_then(Value::as_str);
+            let prefix = prefix.unwrap_or_default().to_string();
+            super::list_azure::list_children(&*azure, &prefix, request, results).await;
         }
     }
 }

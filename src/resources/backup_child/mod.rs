@@ -10,6 +10,7 @@ mod aws;
 mod aws_restore_testing;
 mod azure;
 pub(crate) mod list;
+mod list_azure;
 mod model;
 mod placement;
 mod schema;

@@ -105,6 +105,12 @@ impl AzureBackend for FakeAzure {
         Ok(world.vaults.get(vault).cloned())
     }
 
+    async fn list_vaults(&self) -> Result<Vec<VaultState>, CloudError> {
+        let mut world = self.world();
+        world.calls.record("list_vaults", "")?;
+        Ok(world.vaults.values().cloned().collect())
+    }
+
     async fn delete_vault(&self, vault: &VaultRef) -> Result<(), CloudError> {
         let mut world = self.world();
         world.calls.record("delete_vault", &vault.name)?;

@@ -2,6 +2,7 @@
 //!
 //! [`server::FakeArm`] is what tests use; the other modules are its route families.
 
+mod backup_jobs;
 mod locks;
 mod operations;
 mod policies;
@@ -14,4 +15,5 @@ mod site_backup;
 mod token;
 pub(crate) mod validator;
 mod vault_extensions;
+mod vault_list;
 mod vaults;

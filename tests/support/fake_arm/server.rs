@@ -82,6 +82,10 @@ pub(super) struct Inner {
     pub(super) calls: Vec<(String, String, u16)>,
     /// Restore jobs by key: how many more reads report them `InProgress`.
     pub(super) job_polls: BTreeMap<String, usize>,
+    /// Backup jobs by key: the protected item they back up (see `backup_jobs`).
+    pub(super) backup_job_items: BTreeMap<String, String>,
+    /// The query parameters of the request being answered.
+    pub(super) query: BTreeMap<String, String>,
 }
 
 /// What every handler shares: the validator, the state, and the server's own URL.
@@ -383,6 +387,7 @@ async fn handle(
             let e = inner.injected.remove(i);
             Reply::error(e.status, &e.code, &e.message)
         } else {
+            inner.query = query.clone();
             route(&shared.base, &mut inner, &method, &path, parsed)
         }
     };
@@ -422,6 +427,14 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
         && segs.len() == 5
     {
         return super::regions::storage_accounts(inner);
+    }
+    if method == Method::GET
+        && segs.len() == 5
+        && segs[2].eq_ignore_ascii_case("providers")
+        && segs[3].eq_ignore_ascii_case("microsoft.recoveryservices")
+        && segs[4].eq_ignore_ascii_case("vaults")
+    {
+        return super::vault_list::list_vaults(inner, segs[1]);
     }
     if segs.len() < 6
         || !segs[0].eq_ignore_ascii_case("subscriptions")

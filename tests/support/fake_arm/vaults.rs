@@ -4,12 +4,13 @@
 
 use serde_json::{json, Map, Value};
 
+use super::backup_jobs::{list_jobs, trigger_backup};
 use super::operations::{
     operation_result, operation_status, start_operation, write, Mutation, PollUrls,
 };
 use super::policies::policies;
 use super::protected_items::protected_items;
-use super::restores::{job, recovery_points, trigger_restore};
+use super::restores::{recovery_points, trigger_restore};
 use super::server::{key, Inner, Reply, Request};
 
 /// A request at or below the vault `vault` (at `vault_path`); `tail` is the lower-cased path
@@ -199,7 +200,21 @@ pub(super) fn vaults(
             };
             trigger_restore(inner, request, vault_path, item_path)
         }
-        ("GET", ["backupjobs", _]) => job(inner, path),
+        (
+            "POST",
+            ["backupfabrics", "azure", "protectioncontainers", _, "protecteditems", _, "backup"],
+        ) => {
+            let item_path = &path[..path.len() - "/backup".len()];
+            let request = Request {
+                base,
+                method: m,
+                path,
+                body,
+            };
+            trigger_backup(inner, request, vault_path, item_path)
+        }
+        ("GET", ["backupjobs"]) => list_jobs(inner, vault_path),
+        ("GET", ["backupjobs", _]) => super::backup_jobs::job(inner, path),
         ("GET", ["backupoperations", id]) => operation_status(inner, id, path),
         ("GET", ["backupoperationresults", id]) => operation_result(inner, id, path),
         ("GET", ["backupprotecteditems"]) => {
