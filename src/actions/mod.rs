@@ -1,6 +1,7 @@
 //! Actions (`terraform apply -invoke=action.TYPE.NAME`, Terraform 1.14+), one folder or file each.
 
 mod aws_vault;
+mod azure_vault;
 mod backup_restore_test;
 mod backup_start_job;
 

@@ -17,6 +17,7 @@ pub mod recovery_points;
 mod restore_testing;
 pub mod restores;
 pub mod retry;
+pub mod time;
 mod vault_governance;
 
 pub use audit::{AuditBackend, ControlSpec, FrameworkSpec, ReportPlanSpec};

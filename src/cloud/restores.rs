@@ -92,36 +92,9 @@ pub fn pick(points: &[RecoveryPoint], created_after: Option<i64>) -> Option<&Rec
     }
 }
 
-/// Seconds since the epoch of an RFC 3339 UTC time (`2026-11-23T10:00:00Z`, fractions ignored).
-pub fn epoch_seconds(time: &str) -> Option<i64> {
-    let (date, clock) = time.split_once('T')?;
-    let mut d = date.splitn(3, '-').map(|f| f.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let clock = clock.trim_end_matches('Z');
-    let clock = clock.split(['.', '+']).next()?;
-    let mut c = clock.splitn(3, ':').map(|f| f.parse::<i64>().ok());
-    let (h, min, s) = (c.next()??, c.next()??, c.next()??);
-    // Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + min * 60 + s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_times_become_epoch_seconds() {
-        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(epoch_seconds("2026-11-23T10:00:00Z"), Some(1_795_428_000));
-        assert_eq!(epoch_seconds("2000-03-01T00:00:01.5Z"), Some(951_868_801));
-        assert_eq!(epoch_seconds("yesterday"), None);
-    }
 
     #[test]
     fn created_after_picks_the_first_complete_point_from_then_on() {

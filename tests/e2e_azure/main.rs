@@ -4,13 +4,13 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-mod app_service_region;
 mod apigee;
 mod apigee_fakes;
+mod app_service_region;
 mod compliance;
 mod hardening;
-mod resource_guard;
 mod list_query;
+mod resource_guard;
 mod restore;
 mod soft_delete;
 mod start_job;

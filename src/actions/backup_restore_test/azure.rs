@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use backup_policy::{AzureAnchor, PolicyDocument};
-use tfplugin::framework::{Diagnostic, Diagnostics, Progress};
+use tfplugin::framework::{Diagnostics, Progress};
 use tfvalue::{AttributePath, Value};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -101,43 +101,22 @@ impl AzureRestore {
         })
     }
 
-    /// The provider configuration's Azure backend when it acts in the vault's subscription; an
-    /// error naming both otherwise.
+    /// The provider configuration's Azure backend when it acts in the vault's subscription.
     pub(super) fn backend(
         &self,
         data: Option<&ProviderData>,
         diagnostics: &mut Diagnostics,
     ) -> Option<Arc<dyn AzureBackend>> {
-        let Some(azure) = data.and_then(|d| d.azure.clone()) else {
-            diagnostics.push(Diagnostic::error(
-                "Provider has no Azure settings",
-                "backup_restore_test with vm_id calls Azure Backup: give the action a provider configuration \
-                 with an `azure` block.",
-            ));
-            return None;
-        };
-        if !azure
-            .subscription_id()
-            .eq_ignore_ascii_case(&self.vault.subscription_id)
-        {
-            diagnostics.error_at(
-                AttributePath::attr("policy_document"),
-                "Vault in another subscription",
-                format!(
-                    "The vault {} of app {:?} is in subscription {}, but this provider configuration acts in {}.",
-                    self.vault.vault_name,
-                    self.vault.app,
-                    self.vault.subscription_id,
-                    azure.subscription_id()
-                ),
-            );
-            return None;
-        }
-        Some(azure)
+        crate::actions::azure_vault::backend_for(
+            &self.vault,
+            "backup_restore_test with vm_id",
+            data,
+            diagnostics,
+        )
     }
 
     fn vault_ref(&self) -> VaultRef {
-        VaultRef::new(&self.vault.resource_group, &self.vault.vault_name)
+        crate::actions::azure_vault::vault_ref(&self.vault)
     }
 }
 

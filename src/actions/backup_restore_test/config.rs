@@ -8,8 +8,8 @@ use tfplugin::framework::Diagnostics;
 use tfvalue::{AttributePath, Value};
 
 use crate::actions::aws_vault::check_vault_reachable;
-use crate::cloud::restores::epoch_seconds;
 use crate::cloud::restores::RestoreJobSpec;
+use crate::cloud::time::epoch_seconds;
 use crate::resources::ProviderData;
 
 /// How long the restore may take when `timeout_minutes` is not set.

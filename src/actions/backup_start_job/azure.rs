@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use backup_policy::{AzureAnchor, PolicyDocument};
-use tfplugin::framework::{Diagnostic, Diagnostics, Progress};
+use tfplugin::framework::{Diagnostics, Progress};
 use tfvalue::{AttributePath, Value};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -84,44 +84,22 @@ impl AzureJob {
         })
     }
 
-    /// The provider configuration's Azure backend when it acts in the vault's subscription; an
-    /// error naming both otherwise.
+    /// The provider configuration's Azure backend when it acts in the vault's subscription.
     pub(super) fn backend(
         &self,
         data: Option<&ProviderData>,
         diagnostics: &mut Diagnostics,
     ) -> Option<Arc<dyn AzureBackend>> {
-        let Some(azure) = data.and_then(|d| d.azure.clone()) else {
-            diagnostics.push(Diagnostic::error(
-                "Provider has no Azure settings",
-                "backup_start_job with vm_ids calls Azure Backup: give the action a provider configuration \
-                 with an `azure` block (`provider = backup.<alias>` in the action block).",
-            ));
-            return None;
-        };
-        if !azure
-            .subscription_id()
-            .eq_ignore_ascii_case(&self.vault.subscription_id)
-        {
-            diagnostics.error_at(
-                AttributePath::attr("policy_document"),
-                "Vault in another subscription",
-                format!(
-                    "The vault {} of app {:?} is in subscription {}, but this provider configuration acts in {}. \
-                     Use the provider alias for the vault's subscription.",
-                    self.vault.vault_name,
-                    self.vault.app,
-                    self.vault.subscription_id,
-                    azure.subscription_id()
-                ),
-            );
-            return None;
-        }
-        Some(azure)
+        crate::actions::azure_vault::backend_for(
+            &self.vault,
+            "backup_start_job with vm_ids",
+            data,
+            diagnostics,
+        )
     }
 
     fn vault_ref(&self) -> VaultRef {
-        VaultRef::new(&self.vault.resource_group, &self.vault.vault_name)
+        crate::actions::azure_vault::vault_ref(&self.vault)
     }
 
     /// The marker of `vm_id`'s backups: the second within the hour of their expiry.

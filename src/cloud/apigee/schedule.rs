@@ -1,6 +1,7 @@
 //! When the export job runs and how long exports are kept, from the effective policy; and the UTC
 //! timestamps that name exports (`20261206T050000.000Z`), which sort as they are made.
 
+use crate::cloud::time::{civil_from_days, days_from_civil};
 use backup_policy::cron::{self, DaysOfMonth, DaysOfWeek, RateUnit, Schedule, ValueSet};
 use backup_policy::PolicyDocument;
 
@@ -94,29 +95,6 @@ fn five_field(schedule: &Schedule) -> Result<String, &'static str> {
             ))
         }
     }
-}
-
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-/// (year, month, day) to days since 1970-01-01 (`days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
 /// The export name of a time in milliseconds since the epoch: `YYYYMMDDTHHMMSS.mmmZ`.

@@ -21,8 +21,8 @@ use super::vault::vault_path;
 use super::ArmBackend;
 use crate::cloud::error::{CloudError, ErrorKind};
 use crate::cloud::jobs::JobState;
-use crate::cloud::restores::epoch_seconds;
 use crate::cloud::retry::sleep_unless_cancelled;
+use crate::cloud::time::{civil, epoch_of_civil, epoch_seconds, rfc3339};
 
 const OP_TRIGGER: &str = "backing up virtual machine";
 const OP_LIST: &str = "listing backup jobs";
@@ -139,7 +139,7 @@ async fn trigger(
 }
 
 /// Follows the `Azure-AsyncOperation` of a 202 until it succeeds; the job its status names.
-async fn job_of_operation(
+pub(super) async fn job_of_operation(
     arm: &ArmClient,
     headers: &reqwest::header::HeaderMap,
     subject: Subject<'_>,
@@ -280,7 +280,7 @@ fn job_of(body: &Value) -> Option<VmBackupJob> {
 }
 
 /// Azure's `JobStatus` as a [`JobState`].
-fn job_state(status: &str) -> JobState {
+pub(super) fn job_state(status: &str) -> JobState {
     match status {
         "InProgress" => JobState::Running,
         "Completed" => JobState::Completed,
@@ -290,28 +290,6 @@ fn job_state(status: &str) -> JobState {
         "CompletedWithWarnings" => JobState::Partial,
         other => JobState::Other(other.to_owned()),
     }
-}
-
-/// `(year, month, day, hour, minute, second)` of seconds since the epoch (UTC).
-fn civil(epoch: i64) -> (i64, i64, i64, i64, i64, i64) {
-    // Howard Hinnant's civil_from_days.
-    let (days, secs) = (epoch.div_euclid(86_400), epoch.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, secs / 3600, secs % 3600 / 60, secs % 60)
-}
-
-/// `2026-12-06T17:05:09Z`.
-fn rfc3339(epoch: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil(epoch);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
 /// `2026-12-06 05:05:09 PM`, the time format of the jobs filter (as the Azure CLI sends it).
@@ -343,9 +321,7 @@ fn parse_time(text: &str) -> Option<i64> {
         Some(h) if h.eq_ignore_ascii_case("AM") && hour == 12 => hour = 0,
         _ => {}
     }
-    epoch_seconds(&format!(
-        "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"
-    ))
+    Some(epoch_of_civil(year, month, day, hour, minute, second))
 }
 
 #[cfg(test)]

@@ -2,21 +2,17 @@
 //! operation whose succeeded status names the restore job, `OperationStatusJobExtendedInfo`) and
 //! `JobDetails_Get`, all in `bms.json`.
 
-use std::time::Instant;
-
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::arm::{header_string, retry_after, ArmClient, Subject, BACKUP_API_VERSION};
+use super::arm::{ArmClient, Subject, BACKUP_API_VERSION};
 use super::backend::{VaultRef, VmRestoreSpec};
-use super::errors::operation_failed;
+use super::backup_jobs::{job_of_operation, job_state};
 use super::protected_item::VmItemNames;
 use super::vault::vault_path;
 use crate::cloud::error::{CloudError, ErrorKind};
-use crate::cloud::jobs::JobState;
-use crate::cloud::restores::epoch_seconds;
 use crate::cloud::restores::{RecoveryPoint, RestoreJob};
-use crate::cloud::retry::sleep_unless_cancelled;
+use crate::cloud::time::epoch_seconds;
 
 const OP_LIST: &str = "listing recovery points";
 const OP_RESTORE: &str = "restoring virtual machine";
@@ -98,54 +94,7 @@ pub(super) async fn restore_vm(
             subject,
         )
         .await?;
-    let no_job = |why: &str| CloudError::new(ErrorKind::Other, OP_RESTORE, &spec.vm_id, why);
-    let Some(status_url) = header_string(&first.headers, "azure-asyncoperation") else {
-        return Err(no_job(
-            "ARM accepted the restore without an Azure-AsyncOperation URL",
-        ));
-    };
-    let deadline = Instant::now() + arm.options.operation_timeout;
-    let mut wait = retry_after(&first.headers);
-    loop {
-        let pause = wait.unwrap_or(arm.options.default_poll_interval);
-        if Instant::now() + pause > deadline {
-            return Err(CloudError::new(
-                ErrorKind::Transient,
-                OP_RESTORE,
-                &spec.vm_id,
-                "the restore operation did not finish within the operation timeout",
-            ));
-        }
-        if !sleep_unless_cancelled(&arm.options.cancel, pause).await {
-            return Err(CloudError::new(
-                ErrorKind::Cancelled,
-                OP_RESTORE,
-                &spec.vm_id,
-                "interrupted",
-            ));
-        }
-        let poll = arm
-            .send(Method::GET, &status_url, BACKUP_API_VERSION, None, subject)
-            .await?;
-        wait = retry_after(&poll.headers);
-        let status = poll.body.unwrap_or(Value::Null);
-        match status["status"].as_str().unwrap_or("InProgress") {
-            "Succeeded" => {
-                return status
-                    .pointer("/properties/jobId")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| {
-                        no_job("the restore operation succeeded without naming its job")
-                    })
-            }
-            s @ ("Failed" | "Canceled") => {
-                let error = serde_json::from_value(status["error"].clone()).ok();
-                return Err(operation_failed(subject, s, error));
-            }
-            _ => {}
-        }
-    }
+    job_of_operation(arm, &first.headers, subject).await
 }
 
 /// The backup job `job` of `vault`, as a restore job.
@@ -167,16 +116,7 @@ pub(super) async fn job(
         .await?
         .ok_or_else(|| CloudError::new(ErrorKind::NotFound, OP_JOB, job, "the job is gone"))?;
     let p = &body["properties"];
-    // Azure's JobStatus: InProgress, Completed, Failed, CompletedWithWarnings, Cancelled, Cancelling.
-    let state = match p["status"].as_str().unwrap_or_default() {
-        "InProgress" => JobState::Running,
-        "Completed" => JobState::Completed,
-        "Failed" => JobState::Failed,
-        "Cancelled" => JobState::Aborted,
-        "Cancelling" => JobState::Aborting,
-        "CompletedWithWarnings" => JobState::Partial,
-        other => JobState::Other(other.to_owned()),
-    };
+    let state = job_state(p["status"].as_str().unwrap_or_default());
     Ok(RestoreJob {
         job_id: job.to_owned(),
         state,

@@ -1,11 +1,11 @@
 //! `backup_child`: a leaf app that adapts inherited policy and protects resources, through an AWS
 //! and an Azure [`CloudPart`](crate::cloud::part::CloudPart) when its blocks ask for them.
 
-mod app_service_region;
 mod apigee;
 mod apigee_schema;
 #[cfg(test)]
 mod apigee_tests;
+mod app_service_region;
 mod aws;
 mod aws_restore_testing;
 mod azure;

@@ -9,10 +9,9 @@ use tfvalue::Value;
 use super::super::state::set_attr;
 use super::schema::point_schema;
 use crate::cloud::recovery_points::RecoveryPointInfo;
+pub(crate) use crate::cloud::time::rfc3339;
+use crate::cloud::time::DAY_SECONDS as DAY;
 use crate::cloud::{LifecycleSpec, Tags};
-
-/// Seconds in a day, as AWS Backup counts lifecycle days.
-const DAY: i64 = 86_400;
 
 /// The recovery point a configuration or state names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +149,7 @@ pub(crate) fn set_lifecycle(state: &mut Value, lifecycle: &LifecycleSpec, create
 /// The creation time recorded in `state` (seconds since the epoch), if any.
 pub(crate) fn created_epoch_seconds(state: &Value) -> Option<i64> {
     let date = state.get("creation_date").and_then(Value::as_str)?;
-    crate::cloud::restores::epoch_seconds(date)
+    crate::cloud::time::epoch_seconds(date)
 }
 
 /// A state naming `point`, every other attribute null but the defaults: what an import starts
@@ -177,41 +176,9 @@ pub(crate) fn bare_state(point: &PointRef) -> Value {
     state
 }
 
-/// `seconds` since the epoch as RFC 3339 UTC, e.g. `2026-11-23T10:00:00Z`.
-pub(crate) fn rfc3339(seconds: i64) -> String {
-    let (days, rest) = (seconds.div_euclid(DAY), seconds.rem_euclid(DAY));
-    // Howard Hinnant's civil_from_days: the proleptic Gregorian date of a day count.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cloud::restores::epoch_seconds;
-
-    #[test]
-    fn dates_round_trip_through_rfc3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_795_428_000), "2026-11-23T10:00:00Z");
-        assert_eq!(rfc3339(951_868_801), "2000-03-01T00:00:01Z");
-        for seconds in [0, 59, 86_399, 951_782_400, 1_709_164_800, 4_102_444_799] {
-            assert_eq!(epoch_seconds(&rfc3339(seconds)), Some(seconds));
-        }
-    }
 
     #[test]
     fn lifecycle_values_round_trip() {
