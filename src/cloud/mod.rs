@@ -4,6 +4,7 @@
 //!
 //! Resources depend on [`BackupBackend`] and [`CloudError`] only; SDK types stay inside [`aws`].
 
+mod air_gapped_vault;
 mod audit;
 pub mod aws;
 pub mod azure;
@@ -18,6 +19,10 @@ pub mod restores;
 pub mod retry;
 mod vault_governance;
 
+pub use air_gapped_vault::{
+    air_gapped_creator_request_id, AirGappedVaultSpec, AirGappedVaultState, AirGappedVaults,
+    AIR_GAPPED_MIN_RETENTION_FLOOR,
+};
 pub use audit::{AuditBackend, ControlSpec, FrameworkSpec, ReportPlanSpec};
 pub use backend::{
     BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, PlanSummary, RuleSpec,

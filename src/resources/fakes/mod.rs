@@ -4,6 +4,7 @@
 //! to fail one call.
 
 mod aws;
+mod aws_air_gapped;
 mod aws_audit;
 mod aws_recovery_points;
 mod aws_restore_testing;
