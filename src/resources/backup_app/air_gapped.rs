@@ -166,8 +166,11 @@ pub(super) async fn retire(
     let new = config
         .and_then(|m| m.air_gapped_vault.as_ref())
         .map(|v| &v.name);
-    match old {
-        Some(old) if Some(old) != new => backend.delete_air_gapped_vault(old, force).await,
+    match (old, prior) {
+        (Some(old), Some(prior)) if Some(old) != new => {
+            check_deletable(backend, prior, force).await?;
+            backend.delete_air_gapped_vault(old, force).await
+        }
         _ => Ok(()),
     }
 }
@@ -184,6 +187,31 @@ pub(super) async fn read(
         Some(found) => Some(Value::from(found.arn)),
         None => Some(Value::Null),
     })
+}
+
+/// Before destroy changes anything: the refusal `destroy` would meet, so a vault holding recovery
+/// points leaves the whole app in place (plan included), not half deleted.
+pub(super) async fn check_deletable(
+    backend: &dyn BackupBackend,
+    model: &AppAwsModel,
+    force: bool,
+) -> Result<(), CloudError> {
+    let Some(vault) = model.air_gapped_vault.as_ref().filter(|_| !force) else {
+        return Ok(());
+    };
+    match backend.find_air_gapped_vault(&vault.name).await? {
+        Some(found) if found.recovery_points > 0 => Err(CloudError::new(
+            ErrorKind::InvalidState,
+            "deleting Logically Air-Gapped Backup Vault",
+            &vault.name,
+            format!(
+                "the vault holds {} recovery point(s), which are not deleted silently: delete them (AWS allows it once \
+                 their retention has passed), or set force_destroy = true",
+                found.recovery_points
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Destroy: the vault goes only when empty, unless `force`.

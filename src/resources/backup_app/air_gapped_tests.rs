@@ -296,7 +296,7 @@ async fn destroy_keeps_a_vault_with_recovery_points_unless_force_destroy() {
     assert!(destroyed.is_err());
     let text = messages(&diagnostics).join("\n");
     assert!(
-        text.contains("org-airgap") && text.contains("recovery points"),
+        text.contains("org-airgap") && text.contains("holds 2 recovery point(s)"),
         "{text}"
     );
     assert!(aws.world().air_gapped_vaults.contains_key("org-airgap"));

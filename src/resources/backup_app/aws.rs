@@ -389,6 +389,7 @@ async fn destroy(
     document: Option<&PolicyDocument>,
     force: bool,
 ) -> Result<(), CloudError> {
+    air_gapped::check_deletable(backend, model, force).await?;
     if let Some(id) = plan_id {
         // Children are destroyed before their app, so selections left here belong to joined
         // children of an app being replaced (new vault name or KMS key): AWS refuses to delete a
@@ -399,7 +400,7 @@ async fn destroy(
         }
         backend.delete_plan(id).await?;
     }
-    // Before the standard vault: a refusal (recovery points kept) leaves the app whole.
+    // Its recovery points were checked above (before the plan went); the standard vault follows.
     air_gapped::destroy(backend, model, force).await?;
     if model.vault_lock.is_some() {
         backend.delete_vault_lock(&model.vault_name).await?;
