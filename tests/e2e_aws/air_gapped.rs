@@ -4,7 +4,7 @@
 
 use aws_sdk_backup::types::VaultType;
 
-use crate::config::{providers, workdir};
+use crate::config::{derived_child, providers, workdir};
 use crate::support::aws::{start_backup_job, CENTRAL};
 use crate::support::aws_emulator::{AwsEmulator, REGION};
 use crate::support::terraform::Terraform;
@@ -66,7 +66,11 @@ async fn app_creates_an_air_gapped_vault_its_rules_copy_to() {
     let names = Names::new();
     let air_gapped = format!("{}-airgap", names.root);
     let work = workdir(&Terraform::v1_15());
-    work.write_main_tf(&(providers(&endpoint, &endpoint) + &app(&names, &air_gapped, false)));
+    work.write_main_tf(
+        &(providers(&endpoint, &endpoint)
+            + &app(&names, &air_gapped, false)
+            + &derived_child(&names)),
+    );
     blocking(|| {
         work.init();
         let plan = work.plan_json();
@@ -117,6 +121,20 @@ async fn app_creates_an_air_gapped_vault_its_rules_copy_to() {
     assert_eq!(copies.len(), 1, "{copies:?}");
     assert_eq!(copies[0].destination_vault_arn, arn_of(&air_gapped));
     assert_eq!(copies[0].lifecycle.delete_after_days, 35);
+    // A derived child (another account) copies there too, besides the app's own vault.
+    let (_, member) = backends().await;
+    let derived = plan_named(&member, &names.derived)
+        .await
+        .expect("derived plan");
+    let mut targets: Vec<_> = derived.spec.rules[0]
+        .copy_actions
+        .iter()
+        .map(|c| c.destination_vault_arn.clone())
+        .collect();
+    targets.sort();
+    let mut expected = vec![arn_of(&names.root), arn_of(&air_gapped)];
+    expected.sort();
+    assert_eq!(targets, expected);
 
     blocking(|| work.destroy());
     assert!(aws
@@ -229,4 +247,67 @@ async fn destroy_keeps_an_air_gapped_vault_holding_a_recovery_point() {
         .send()
         .await
         .is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_apply_killed_after_the_create_took_effect_is_adopted_by_the_next() {
+    use crate::support::fault_proxy::{FaultKind, FaultProxy, Operation, Schedule};
+
+    let emulator = AwsEmulator::shared().endpoint();
+    let proxy = FaultProxy::start(emulator.clone()).await;
+    // Every create reaches AWS, and its answer never comes back.
+    proxy.schedule(Schedule {
+        seed: 1,
+        probability: 1.0,
+        kinds: vec![FaultKind::DropAnswer],
+        operations: vec![Operation {
+            method: Some(hyper::Method::PUT),
+            path_contains: "/logically-air-gapped-backup-vaults/",
+        }],
+    });
+    let names = Names::new();
+    let air_gapped = format!("{}-airgap", names.root);
+    let work = workdir(&Terraform::v1_15());
+    work.write_main_tf(
+        &(providers(&proxy.endpoint(), &emulator) + &app(&names, &air_gapped, false)),
+    );
+    blocking(|| work.init());
+    let running = work.start(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let aws = client(&emulator).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while aws
+        .describe_backup_vault()
+        .backup_vault_name(&air_gapped)
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the create never reached AWS"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    running.kill_group();
+    let killed = blocking(|| running.wait(work.timeout())).unwrap_or_else(|t| panic!("{t}"));
+    assert!(!killed.success(), "the apply was not stopped:\n{killed}");
+    proxy.clear_schedule();
+
+    blocking(|| {
+        work.apply();
+        work.assert_plan_clean();
+    });
+    let listed = aws
+        .list_backup_vaults()
+        .by_vault_type(VaultType::LogicallyAirGappedBackupVault)
+        .send()
+        .await
+        .expect("list air-gapped vaults");
+    let named = listed
+        .backup_vault_list()
+        .iter()
+        .filter(|v| v.backup_vault_name() == Some(air_gapped.as_str()))
+        .count();
+    assert_eq!(named, 1);
+    blocking(|| work.destroy());
 }
