@@ -24,6 +24,10 @@ pub(crate) fn hardening_guardrail_attributes() -> Vec<Attribute> {
                 "The lowest immutability an Azure vault of this app and its descendants may have: `Disabled`, \
                  `Unlocked` or `Locked`. A descendant may only raise it.",
             ),
+        Attribute::bool("require_air_gapped_copy").optional().description(
+            "Every app of this subtree with an `aws` block has an `aws.air_gapped_vault` that its plan's rules \
+             copy to (a plan-time error names the app otherwise). Once `true`, no descendant can turn it off.",
+        ),
     ]
 }
 

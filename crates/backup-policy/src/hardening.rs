@@ -29,6 +29,8 @@ pub struct HardeningGuardrailsPatch {
     pub require_encryption: Option<bool>,
     /// The lowest immutability any vault in the subtree may have; may only rise.
     pub min_immutability: Option<String>,
+    /// Every AWS-backed app in the subtree copies to a logically air-gapped vault; once on, stays on.
+    pub require_air_gapped_copy: Option<bool>,
 }
 
 /// The hardening guardrails in force for an app; each absent while no app sets it, so documents
@@ -44,6 +46,9 @@ pub struct HardeningGuardrails {
     /// The lowest immutability a vault may have, spelled as in [`IMMUTABILITY_LEVELS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_immutability: Option<Setting<String>>,
+    /// Every AWS-backed app has a logically air-gapped vault its plan copies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_air_gapped_copy: Option<Setting<bool>>,
 }
 
 impl HardeningGuardrails {
@@ -55,6 +60,13 @@ impl HardeningGuardrails {
     /// Whether vaults must be encrypted with a customer-managed key.
     pub fn require_encryption(&self) -> bool {
         self.require_encryption.as_ref().is_some_and(|s| s.value)
+    }
+
+    /// Whether AWS-backed apps must copy to a logically air-gapped vault.
+    pub fn require_air_gapped_copy(&self) -> bool {
+        self.require_air_gapped_copy
+            .as_ref()
+            .is_some_and(|s| s.value)
     }
 
     /// The rank of the lowest immutability allowed (0: no bound).
@@ -85,6 +97,11 @@ pub(crate) fn accumulate_hardening(
             "require_encryption",
             patch.require_encryption,
             &mut out.require_encryption,
+        ),
+        (
+            "require_air_gapped_copy",
+            patch.require_air_gapped_copy,
+            &mut out.require_air_gapped_copy,
         ),
     ] {
         match (value, current.as_ref()) {
@@ -155,6 +172,7 @@ mod tests {
             require_delete_lock: lock,
             require_encryption: cmk,
             min_immutability: min.map(str::to_string),
+            require_air_gapped_copy: None,
         }
     }
 
@@ -250,5 +268,34 @@ mod tests {
     fn unset_hardening_leaves_nothing_in_the_document() {
         let empty = serde_json::to_value(HardeningGuardrails::default()).unwrap();
         assert_eq!(empty, serde_json::json!({}));
+    }
+
+    #[test]
+    fn require_air_gapped_copy_only_tightens_and_stays_out_of_documents_while_unset() {
+        let mut d = Vec::new();
+        let unset = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &HardeningGuardrailsPatch::default(),
+            &mut d,
+        );
+        assert!(!unset.require_air_gapped_copy());
+        assert_eq!(serde_json::to_string(&unset).unwrap(), "{}");
+
+        let on = HardeningGuardrailsPatch {
+            require_air_gapped_copy: Some(true),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let root = accumulate_hardening(&unset, "org-root", &on, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(root.require_air_gapped_copy());
+        let off = HardeningGuardrailsPatch {
+            require_air_gapped_copy: Some(false),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let child = accumulate_hardening(&root, "payments", &off, &mut d);
+        assert!(child.require_air_gapped_copy(), "not loosened");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].detail.contains("org-root"), "{:?}", d[0]);
     }
 }

@@ -126,6 +126,33 @@ pub(super) fn check_plan(document: &PolicyDocument, diagnostics: &mut Diagnostic
     }
 }
 
+/// `guardrails.require_air_gapped_copy`: an app with an `aws` block and no air-gapped vault fails
+/// the plan, naming the app that set the guardrail.
+pub(super) fn check_required(
+    document: &PolicyDocument,
+    configured: bool,
+    diagnostics: &mut Diagnostics,
+) {
+    let required = document
+        .guardrails()
+        .hardening
+        .require_air_gapped_copy
+        .as_ref();
+    if let Some(setting) = required.filter(|s| s.value && !configured) {
+        diagnostics.push(
+            Diagnostic::error(
+                "Air-gapped copy required",
+                format!(
+                    "guardrails.require_air_gapped_copy = true set by app {:?} asks every AWS-backed app below it \
+                     for a logically air-gapped vault its rules copy to: add aws.air_gapped_vault {{ name = ... }}.",
+                    setting.set_by
+                ),
+            )
+            .at(AttributePath::attr("aws")),
+        );
+    }
+}
+
 /// Creates or adopts the vault; returns its ARN.
 pub(super) async fn converge(
     backend: &dyn BackupBackend,

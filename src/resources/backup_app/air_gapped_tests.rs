@@ -372,3 +372,37 @@ async fn refresh_nulls_the_arn_of_a_vanished_vault() {
         .expect("read");
     assert_eq!(state.get("aws_air_gapped_vault_arn"), Some(&Value::Null));
 }
+
+#[test]
+fn require_air_gapped_copy_asks_an_aws_app_for_the_vault() {
+    let aws = FakeAws::new(ACCOUNT, REGION);
+    let required = |air_gapped: Option<&str>| {
+        let config = config(air_gapped, false);
+        let mut anchors = CloudAnchorsPatch::default();
+        assert!(part(&aws, &config).anchor(&mut anchors));
+        let mut input = AppInput {
+            name: "org-root".into(),
+            anchors,
+            ..AppInput::default()
+        };
+        input.guardrails.hardening.require_air_gapped_copy = Some(true);
+        backup_policy::evaluate(None, &input).expect("valid policy")
+    };
+    let mut diagnostics = Diagnostics::default();
+    air_gapped::check_required(&required(None), false, &mut diagnostics);
+    let found = diagnostics.clone().into_vec();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].path.as_ref().map(ToString::to_string).as_deref(),
+        Some("aws")
+    );
+    assert!(
+        found[0].detail.contains("\"org-root\""),
+        "{}",
+        found[0].detail
+    );
+
+    let mut diagnostics = Diagnostics::default();
+    air_gapped::check_required(&required(Some("org-airgap")), true, &mut diagnostics);
+    assert!(diagnostics.clone().into_vec().is_empty());
+}

@@ -120,8 +120,11 @@ impl CloudPart for AppAwsPart {
             &*self.backend,
             self.air_gapped.as_ref(),
         ));
-        if let (Some(Some(_)), Some(document)) = (&self.air_gapped, document) {
-            air_gapped::check_plan(document, diagnostics);
+        if let (Some(configured), Some(document)) = (&self.air_gapped, document) {
+            air_gapped::check_required(document, configured.is_some(), diagnostics);
+            if configured.is_some() {
+                air_gapped::check_plan(document, diagnostics);
+            }
         }
         // The vault ARN is known at plan time: account and region come from the provider.
         let vault_arn = match (&self.vault_name, &self.app) {
