@@ -311,3 +311,75 @@ async fn an_apply_killed_after_the_create_took_effect_is_adopted_by_the_next() {
     assert_eq!(named, 1);
     blocking(|| work.destroy());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_backend_waits_while_aws_sets_the_vault_up_and_refuses_another_range() {
+    use terraform_provider_backup::cloud::{AirGappedVaultSpec, AirGappedVaults, BackupBackend};
+
+    // A new air-gapped vault answers CREATING to its first three describes.
+    let emulator = AwsEmulator::start_with(&[("BACKUP_PLUS_AIR_GAPPED_CREATING_POLLS", "3")]);
+    let (_, backend) = emulator.connect(CENTRAL).await;
+    let spec = AirGappedVaultSpec {
+        name: "org-airgap".into(),
+        min_retention_days: 7,
+        max_retention_days: 365,
+        tags: Default::default(),
+    };
+    let vault = backend
+        .ensure_air_gapped_vault(&spec)
+        .await
+        .expect("created");
+    assert_eq!(vault.state, "AVAILABLE");
+    assert_eq!(vault.arn, arn_of("org-airgap"));
+    assert_eq!(
+        (vault.min_retention_days, vault.max_retention_days),
+        (Some(7), Some(365))
+    );
+
+    let other = AirGappedVaultSpec {
+        max_retention_days: 100,
+        ..spec.clone()
+    };
+    let error = backend
+        .ensure_air_gapped_vault(&other)
+        .await
+        .expect_err("another range is not adopted");
+    assert!(error.to_string().contains("7–365"), "{error}");
+
+    // A standard vault's name is not taken for an air-gapped one, nor deleted as one.
+    let standard = "org-standard";
+    backend
+        .ensure_vault(&terraform_provider_backup::cloud::VaultSpec {
+            name: standard.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("standard vault");
+    let error = backend
+        .ensure_air_gapped_vault(&AirGappedVaultSpec {
+            name: standard.into(),
+            ..spec
+        })
+        .await
+        .expect_err("a standard vault's name");
+    assert!(error.to_string().contains("BACKUP_VAULT"), "{error}");
+    assert!(backend
+        .delete_air_gapped_vault(standard, false)
+        .await
+        .is_err());
+    assert!(backend
+        .find_vault_by_name(standard)
+        .await
+        .unwrap()
+        .is_some());
+
+    backend
+        .delete_air_gapped_vault("org-airgap", false)
+        .await
+        .expect("an empty vault is deleted");
+    assert!(backend
+        .find_air_gapped_vault("org-airgap")
+        .await
+        .unwrap()
+        .is_none());
+}
