@@ -23,20 +23,23 @@ pub fn immutability_rank(level: &str) -> Option<usize> {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct HardeningGuardrailsPatch {
+    /// Every AWS-backed app in the subtree copies to a logically air-gapped vault; once on, stays on.
+    pub require_air_gapped_copy: Option<bool>,
     /// Every vault in the subtree carries a delete lock; once on, stays on.
     pub require_delete_lock: Option<bool>,
     /// Every vault in the subtree is encrypted with a customer-managed key; once on, stays on.
     pub require_encryption: Option<bool>,
     /// The lowest immutability any vault in the subtree may have; may only rise.
     pub min_immutability: Option<String>,
-    /// Every AWS-backed app in the subtree copies to a logically air-gapped vault; once on, stays on.
-    pub require_air_gapped_copy: Option<bool>,
 }
 
 /// The hardening guardrails in force for an app; each absent while no app sets it, so documents
 /// without them are unchanged.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HardeningGuardrails {
+    /// Every AWS-backed app has a logically air-gapped vault its plan copies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_air_gapped_copy: Option<Setting<bool>>,
     /// Every vault carries a delete lock (Azure: a `CanNotDelete` management lock).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_delete_lock: Option<Setting<bool>>,
@@ -46,12 +49,16 @@ pub struct HardeningGuardrails {
     /// The lowest immutability a vault may have, spelled as in [`IMMUTABILITY_LEVELS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_immutability: Option<Setting<String>>,
-    /// Every AWS-backed app has a logically air-gapped vault its plan copies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_air_gapped_copy: Option<Setting<bool>>,
 }
 
 impl HardeningGuardrails {
+    /// Whether AWS-backed apps must copy to a logically air-gapped vault.
+    pub fn require_air_gapped_copy(&self) -> bool {
+        self.require_air_gapped_copy
+            .as_ref()
+            .is_some_and(|s| s.value)
+    }
+
     /// Whether vaults must carry a delete lock.
     pub fn require_delete_lock(&self) -> bool {
         self.require_delete_lock.as_ref().is_some_and(|s| s.value)
@@ -60,13 +67,6 @@ impl HardeningGuardrails {
     /// Whether vaults must be encrypted with a customer-managed key.
     pub fn require_encryption(&self) -> bool {
         self.require_encryption.as_ref().is_some_and(|s| s.value)
-    }
-
-    /// Whether AWS-backed apps must copy to a logically air-gapped vault.
-    pub fn require_air_gapped_copy(&self) -> bool {
-        self.require_air_gapped_copy
-            .as_ref()
-            .is_some_and(|s| s.value)
     }
 
     /// The rank of the lowest immutability allowed (0: no bound).
@@ -89,6 +89,11 @@ pub(crate) fn accumulate_hardening(
     let mut out = inherited.clone();
     for (field, value, current) in [
         (
+            "require_air_gapped_copy",
+            patch.require_air_gapped_copy,
+            &mut out.require_air_gapped_copy,
+        ),
+        (
             "require_delete_lock",
             patch.require_delete_lock,
             &mut out.require_delete_lock,
@@ -97,11 +102,6 @@ pub(crate) fn accumulate_hardening(
             "require_encryption",
             patch.require_encryption,
             &mut out.require_encryption,
-        ),
-        (
-            "require_air_gapped_copy",
-            patch.require_air_gapped_copy,
-            &mut out.require_air_gapped_copy,
         ),
     ] {
         match (value, current.as_ref()) {
@@ -169,11 +169,40 @@ mod tests {
 
     fn patch(lock: Option<bool>, cmk: Option<bool>, min: Option<&str>) -> HardeningGuardrailsPatch {
         HardeningGuardrailsPatch {
+            require_air_gapped_copy: None,
             require_delete_lock: lock,
             require_encryption: cmk,
             min_immutability: min.map(str::to_string),
-            require_air_gapped_copy: None,
         }
+    }
+
+    #[test]
+    fn require_air_gapped_copy_only_tightens_and_stays_out_of_documents_while_unset() {
+        let mut d = Vec::new();
+        let unset = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &HardeningGuardrailsPatch::default(),
+            &mut d,
+        );
+        assert!(!unset.require_air_gapped_copy());
+        assert_eq!(serde_json::to_string(&unset).unwrap(), "{}");
+
+        let on = HardeningGuardrailsPatch {
+            require_air_gapped_copy: Some(true),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let root = accumulate_hardening(&unset, "org-root", &on, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(root.require_air_gapped_copy());
+        let off = HardeningGuardrailsPatch {
+            require_air_gapped_copy: Some(false),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let child = accumulate_hardening(&root, "payments", &off, &mut d);
+        assert!(child.require_air_gapped_copy(), "not loosened");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].detail.contains("org-root"), "{:?}", d[0]);
     }
 
     #[test]
@@ -268,34 +297,5 @@ mod tests {
     fn unset_hardening_leaves_nothing_in_the_document() {
         let empty = serde_json::to_value(HardeningGuardrails::default()).unwrap();
         assert_eq!(empty, serde_json::json!({}));
-    }
-
-    #[test]
-    fn require_air_gapped_copy_only_tightens_and_stays_out_of_documents_while_unset() {
-        let mut d = Vec::new();
-        let unset = accumulate_hardening(
-            &HardeningGuardrails::default(),
-            "org-root",
-            &HardeningGuardrailsPatch::default(),
-            &mut d,
-        );
-        assert!(!unset.require_air_gapped_copy());
-        assert_eq!(serde_json::to_string(&unset).unwrap(), "{}");
-
-        let on = HardeningGuardrailsPatch {
-            require_air_gapped_copy: Some(true),
-            ..HardeningGuardrailsPatch::default()
-        };
-        let root = accumulate_hardening(&unset, "org-root", &on, &mut d);
-        assert!(d.is_empty(), "{d:?}");
-        assert!(root.require_air_gapped_copy());
-        let off = HardeningGuardrailsPatch {
-            require_air_gapped_copy: Some(false),
-            ..HardeningGuardrailsPatch::default()
-        };
-        let child = accumulate_hardening(&root, "payments", &off, &mut d);
-        assert!(child.require_air_gapped_copy(), "not loosened");
-        assert_eq!(d.len(), 1);
-        assert!(d[0].detail.contains("org-root"), "{:?}", d[0]);
     }
 }

@@ -94,6 +94,38 @@ impl BackupApp {
         parts::converge(app_schema(), request, response, &parts, CLOUD_COMPUTED).await;
     }
 
+    /// Deletes the air-gapped vault the prior state has and the configuration renames or removes,
+    /// before anything else changes; false (prior state kept) when refused.
+    async fn retire_air_gapped(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        response: &mut ApplyResponse,
+    ) -> bool {
+        let quiet = &mut Diagnostics::default();
+        let prior = decode_block::<AppAwsModel>(&request.prior_state, "aws", quiet);
+        if prior.as_ref().is_none_or(|p| p.air_gapped_vault.is_none()) {
+            return true;
+        }
+        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+            response.new_state = request.prior_state.clone();
+            return false;
+        };
+        let config = decode_block::<AppAwsModel>(&request.config, "aws", quiet);
+        let force = NodeRecord::of(&request.config).force_destroy();
+        let backend = aws_backend(ctx, &context);
+        let retired = air_gapped::retire(&*backend, prior.as_ref(), config.as_ref(), force).await;
+        if let Err(e) = retired {
+            let name = NodeRecord::of(&request.prior_state).name().to_string();
+            response
+                .diagnostics
+                .push(cloud_diagnostic(RESOURCE, &name, &e));
+            response.new_state = request.prior_state.clone();
+            return false;
+        }
+        true
+    }
+
     /// Deletes the app's Azure policy and vault as recorded in the prior state; false on failure.
     async fn destroy_azure(
         &self,
@@ -128,38 +160,6 @@ impl BackupApp {
             Some(prior),
         );
         destroy_part(&part, request, response).await
-    }
-
-    /// Deletes the air-gapped vault the prior state has and the configuration renames or removes,
-    /// before anything else changes; false (prior state kept) when refused.
-    async fn retire_air_gapped(
-        &self,
-        ctx: &Context,
-        request: &ApplyRequest,
-        response: &mut ApplyResponse,
-    ) -> bool {
-        let quiet = &mut Diagnostics::default();
-        let prior = decode_block::<AppAwsModel>(&request.prior_state, "aws", quiet);
-        if prior.as_ref().is_none_or(|p| p.air_gapped_vault.is_none()) {
-            return true;
-        }
-        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
-            response.new_state = request.prior_state.clone();
-            return false;
-        };
-        let config = decode_block::<AppAwsModel>(&request.config, "aws", quiet);
-        let force = NodeRecord::of(&request.config).force_destroy();
-        let backend = aws_backend(ctx, &context);
-        let retired = air_gapped::retire(&*backend, prior.as_ref(), config.as_ref(), force).await;
-        if let Err(e) = retired {
-            let name = NodeRecord::of(&request.prior_state).name().to_string();
-            response
-                .diagnostics
-                .push(cloud_diagnostic(RESOURCE, &name, &e));
-            response.new_state = request.prior_state.clone();
-            return false;
-        }
-        true
     }
 
     /// A pure policy node has nothing remote to read: its state is its configuration. An
