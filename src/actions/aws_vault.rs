@@ -86,6 +86,7 @@ pub(super) fn test_root_document(guardrails: backup_policy::GuardrailsPatch) -> 
                     .into(),
                 plan_name: "org-root".into(),
                 kms_key_arn: None,
+                air_gapped_vault_arn: None,
             }),
             azure: None,
         },

@@ -208,7 +208,9 @@ pub struct Selection {
 /// gone. Every error names the operation and the object, in the one format
 /// `creating Backup Vault (org-root): AccessDeniedException: ...`.
 #[async_trait]
-pub trait BackupBackend: super::RestoreTestingBackend + super::AuditBackend + Send + Sync {
+pub trait BackupBackend:
+    super::RestoreTestingBackend + super::AuditBackend + super::AirGappedVaults + Send + Sync
+{
     /// The account the backend acts in (after any assume-role).
     fn account_id(&self) -> &str;
 

@@ -4,6 +4,7 @@
 //!
 //! Resources depend on [`BackupBackend`] and [`CloudError`] only; SDK types stay inside [`aws`].
 
+mod air_gapped_vault;
 pub mod apigee;
 mod audit;
 pub mod aws;
@@ -20,6 +21,10 @@ pub mod retry;
 pub mod time;
 mod vault_governance;
 
+pub use air_gapped_vault::{
+    air_gapped_creator_request_id, AirGappedVaultSpec, AirGappedVaultState, AirGappedVaults,
+    AIR_GAPPED_MIN_RETENTION_FLOOR,
+};
 pub use audit::{AuditBackend, ControlSpec, FrameworkSpec, ReportPlanSpec};
 pub use backend::{
     BackupBackend, CopySpec, LifecycleSpec, Plan, PlanSpec, PlanState, PlanSummary, RuleSpec,

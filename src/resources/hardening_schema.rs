@@ -17,6 +17,10 @@ pub(crate) fn hardening_guardrail_attributes() -> Vec<Attribute> {
             "Every Azure vault of this app and its descendants is encrypted with a customer-managed key \
              (`azure.encryption`). Once `true`, no descendant can turn it off.",
         ),
+        Attribute::bool("require_air_gapped_copy").optional().description(
+            "Every app of this subtree with an `aws` block has an `aws.air_gapped_vault` that its plan's rules \
+             copy to (a plan-time error names the app otherwise). Once `true`, no descendant can turn it off.",
+        ),
         Attribute::string("min_immutability")
             .optional()
             .validator(validators::one_of(&IMMUTABILITY_LEVELS))

@@ -71,6 +71,8 @@ pub(crate) struct NodeUpdate {
     pub(crate) aws_plan_id: Option<Value>,
     /// A child's AWS selection's id.
     pub(crate) aws_selection_id: Option<Value>,
+    /// An app's logically air-gapped vault ARN.
+    pub(crate) aws_air_gapped_vault_arn: Option<Value>,
     /// An app's Recovery Services vault id.
     pub(crate) azure_vault_id: Option<Value>,
     /// The Azure policy's id.
@@ -102,6 +104,7 @@ impl NodeUpdate {
             ("aws_vault_arn", self.aws_vault_arn),
             ("aws_plan_id", self.aws_plan_id),
             ("aws_selection_id", self.aws_selection_id),
+            ("aws_air_gapped_vault_arn", self.aws_air_gapped_vault_arn),
             ("azure_vault_id", self.azure_vault_id),
             ("azure_policy_id", self.azure_policy_id),
             ("azure_protected_item_ids", self.azure_protected_item_ids),

@@ -8,6 +8,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod air_gapped;
 mod benchmark;
 mod checks;
 mod config;

@@ -25,6 +25,8 @@ pub fn immutability_rank(level: &str) -> Option<usize> {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct HardeningGuardrailsPatch {
+    /// Every AWS-backed app in the subtree copies to a logically air-gapped vault; once on, stays on.
+    pub require_air_gapped_copy: Option<bool>,
     /// Every vault in the subtree carries a delete lock; once on, stays on.
     pub require_delete_lock: Option<bool>,
     /// Every vault in the subtree is encrypted with a customer-managed key; once on, stays on.
@@ -43,6 +45,9 @@ pub struct HardeningGuardrailsPatch {
 /// without them are unchanged.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HardeningGuardrails {
+    /// Every AWS-backed app has a logically air-gapped vault its plan copies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_air_gapped_copy: Option<Setting<bool>>,
     /// Every vault carries a delete lock (Azure: a `CanNotDelete` management lock).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_delete_lock: Option<Setting<bool>>,
@@ -62,6 +67,13 @@ pub struct HardeningGuardrails {
 }
 
 impl HardeningGuardrails {
+    /// Whether AWS-backed apps must copy to a logically air-gapped vault.
+    pub fn require_air_gapped_copy(&self) -> bool {
+        self.require_air_gapped_copy
+            .as_ref()
+            .is_some_and(|s| s.value)
+    }
+
     /// Whether vaults must carry a delete lock.
     pub fn require_delete_lock(&self) -> bool {
         self.require_delete_lock.as_ref().is_some_and(|s| s.value)
@@ -105,6 +117,11 @@ pub(crate) fn accumulate_hardening(
 ) -> HardeningGuardrails {
     let mut out = inherited.clone();
     for (field, value, current) in [
+        (
+            "require_air_gapped_copy",
+            patch.require_air_gapped_copy,
+            &mut out.require_air_gapped_copy,
+        ),
         (
             "require_delete_lock",
             patch.require_delete_lock,
@@ -191,12 +208,42 @@ mod tests {
 
     fn patch(lock: Option<bool>, cmk: Option<bool>, min: Option<&str>) -> HardeningGuardrailsPatch {
         HardeningGuardrailsPatch {
+            require_air_gapped_copy: None,
             require_delete_lock: lock,
             require_encryption: cmk,
             min_immutability: min.map(str::to_string),
             require_app_service_same_region: None,
             require_resource_guard: None,
         }
+    }
+
+    #[test]
+    fn require_air_gapped_copy_only_tightens_and_stays_out_of_documents_while_unset() {
+        let mut d = Vec::new();
+        let unset = accumulate_hardening(
+            &HardeningGuardrails::default(),
+            "org-root",
+            &HardeningGuardrailsPatch::default(),
+            &mut d,
+        );
+        assert!(!unset.require_air_gapped_copy());
+        assert_eq!(serde_json::to_string(&unset).unwrap(), "{}");
+
+        let on = HardeningGuardrailsPatch {
+            require_air_gapped_copy: Some(true),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let root = accumulate_hardening(&unset, "org-root", &on, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(root.require_air_gapped_copy());
+        let off = HardeningGuardrailsPatch {
+            require_air_gapped_copy: Some(false),
+            ..HardeningGuardrailsPatch::default()
+        };
+        let child = accumulate_hardening(&root, "payments", &off, &mut d);
+        assert!(child.require_air_gapped_copy(), "not loosened");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].detail.contains("org-root"), "{:?}", d[0]);
     }
 
     #[test]

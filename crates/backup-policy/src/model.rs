@@ -147,6 +147,10 @@ pub struct AwsAnchor {
     /// see the replacement in the same plan and move into the new one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_arn: Option<String>,
+    /// The app's logically air-gapped vault, when it has one: every plan built from a document
+    /// anchored here (the app's, its derived descendants') also copies each recovery point there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub air_gapped_vault_arn: Option<String>,
 }
 
 /// An app's Recovery Services vault and backup policy.

@@ -59,6 +59,7 @@ fn lineage() -> (PolicyDocument, PolicyDocument) {
             vault_arn: "arn:aws:backup:us-west-2:111111111111:backup-vault:org-root".into(),
             plan_name: "org-root-plan".into(),
             kms_key_arn: None,
+            air_gapped_vault_arn: None,
         }),
         azure: None,
     };

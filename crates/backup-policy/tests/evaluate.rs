@@ -527,6 +527,7 @@ fn anchors_are_inherited_and_replaced() {
         vault_arn: format!("arn:aws:backup:eu-west-1:111111111111:backup-vault:{app}"),
         plan_name: app.into(),
         kms_key_arn: None,
+        air_gapped_vault_arn: None,
     };
     let mut root_in = root_input();
     root_in.anchors.aws = Some(anchor("org-root"));

@@ -17,6 +17,7 @@ fn anchor(app: &str) -> AwsAnchor {
         vault_arn: format!("arn:aws:backup:us-east-1:111111111111:backup-vault:{app}-vault"),
         plan_name: format!("{app}-plan"),
         kms_key_arn: None,
+        air_gapped_vault_arn: None,
     }
 }
 

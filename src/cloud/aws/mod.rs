@@ -5,6 +5,7 @@
 //! between our specs and SDK types. SDK types never leave this module.
 
 pub mod access_policy;
+mod air_gapped_vault;
 mod audit;
 mod backup_job;
 mod calls;

@@ -8,17 +8,27 @@ use crate::cloud::{CopySpec, LifecycleSpec, PlanSpec, RuleSpec, Tags};
 /// The backup plan realising `document`'s effective rules, every rule writing to `vault_name`.
 ///
 /// Each rule keeps its `copy_to`; `central_vault_arn` (a derived child's anchor vault in another
-/// account) is added as a copy with the rule's retention when no `copy_to` names it already.
+/// account) and the anchor app's air-gapped vault are added as copies with the rule's retention
+/// when no `copy_to` names them already.
 pub fn plan_spec(
     document: &PolicyDocument,
     plan_name: &str,
     vault_name: &str,
     central_vault_arn: Option<&str>,
 ) -> PlanSpec {
+    let air_gapped = document
+        .anchors()
+        .aws
+        .as_ref()
+        .and_then(|anchor| anchor.location.air_gapped_vault_arn.as_deref());
     let rules = document
         .rules()
         .iter()
-        .map(|(name, rule)| rule_spec(name, rule, vault_name, central_vault_arn))
+        .map(|(name, rule)| {
+            let mut spec = rule_spec(name, rule, vault_name, central_vault_arn);
+            add_copy(&mut spec.copy_actions, air_gapped, rule.retention_days);
+            spec
+        })
         .collect();
     PlanSpec {
         name: plan_name.to_string(),
@@ -45,20 +55,7 @@ fn rule_spec(
             },
         })
         .collect();
-    if let Some(central) = central_vault_arn {
-        if !copy_actions
-            .iter()
-            .any(|c| c.destination_vault_arn == central)
-        {
-            copy_actions.push(CopySpec {
-                destination_vault_arn: central.to_string(),
-                lifecycle: LifecycleSpec {
-                    cold_after_days: None,
-                    delete_after_days: rule.retention_days,
-                },
-            });
-        }
-    }
+    add_copy(&mut copy_actions, central_vault_arn, rule.retention_days);
     RuleSpec {
         name: name.to_string(),
         target_vault: vault_name.to_string(),
@@ -72,6 +69,25 @@ fn rule_spec(
         enable_continuous_backup: rule.enable_continuous_backup,
         recovery_point_tags: rule.recovery_point_tags.clone(),
         copy_actions,
+    }
+}
+
+/// Adds a copy to `destination` kept `retention_days`, unless a copy already goes there.
+fn add_copy(copies: &mut Vec<CopySpec>, destination: Option<&str>, retention_days: i64) {
+    let Some(destination) = destination else {
+        return;
+    };
+    if !copies
+        .iter()
+        .any(|c| c.destination_vault_arn == destination)
+    {
+        copies.push(CopySpec {
+            destination_vault_arn: destination.to_string(),
+            lifecycle: LifecycleSpec {
+                cold_after_days: None,
+                delete_after_days: retention_days,
+            },
+        });
     }
 }
 

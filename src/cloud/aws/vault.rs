@@ -29,7 +29,7 @@ const OP_DELETE_POLICY: &str = "deleting Backup Vault Access Policy";
 pub(super) const COPY_STATEMENT_SID: &str = "AllowCopyIntoBackupVaultFromAccounts";
 
 /// `DescribeBackupVault`; `Ok(None)` when the vault does not exist.
-async fn describe_vault(
+pub(super) async fn describe_vault(
     backend: &AwsBackend,
     operation: &'static str,
     name: &str,
@@ -104,6 +104,11 @@ impl VaultNames {
     async fn invalidate(&self) {
         *self.0.lock().await = None;
     }
+}
+
+/// Drops the shared vault name listing, after a vault was created or deleted.
+pub(super) async fn forget_vault_names(backend: &AwsBackend) {
+    backend.vault_names.invalidate().await;
 }
 
 /// Whether the vault exists, from the shared listing (1 `ListBackupVaults` per 1000 vaults, per

@@ -12,6 +12,7 @@ use super::super::diagnostics::cloud_diagnostic;
 use super::super::model::{decode_block, NodeRecord, NodeUpdate};
 use super::super::restore_testing;
 use super::super::state::set_attr;
+use super::air_gapped;
 use super::audit::{self, AuditModel};
 use super::model::{AppAwsModel, VaultLockModel};
 use super::RESOURCE;
@@ -40,6 +41,8 @@ pub(crate) struct AppAwsPart {
     model: Option<AppAwsModel>,
     /// The `audit` block, when set and wholly known.
     audit: Option<AuditModel>,
+    /// `aws.air_gapped_vault.name`: `Some(None)` without the block, `None` while unknown.
+    air_gapped: Option<Option<String>>,
 }
 
 impl AppAwsPart {
@@ -71,6 +74,7 @@ impl AppAwsPart {
             kms_key_arn,
             model,
             audit: audit::model_of(value),
+            air_gapped: air_gapped::configured_name(value),
         }
     }
 
@@ -91,12 +95,17 @@ impl CloudPart for AppAwsPart {
     type Update = NodeUpdate;
 
     fn anchor(&self, anchors: &mut CloudAnchorsPatch) -> bool {
-        let (Some(vault_name), Some(app), Some(key)) =
-            (&self.vault_name, &self.app, &self.kms_key_arn)
-        else {
+        let (Some(vault_name), Some(app), Some(key), Some(air_gapped)) = (
+            &self.vault_name,
+            &self.app,
+            &self.kms_key_arn,
+            &self.air_gapped,
+        ) else {
             return false;
         };
-        anchors.aws = Some(anchor(&*self.backend, app, vault_name, key.as_deref()));
+        let mut published = anchor(&*self.backend, app, vault_name, key.as_deref());
+        published.air_gapped_vault_arn = air_gapped.as_ref().map(|n| self.backend.vault_arn(n));
+        anchors.aws = Some(published);
         true
     }
 
@@ -105,8 +114,18 @@ impl CloudPart for AppAwsPart {
         request: &PlanRequest,
         document: Option<&PolicyDocument>,
         update: &mut NodeUpdate,
-        _diagnostics: &mut Diagnostics,
+        diagnostics: &mut Diagnostics,
     ) {
+        update.aws_air_gapped_vault_arn = Some(air_gapped::planned_arn(
+            &*self.backend,
+            self.air_gapped.as_ref(),
+        ));
+        if let (Some(configured), Some(document)) = (&self.air_gapped, document) {
+            air_gapped::check_required(document, configured.is_some(), diagnostics);
+            if configured.is_some() {
+                air_gapped::check_plan(document, diagnostics);
+            }
+        }
         // The vault ARN is known at plan time: account and region come from the provider.
         let vault_arn = match (&self.vault_name, &self.app) {
             (Some(vault_name), Some(_)) => Value::from(self.backend.vault_arn(vault_name)),
@@ -255,6 +274,7 @@ pub(crate) fn anchor(
         vault_arn: backend.vault_arn(vault_name),
         plan_name: app.to_string(),
         kms_key_arn: kms_key_arn.map(str::to_string),
+        air_gapped_vault_arn: None,
     }
 }
 
@@ -274,6 +294,7 @@ impl AwsAnchorFor {
             vault_arn: format!("arn:aws:backup:{region}:{account}:backup-vault:{vault}"),
             plan_name: app.to_string(),
             kms_key_arn: None,
+            air_gapped_vault_arn: None,
         }
     }
 }
@@ -347,6 +368,12 @@ async fn converge(
     )
     .await?;
 
+    // Before the plan whose rules copy to it.
+    if let Some(vault) = &model.air_gapped_vault {
+        let arn = air_gapped::converge(backend, &vault.name, document).await?;
+        update.aws_air_gapped_vault_arn = Some(Value::from(arn));
+    }
+
     // A plan of the app's name that an interrupted apply created is adopted, not duplicated.
     let mut spec = plan_spec(document, app, &model.vault_name, None);
     spec.tags = with_kind(std::mem::take(&mut spec.tags), KIND_APP);
@@ -365,6 +392,7 @@ async fn destroy(
     document: Option<&PolicyDocument>,
     force: bool,
 ) -> Result<(), CloudError> {
+    air_gapped::check_deletable(backend, model, force).await?;
     if let Some(id) = plan_id {
         // Children are destroyed before their app, so selections left here belong to joined
         // children of an app being replaced (new vault name or KMS key): AWS refuses to delete a
@@ -375,6 +403,8 @@ async fn destroy(
         }
         backend.delete_plan(id).await?;
     }
+    // Its recovery points were checked above (before the plan went); the standard vault follows.
+    air_gapped::destroy(backend, model, force).await?;
     if model.vault_lock.is_some() {
         backend.delete_vault_lock(&model.vault_name).await?;
     }
@@ -400,6 +430,7 @@ async fn read(
         return Ok(Presence::Gone);
     };
     update.aws_vault_arn = Some(Value::from(vault.arn.clone()));
+    update.aws_air_gapped_vault_arn = air_gapped::read(backend, model).await?;
     let record = NodeRecord::of(state);
     let Some(plan_id) = record.aws_plan_id.clone() else {
         return Ok(Presence::Gone);

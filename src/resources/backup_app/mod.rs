@@ -1,6 +1,9 @@
 //! `backup_app`: a root or intermediate app holding policy and guardrails, realised by an AWS and
 //! an Azure [`CloudPart`](crate::cloud::part::CloudPart) when its blocks ask for them.
 
+mod air_gapped;
+#[cfg(test)]
+mod air_gapped_tests;
 mod audit;
 mod aws;
 mod azure;
@@ -47,6 +50,7 @@ pub struct BackupApp;
 const CLOUD_COMPUTED: &[&str] = &[
     "aws_vault_arn",
     "aws_plan_id",
+    "aws_air_gapped_vault_arn",
     "azure_vault_id",
     "azure_policy_id",
     "audit_controls",
@@ -89,6 +93,38 @@ impl BackupApp {
             )));
         }
         parts::converge(app_schema(), request, response, &parts, CLOUD_COMPUTED).await;
+    }
+
+    /// Deletes the air-gapped vault the prior state has and the configuration renames or removes,
+    /// before anything else changes; false (prior state kept) when refused.
+    async fn retire_air_gapped(
+        &self,
+        ctx: &Context,
+        request: &ApplyRequest,
+        response: &mut ApplyResponse,
+    ) -> bool {
+        let quiet = &mut Diagnostics::default();
+        let prior = decode_block::<AppAwsModel>(&request.prior_state, "aws", quiet);
+        if prior.as_ref().is_none_or(|p| p.air_gapped_vault.is_none()) {
+            return true;
+        }
+        let Some(context) = aws_context(ctx, RESOURCE, &mut response.diagnostics) else {
+            response.new_state = request.prior_state.clone();
+            return false;
+        };
+        let config = decode_block::<AppAwsModel>(&request.config, "aws", quiet);
+        let force = NodeRecord::of(&request.config).force_destroy();
+        let backend = aws_backend(ctx, &context);
+        let retired = air_gapped::retire(&*backend, prior.as_ref(), config.as_ref(), force).await;
+        if let Err(e) = retired {
+            let name = NodeRecord::of(&request.prior_state).name().to_string();
+            response
+                .diagnostics
+                .push(cloud_diagnostic(RESOURCE, &name, &e));
+            response.new_state = request.prior_state.clone();
+            return false;
+        }
+        true
     }
 
     /// Deletes the app's Azure policy and vault as recorded in the prior state; false on failure.
@@ -291,6 +327,9 @@ impl Resource for BackupApp {
             if moved && !self.destroy_azure(ctx, request, prior, response).await {
                 return;
             }
+        }
+        if !self.retire_air_gapped(ctx, request, response).await {
+            return;
         }
         if !has_block(&request.config, "aws") {
             if let Some(prior) = decode_block::<AppAwsModel>(&request.prior_state, "aws", quiet) {

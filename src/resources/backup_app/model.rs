@@ -21,6 +21,16 @@ pub(crate) struct AppAwsModel {
     pub(crate) vault_lock: Option<VaultLockModel>,
     /// Accounts the vault access policy lets copy in.
     pub(crate) allow_copy_from_accounts: Option<Vec<String>>,
+    /// The logically air-gapped vault every rule copies to.
+    #[serde(default)]
+    pub(crate) air_gapped_vault: Option<AirGappedVaultModel>,
+}
+
+/// `backup_app.aws.air_gapped_vault`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub(crate) struct AirGappedVaultModel {
+    /// The vault's name.
+    pub(crate) name: String,
 }
 
 /// `backup_app.aws.vault_lock`.

@@ -49,6 +49,7 @@ pub(crate) fn app_schema() -> &'static Schema {
                      its inputs are. Pass it to children as their `parent`.",
                 ),
                 Attribute::string("aws_vault_arn").computed().description("ARN of the app's AWS backup vault; null without `aws`."),
+                Attribute::string("aws_air_gapped_vault_arn").computed().description("ARN of the app's logically air-gapped vault (`aws.air_gapped_vault`), known at plan time; null without one."),
                 Attribute::string("aws_plan_id").computed().description("Id of the app's AWS backup plan; null without `aws`."),
                 Attribute::string("azure_vault_id").computed().description("Resource id of the app's Recovery Services vault; null without `azure`."),
                 Attribute::string("azure_policy_id").computed().description("Resource id of the app's Azure backup policy; null without `azure`."),
@@ -153,6 +154,7 @@ pub(crate) fn app_aws_attribute() -> Attribute {
                     "Account ids allowed to copy recovery points into this vault (the vault access policy): list the \
                      accounts of derived children in other accounts, which copy every recovery point here.",
                 ),
+            super::air_gapped::air_gapped_vault_attribute(),
         ],
     )
     .optional_nested()

@@ -41,6 +41,7 @@ fn root_document() -> String {
                     .into(),
                 plan_name: "org-root".into(),
                 kms_key_arn: None,
+                air_gapped_vault_arn: None,
             }),
             azure: None,
         },

@@ -37,6 +37,8 @@ pub(crate) struct AwsWorld {
     pub(crate) frameworks: BTreeMap<String, (String, crate::cloud::FrameworkSpec)>,
     /// Audit report plans by name.
     pub(crate) report_plans: BTreeMap<String, crate::cloud::ReportPlanSpec>,
+    /// Logically air-gapped vaults by name.
+    pub(crate) air_gapped_vaults: BTreeMap<String, crate::cloud::AirGappedVaultState>,
     /// The calls made.
     pub(crate) calls: Calls,
     next_id: u32,

@@ -5,6 +5,7 @@
 
 mod apigee;
 mod aws;
+mod aws_air_gapped;
 mod aws_audit;
 mod aws_recovery_points;
 mod aws_restore_testing;
