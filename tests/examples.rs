@@ -23,6 +23,7 @@ const EXAMPLES: &[&str] = &[
     "app-service",
     "apigee",
     "azure",
+    "azure-hardening",
     "backstage",
     "data-sources/backup_backstage_catalog",
     "data-sources/backup_compliance",
@@ -190,6 +191,81 @@ fn validate_app_service() {
 #[test]
 fn validate_azure() {
     validates("azure");
+}
+
+/// The hardening example applies against the fake ARM server (every call checked against the
+/// vendored specs): the vault gets its delete lock, customer-managed key, immutability and Resource
+/// Guard; the next plan is clean; destroy stops at the lock until `force_destroy`, then leaves
+/// nothing behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn azure_hardening_applies_against_the_fake_arm_server() {
+    use support::azure::vm_id;
+    use support::fake_arm::server::{FakeArm, CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION, TENANT};
+    let fake = FakeArm::start().await;
+    fake.set_async_polls(1);
+    let vms = [vm_id("web-1"), vm_id("web-2")];
+    for vm in &vms {
+        fake.add_vm(vm);
+    }
+    let mut workdir = workdir_with(&Terraform::v1_15(), "azure-hardening");
+    workdir
+        .env("ARM_SUBSCRIPTION_ID", SUBSCRIPTION)
+        .env("ARM_TENANT_ID", TENANT)
+        .env("ARM_CLIENT_ID", CLIENT_ID)
+        .env("ARM_CLIENT_SECRET", CLIENT_SECRET)
+        .env("ARM_USE_CLI", "false")
+        .env("AZURE_AUTHORITY_HOST", fake.url())
+        .env("TF_VAR_resource_manager_endpoint", fake.url())
+        .env("TF_VAR_vm_ids", &serde_json::json!(vms).to_string());
+    tokio::task::block_in_place(|| {
+        workdir.init();
+        workdir.apply();
+        workdir.assert_plan_clean();
+    });
+    let vault_id = format!(
+        "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-org-root"
+    );
+    let vault = fake.stored(&vault_id).expect("vault not created");
+    let properties = &vault["properties"];
+    assert_eq!(
+        properties["encryption"]["keyVaultProperties"]["keyUri"],
+        "https://kv-backup.vault.azure.net/keys/backup",
+        "{vault}"
+    );
+    assert_eq!(
+        properties["securitySettings"]["immutabilitySettings"]["state"], "Unlocked",
+        "{vault}"
+    );
+    // The fake keys what it stores by the lowercased path, as ARM ids are case-insensitive.
+    let stored = fake.stored_paths();
+    let vault_key = vault_id.to_ascii_lowercase();
+    for part in [
+        "/providers/microsoft.authorization/locks/",
+        "/backupresourceguardproxies/vaultproxy",
+    ] {
+        assert!(
+            stored
+                .iter()
+                .any(|p| p.to_ascii_lowercase().starts_with(&vault_key)
+                    && p.to_ascii_lowercase().contains(part)),
+            "no {part} under the vault: {stored:?}"
+        );
+    }
+
+    // The lock holds on destroy until force_destroy is set.
+    let refused = tokio::task::block_in_place(|| {
+        workdir
+            .run(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+            .assert_failure()
+    });
+    assert!(fake.stored(&vault_id).is_some(), "{refused}");
+    workdir.env("TF_VAR_force_destroy", "true");
+    tokio::task::block_in_place(|| {
+        workdir.apply();
+        workdir.destroy();
+    });
+    fake.assert_nothing_left();
+    fake.assert_valid();
 }
 
 #[test]
