@@ -12,9 +12,9 @@ use super::bodies::from_json;
 use super::ArmBackend;
 use crate::cloud::error::{CloudError, ErrorKind};
 
-/// api-version of `Microsoft.Storage/storageAccounts` (the newest stable upstream,
-/// `Microsoft.Storage/Storage/stable/2026-09-01`; not vendored, see `tests/specs/azure/README.md`).
-pub const STORAGE_API_VERSION: &str = "2026-09-01";
+/// api-version of `Microsoft.Storage/storageAccounts`: the vendored
+/// `Microsoft.Storage/stable/2023-05-01/storage.json` (see `tests/specs/azure/README.md`).
+pub const STORAGE_API_VERSION: &str = "2023-05-01";
 
 /// A storage account as far as the region check needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
