@@ -62,6 +62,8 @@ fn the_vendored_test_inputs_are_here_with_their_licences() {
         "specification/recoveryservicesbackup/resource-manager/Microsoft.RecoveryServices/RecoveryServicesBackup/stable/2026-11-01/bms.json",
         "specification/web/resource-manager/Microsoft.Web/AppService/stable/2026-09-01/web-sites-config-backup.json",
         "specification/common-types/resource-management/v3/types.json",
+        "specification/storage/resource-manager/Microsoft.Storage/stable/2023-05-01/storage.json",
+        "specification/web/resource-manager/Microsoft.Web/stable/2023-12-01/CommonDefinitions.json",
     ] {
         assert!(azure.join(file).is_file(), "missing tests/specs/azure/{file}");
     }

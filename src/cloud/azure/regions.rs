@@ -7,14 +7,18 @@ use async_trait::async_trait;
 use reqwest::Method;
 use serde::Deserialize;
 
-use super::arm::{ArmClient, Subject, WEB_API_VERSION};
+use super::arm::{ArmClient, Subject};
 use super::bodies::from_json;
 use super::ArmBackend;
 use crate::cloud::error::{CloudError, ErrorKind};
 
-/// api-version of `Microsoft.Storage/storageAccounts` (the newest stable upstream,
-/// `Microsoft.Storage/Storage/stable/2026-09-01`; not vendored, see `tests/specs/azure/README.md`).
-pub const STORAGE_API_VERSION: &str = "2026-09-01";
+/// api-version of `Microsoft.Storage/storageAccounts`: the vendored
+/// `Microsoft.Storage/stable/2023-05-01/storage.json` (see `tests/specs/azure/README.md`).
+pub const STORAGE_API_VERSION: &str = "2023-05-01";
+
+/// api-version of `WebApps_Get`: the vendored `Microsoft.Web/stable/2023-12-01` (`Site` is in its
+/// `CommonDefinitions.json`); the site backup calls use the newer `WEB_API_VERSION`.
+pub const SITE_API_VERSION: &str = "2023-12-01";
 
 /// A storage account as far as the region check needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +108,7 @@ async fn site_location(arm: &ArmClient, site_id: &str) -> Result<Option<String>,
         name,
     };
     let site: Option<Located> = arm
-        .get_as(site_id.trim_end_matches('/'), WEB_API_VERSION, subject)
+        .get_as(site_id.trim_end_matches('/'), SITE_API_VERSION, subject)
         .await?;
     Ok(site.and_then(|s| s.location))
 }

@@ -15,11 +15,8 @@ pub(super) const DEFAULT_REGION: &str = "westeurope";
 pub(super) fn site(inner: &Inner, path: &str, name: &str) -> Reply {
     let k = key(path);
     if !inner.sites.contains(&k) {
-        return Reply::error(
-            404,
-            "ResourceNotFound",
-            &format!("The Resource 'Microsoft.Web/sites/{name}' was not found."),
-        );
+        // `WebApps_Get` declares its 404 without a body.
+        return Reply::new(404, None);
     }
     let location = inner
         .site_locations
