@@ -5,6 +5,7 @@
 mod azure;
 mod config;
 mod run;
+mod scratch_group;
 
 use async_trait::async_trait;
 use tfplugin::framework::{validators, Action, Attribute, Context, Diagnostics, Progress, Schema};
