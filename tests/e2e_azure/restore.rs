@@ -172,6 +172,24 @@ async fn invoke_restores_the_latest_vm_recovery_point_to_a_scratch_group() {
     );
     assert!(!scratch_exists(&fake).await);
 
+    // A restore that cannot start still cleans up the group it created.
+    fake.fail_next_operation("BMSUserErrorRestoreDenied", "The restore was denied.");
+    let failed = blocking(|| work.run(&restore)).assert_failure();
+    let text = failed.unwrapped();
+    assert!(
+        text.contains("Cannot start the restore") && text.contains("The restore was denied"),
+        "{failed}"
+    );
+    assert!(
+        text.contains("Created scratch resource group")
+            && text.contains("Deleted scratch resource group"),
+        "{failed}"
+    );
+    assert!(
+        !scratch_exists(&fake).await,
+        "deleted after a failed restore too"
+    );
+
     // A scratch group that already exists is the user's: kept, with the restored disk, and named.
     fake.add_resource_group(&scratch(), "westeurope");
     let output = blocking(|| work.run_ok(&restore));
