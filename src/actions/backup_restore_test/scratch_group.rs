@@ -103,3 +103,134 @@ pub(super) async fn clean_up(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    use async_trait::async_trait;
+
+    use crate::cloud::azure::ResourceGroupState;
+    use crate::cloud::ErrorKind;
+
+    const ID: &str = "/subscriptions/sub/resourceGroups/rg-scratch";
+
+    /// How the double answers a deletion.
+    #[derive(Clone, Copy)]
+    enum Delete {
+        Done,
+        Fails,
+        Hangs,
+    }
+
+    /// One resource group carrying `tag`, deleted as `delete` says.
+    struct Groups {
+        tag: Option<String>,
+        delete: Delete,
+        deletes: Mutex<usize>,
+    }
+
+    #[async_trait]
+    impl ResourceGroups for Groups {
+        async fn find_resource_group(
+            &self,
+            id: &str,
+        ) -> Result<Option<ResourceGroupState>, CloudError> {
+            Ok(Some(ResourceGroupState {
+                id: id.to_owned(),
+                location: "westeurope".into(),
+                tags: self
+                    .tag
+                    .iter()
+                    .map(|run| (RESTORE_TEST_TAG.to_owned(), run.clone()))
+                    .collect(),
+            }))
+        }
+
+        async fn create_resource_group(
+            &self,
+            _id: &str,
+            _location: &str,
+            _tags: &AzureTags,
+        ) -> Result<ResourceGroupState, CloudError> {
+            unreachable!("clean_up creates nothing")
+        }
+
+        async fn delete_resource_group(&self, id: &str) -> Result<bool, CloudError> {
+            *self.deletes.lock().unwrap() += 1;
+            match self.delete {
+                Delete::Done => Ok(true),
+                Delete::Fails => Err(CloudError::new(
+                    ErrorKind::Other,
+                    "deleting resource group",
+                    id,
+                    "ScopeLocked: the scope is locked",
+                )),
+                Delete::Hangs => std::future::pending().await,
+            }
+        }
+    }
+
+    /// Runs [`clean_up`] for run `run-1`: the progress messages, the diagnostics, the deletes.
+    async fn clean(tag: Option<&str>, delete: Delete) -> (Vec<String>, Diagnostics, usize) {
+        let groups = Groups {
+            tag: tag.map(str::to_owned),
+            delete,
+            deletes: Mutex::new(0),
+        };
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let progress = Progress::new(move |m| sink.lock().unwrap().push(m));
+        let mut diagnostics = Diagnostics::new();
+        let timeout = Duration::from_millis(50);
+        clean_up(&groups, "run-1", ID, timeout, &progress, &mut diagnostics).await;
+        let deletes = *groups.deletes.lock().unwrap();
+        let seen = seen.lock().unwrap().clone();
+        (seen, diagnostics, deletes)
+    }
+
+    #[tokio::test]
+    async fn the_runs_group_is_deleted_and_reported() {
+        let (seen, diagnostics, deletes) = clean(Some("run-1"), Delete::Done).await;
+        assert_eq!(deletes, 1);
+        assert!(diagnostics.iter().next().is_none());
+        assert!(
+            seen[1].starts_with(&format!("Deleted scratch resource group {ID} in ")),
+            "{seen:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_group_whose_tag_names_another_run_is_never_deleted() {
+        for tag in [Some("run-2"), None] {
+            let (_, diagnostics, deletes) = clean(tag, Delete::Done).await;
+            assert_eq!(deletes, 0);
+            let d = diagnostics.iter().next().unwrap();
+            assert_eq!(d.summary, "Scratch resource group kept");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_or_slow_deletion_is_a_warning_naming_the_group() {
+        for (delete, why) in [
+            (Delete::Fails, "ScopeLocked"),
+            (Delete::Hangs, "did not finish within"),
+        ] {
+            let (_, diagnostics, deletes) = clean(Some("run-1"), delete).await;
+            assert_eq!(deletes, 1);
+            let d = diagnostics.iter().next().unwrap();
+            assert_eq!(d.summary, "Scratch resource group not deleted");
+            assert!(
+                d.detail.contains(ID) && d.detail.contains(why),
+                "{}",
+                d.detail
+            );
+            assert!(
+                d.detail.contains("az group delete --name rg-scratch"),
+                "{}",
+                d.detail
+            );
+        }
+    }
+}
