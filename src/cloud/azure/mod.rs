@@ -64,10 +64,7 @@ pub use backend::{
 };
 pub use backup_jobs::{VmBackupJob, VmBackups, EXPIRY_PROPERTY};
 pub use protected_item::VmItemNames;
-pub use resource_groups::{
-    resource_group_name, ResourceGroupState, ResourceGroups, RESOURCES_API_VERSION,
-    RESTORE_TEST_TAG,
-};
+pub use resource_groups::{ResourceGroupState, ResourceGroups, RESTORE_TEST_TAG};
 pub use settings::{
     AzureSettings, CredentialKind, FederatedTokenSource, ResolvedAzureSettings, Secret,
     PUBLIC_AUTHORITY_HOST, PUBLIC_RESOURCE_MANAGER,
