@@ -13,7 +13,7 @@ use super::ArmBackend;
 use crate::cloud::error::{CloudError, ErrorKind};
 
 /// The api-version of the resource group operations.
-pub const RESOURCES_API_VERSION: &str = "2024-03-01";
+const RESOURCES_API_VERSION: &str = "2024-03-01";
 
 /// The tag on a scratch resource group the restore test created; its value is the run's id, so a
 /// run deletes only the group it made.
@@ -56,7 +56,7 @@ pub trait ResourceGroups: Send + Sync {
 }
 
 /// The name of the resource group `id`, checked to be a resource group id of `subscription`.
-pub fn resource_group_name<'a>(id: &'a str, subscription: &str) -> Result<&'a str, CloudError> {
+fn resource_group_name<'a>(id: &'a str, subscription: &str) -> Result<&'a str, CloudError> {
     let segs: Vec<&str> = id.trim_matches('/').split('/').collect();
     match segs.as_slice() {
         [s, sub, rg, name]
