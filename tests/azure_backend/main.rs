@@ -11,6 +11,7 @@ mod operations;
 mod policies;
 mod protection;
 mod regions;
+mod resource_groups;
 mod resource_guards;
 mod restore;
 mod site_backup;

@@ -52,6 +52,7 @@ async fn the_latest_point_is_restored_and_its_job_followed() {
         ),
         region: "westeurope".into(),
     };
+    fake.add_resource_group(&scratch, "westeurope");
     let job = azure.restore_vm(&spec).await.unwrap();
     let mut states = Vec::new();
     loop {

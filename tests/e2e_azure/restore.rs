@@ -1,20 +1,48 @@
 //! `terraform apply -invoke=action.backup_restore_test.<name>` with `vm_id` on Terraform 1.15.5
-//! against the fake ARM server: with no recovery point it fails clearly; with recovery points
-//! (seeded, as the VM's backups would make them) the latest is restored into the scratch resource
-//! group through `Restores_Trigger`, its job followed to completion with the time reported, and a
-//! warning names the scratch resource group to delete; with `created_after` (how a commit's
-//! recovery point is found on Azure) the first point made after that time is restored instead.
-//! Every call is validated against bms.json.
+//! against the fake ARM server: with no recovery point it fails clearly (and creates nothing);
+//! with recovery points (seeded, as the VM's backups would make them) the missing scratch resource
+//! group is created (tagged with the run), the latest point restored into it through
+//! `Restores_Trigger`, its job followed to completion with the time reported, and the group
+//! deleted with the restored disk (checked through the API: 404); with `created_after` (how a
+//! commit's recovery point is found on Azure) the first point made after that time is restored
+//! instead. A scratch group that already exists is kept, with a warning naming it. Every call is
+//! validated against bms.json and resources.json.
 
-use crate::support::azure::{providers, vm_id};
+use terraform_provider_backup::cloud::azure::{ArmBackend, ArmOptions, AzureBackend};
+
+use crate::support::azure::{providers, settings, vm_id};
 use crate::support::fake_arm::server::{FakeArm, SUBSCRIPTION};
 use crate::support::terraform::Terraform;
 use crate::support::workdir::Workdir;
 use crate::{blocking, item_path, root_app, vault_id};
 
+fn scratch() -> String {
+    format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-restore-test")
+}
+
+/// Whether the scratch group exists, asked through the ARM API (`ResourceGroups_Get`).
+async fn scratch_exists(fake: &FakeArm) -> bool {
+    let azure = ArmBackend::from_settings(settings(fake), ArmOptions::for_tests()).unwrap();
+    let groups = azure.resource_groups().unwrap();
+    groups
+        .find_resource_group(&scratch())
+        .await
+        .unwrap()
+        .is_some()
+}
+
+/// What the fake stores in the scratch group (the restored disks).
+fn in_scratch(fake: &FakeArm) -> Vec<String> {
+    let prefix = format!("{}/", scratch().to_ascii_lowercase());
+    fake.stored_paths()
+        .into_iter()
+        .filter(|p| p.starts_with(&prefix))
+        .collect()
+}
+
 fn config(fake: &FakeArm) -> String {
     let vm = vm_id("vm1");
-    let scratch = format!("/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-restore-test");
+    let scratch = scratch();
     providers(fake)
         + &root_app(35).replace(
             r#"soft_delete          = "Enabled""#,
@@ -77,6 +105,7 @@ async fn invoke_restores_the_latest_vm_recovery_point_to_a_scratch_group() {
         refused.unwrapped().contains("No recovery point to restore"),
         "{refused}"
     );
+    assert!(!scratch_exists(&fake).await, "nothing to restore, no group");
 
     let item = item_path("vm1");
     fake.add_recovery_point(&item, "111", "2026-11-22T05:00:00Z");
@@ -84,6 +113,10 @@ async fn invoke_restores_the_latest_vm_recovery_point_to_a_scratch_group() {
     fake.set_async_polls(2);
     let output = blocking(|| work.run_ok(&restore));
     let text = output.unwrapped();
+    assert!(
+        text.contains("Created scratch resource group") && text.contains("backup:restore-test"),
+        "{output}"
+    );
     assert!(text.contains("Started restore job"), "{output}");
     assert!(text.contains(": RUNNING."), "progress:\n{output}");
     assert!(
@@ -91,10 +124,24 @@ async fn invoke_restores_the_latest_vm_recovery_point_to_a_scratch_group() {
         "{output}"
     );
     assert!(
-        text.contains("Scratch resource group to clean up"),
+        text.contains("Deleted scratch resource group") && text.contains("rg-restore-test"),
         "{output}"
     );
-    assert!(text.contains("rg-restore-test"), "{output}");
+    assert!(
+        !text.contains("Scratch resource group to clean up"),
+        "a group the run created needs no warning:\n{output}"
+    );
+    assert!(!scratch_exists(&fake).await, "the scratch group is deleted");
+    assert!(in_scratch(&fake).is_empty(), "{:?}", in_scratch(&fake));
+    let group_polls = fake
+        .calls()
+        .into_iter()
+        .filter(|(m, p, s)| m == "GET" && p.contains("/operationresults/") && *s == 202)
+        .count();
+    assert_eq!(
+        group_polls, 2,
+        "the deletion is followed as a long-running operation"
+    );
 
     let jobs: Vec<String> = fake
         .stored_paths()
@@ -123,11 +170,52 @@ async fn invoke_restores_the_latest_vm_recovery_point_to_a_scratch_group() {
             .contains("passed: recovery point 222 restored in"),
         "{output}"
     );
+    assert!(!scratch_exists(&fake).await);
+
+    // A restore that cannot start still cleans up the group it created.
+    fake.fail_next_operation("BMSUserErrorRestoreDenied", "The restore was denied.");
+    let failed = blocking(|| work.run(&restore)).assert_failure();
+    let text = failed.unwrapped();
+    assert!(
+        text.contains("Cannot start the restore") && text.contains("The restore was denied"),
+        "{failed}"
+    );
+    assert!(
+        text.contains("Created scratch resource group")
+            && text.contains("Deleted scratch resource group"),
+        "{failed}"
+    );
+    assert!(
+        !scratch_exists(&fake).await,
+        "deleted after a failed restore too"
+    );
+
+    // A scratch group that already exists is the user's: kept, with the restored disk, and named.
+    fake.add_resource_group(&scratch(), "westeurope");
+    let output = blocking(|| work.run_ok(&restore));
+    let text = output.unwrapped();
+    assert!(
+        text.contains("passed: recovery point 333 restored in"),
+        "{output}"
+    );
+    assert!(
+        text.contains("Scratch resource group to clean up")
+            && text.contains("existed before this run"),
+        "{output}"
+    );
+    assert!(!text.contains("Created scratch resource group"), "{output}");
+    assert!(
+        !text.contains("Deleting scratch resource group"),
+        "{output}"
+    );
+    assert!(scratch_exists(&fake).await, "an existing group is kept");
+    assert_eq!(in_scratch(&fake).len(), 1, "{:?}", in_scratch(&fake));
     fake.assert_valid();
     let unvalidated: Vec<String> = fake
         .unspecified()
         .into_iter()
-        .filter(|c| !c.contains("Microsoft.Compute"))
+        // ARM's generic operation-result URL of a group deletion is in no spec.
+        .filter(|c| !c.contains("Microsoft.Compute") && !c.contains("/operationresults/"))
         .collect();
     assert!(
         unvalidated.is_empty(),

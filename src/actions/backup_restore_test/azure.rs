@@ -1,7 +1,8 @@
 //! The action on Azure: the latest recovery point of a protected VM restored (`RestoreDisks`)
 //! into a scratch resource group, the job followed, the time reported. Azure Backup has no call
-//! that deletes what a restore made, so the scratch resource group is named for the user (or a
-//! pipeline) to delete; the action says so in a warning.
+//! that deletes what a restore made, so the action cleans up through the resource group: a group
+//! it created for this run is deleted with the restored disks (`scratch_group`); an existing
+//! group is kept and named in a warning for the user (or a pipeline) to delete.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::run::since;
 use super::run::{follow, Outcome, FIRST_POLL};
+use super::scratch_group::{clean_up, prepare, ScratchGroup};
 use crate::cloud::azure::{AzureBackend, VaultRef, VmRestoreSpec};
 use crate::cloud::restores::{pick, RecoveryPoint, RestoreJob, RestoreJobSpec, RestoreJobs};
 use crate::cloud::{CloudError, ErrorKind};
@@ -221,24 +223,65 @@ async fn run_with(
             },
         },
     };
+    let scratch = &restore.target_resource_group_id;
+    let group = match prepare(backend, scratch, &restore.location, progress).await {
+        Ok(group) => group,
+        Err(e) => {
+            return diagnostics.error("Cannot prepare the scratch resource group", e.to_string())
+        }
+    };
+    let outcome = restore_and_follow(&restores, restore, &point, progress, cancel, pauses).await;
+    let kept = format!(
+        "The restored disks (and the VM configuration in storage account {}) are in {scratch}, which existed \
+         before this run and is kept: delete them, e.g. `az group delete --ids {scratch}`. Only a scratch \
+         resource group the restore test created itself is deleted.",
+        restore.storage_account_id
+    );
+    let started_restore = outcome.is_ok();
+    match outcome {
+        Ok(Outcome::Completed) => progress.report(format!(
+            "Restore test of {} passed: recovery point {point} restored in {:.1} s.",
+            restore.vm_id,
+            started.elapsed().as_secs_f64()
+        )),
+        Ok(Outcome::Failed(summary, detail)) => diagnostics.error(summary, detail),
+        Err(e) => diagnostics.error("Cannot start the restore", e.to_string()),
+    }
+    match group {
+        ScratchGroup::Created { groups, run } => {
+            clean_up(groups, &run, scratch, pauses.1, progress, diagnostics).await
+        }
+        ScratchGroup::Kept if started_restore => {
+            diagnostics.warning("Scratch resource group to clean up", kept)
+        }
+        ScratchGroup::Kept => {}
+    }
+}
+
+/// Starts the restore of `point` and follows its job to its outcome; the error when it could not
+/// start.
+async fn restore_and_follow(
+    restores: &VmRestores<'_>,
+    restore: &AzureRestore,
+    point: &str,
+    progress: &Progress,
+    cancel: &CancellationToken,
+    pauses: (Duration, Duration),
+) -> Result<Outcome, CloudError> {
     let spec = RestoreJobSpec {
-        recovery_point_arn: point.clone(),
+        recovery_point_arn: point.to_owned(),
         iam_role_arn: String::new(),
         resource_type: "VM".into(),
         metadata: Default::default(),
         idempotency_token: String::new(),
     };
-    let id = match restores.start_restore_job(&spec).await {
-        Ok(id) => id,
-        Err(e) => return diagnostics.error("Cannot start the restore", e.to_string()),
-    };
-    let scratch = &restore.target_resource_group_id;
+    let id = restores.start_restore_job(&spec).await?;
     progress.report(format!(
-        "Started restore job {id}: recovery point {point} of {} into scratch resource group {scratch}.",
-        restore.vm_id
+        "Started restore job {id}: recovery point {point} of {} into scratch resource group {}.",
+        restore.vm_id, restore.target_resource_group_id
     ));
     let (outcome, _) = follow(
-        &restores,
+        restores,
         &id,
         restore.timeout_minutes,
         progress,
@@ -246,25 +289,7 @@ async fn run_with(
         pauses,
     )
     .await;
-    let cleanup = format!(
-        "The restored disks (and the VM configuration in storage account {}) are in {scratch}: delete them, \
-         e.g. `az group delete --ids {scratch}`. Azure Backup's API has no call that deletes restored \
-         resources, and this provider does not call the Compute API.",
-        restore.storage_account_id
-    );
-    match outcome {
-        Outcome::Completed => {
-            progress.report(format!(
-                "Restore test of {} passed: recovery point {point} restored in {:.1} s.",
-                restore.vm_id,
-                started.elapsed().as_secs_f64()
-            ));
-            diagnostics.warning("Scratch resource group to clean up", cleanup);
-        }
-        Outcome::Failed(summary, detail) => {
-            diagnostics.error(summary, format!("{detail} {cleanup}"))
-        }
-    }
+    Ok(outcome)
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! `backup_restore_test`: restores the latest recovery point of a child's resource to a scratch
 //! copy, reports how long the restore took, and deletes the copy again (AWS: a DynamoDB table;
-//! Azure: a VM's disks into a scratch resource group, left for the user to delete).
+//! Azure: a VM's disks into a scratch resource group, deleted when this run created it).
 
 mod azure;
 mod config;
 mod run;
+mod scratch_group;
 
 use async_trait::async_trait;
 use tfplugin::framework::{validators, Action, Attribute, Context, Diagnostics, Progress, Schema};
@@ -60,8 +61,9 @@ impl Action for BackupRestoreTest {
              group, from the vault of the nearest app in the lineage with that cloud's block; waits for the \
              restore job reporting its progress and reports the time it took. On AWS it deletes the scratch \
              table again, also when the restore fails or times out (best effort, said in the diagnostics); on \
-             Azure, whose Backup API cannot delete restored resources, a warning names the scratch resource \
-             group to delete. Run it with `terraform apply -invoke=action.backup_restore_test.<name>`, or \
+             Azure it creates the scratch resource group when it does not exist (tagged \
+             `backup:restore-test` with the run's id) and deletes it with the restored disks afterwards, \
+             whatever the outcome; an existing group is kept and a warning names it. Run it with `terraform apply -invoke=action.backup_restore_test.<name>`, or \
              from an `action_trigger` (before a migration, say).",
             vec![
                 Attribute::string("policy_document").required().description(
@@ -77,7 +79,9 @@ impl Action for BackupRestoreTest {
                      `RestoreDisks`) into `target_resource_group_id`. Set this or `resource_arn`.",
                 ),
                 Attribute::string("target_resource_group_id").optional().description(
-                    "Azure, with `vm_id`: ARM id of the scratch resource group the disks are restored into.",
+                    "Azure, with `vm_id`: ARM id of the scratch resource group the disks are restored into. When \
+                     it does not exist the action creates it in `location` and deletes it afterwards; an \
+                     existing group is kept.",
                 ),
                 Attribute::string("storage_account_id").optional().description(
                     "Azure, with `vm_id`: ARM id of the storage account that stages the restore.",

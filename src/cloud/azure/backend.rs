@@ -549,6 +549,11 @@ pub trait AzureBackend:
         None
     }
 
+    /// Resource groups, when this backend can manage them (the fakes cannot).
+    fn resource_groups(&self) -> Option<&dyn super::ResourceGroups> {
+        None
+    }
+
     /// A backup job of the vault (`JobDetails_Get`).
     async fn backup_job(
         &self,

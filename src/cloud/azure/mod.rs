@@ -39,6 +39,7 @@ mod lro;
 mod policy;
 mod protected_item;
 pub mod regions;
+mod resource_groups;
 pub mod resource_guard;
 mod restore;
 mod settings;
@@ -63,6 +64,7 @@ pub use backend::{
 };
 pub use backup_jobs::{VmBackupJob, VmBackups, EXPIRY_PROPERTY};
 pub use protected_item::VmItemNames;
+pub use resource_groups::{ResourceGroupState, ResourceGroups, RESTORE_TEST_TAG};
 pub use settings::{
     AzureSettings, CredentialKind, FederatedTokenSource, ResolvedAzureSettings, Secret,
     PUBLIC_AUTHORITY_HOST, PUBLIC_RESOURCE_MANAGER,
@@ -111,6 +113,10 @@ impl AzureBackend for ArmBackend {
     }
 
     fn vm_backups(&self) -> Option<&dyn VmBackups> {
+        Some(self)
+    }
+
+    fn resource_groups(&self) -> Option<&dyn ResourceGroups> {
         Some(self)
     }
 

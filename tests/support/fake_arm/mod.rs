@@ -8,6 +8,7 @@ mod operations;
 mod policies;
 mod protected_items;
 mod regions;
+mod resource_groups;
 mod resource_guards;
 mod restores;
 pub(crate) mod server;

@@ -1,11 +1,13 @@
 //! VM restores: the recovery points of a protected VM (`RecoveryPoints_List`; the test seeds
 //! them, as a backup would make them), `Restores_Trigger` (always a long-running operation whose
 //! succeeded status names the restore job, `OperationStatusJobExtendedInfo`), and the job it
-//! starts (`JobDetails_Get`: `InProgress` for the configured polls, then `Completed`).
+//! starts (`JobDetails_Get`: `InProgress` for the configured polls, then `Completed`). The target
+//! resource group must exist (as in Azure); the restored disk is stored in it.
 
 use serde_json::{json, Value};
 
 use super::operations::{set_operation_properties, start_operation};
+use super::resource_groups::group_exists;
 use super::server::{key, Inner, Reply, Request};
 
 /// The recovery points stored under the protected item at `item_path`.
@@ -71,8 +73,20 @@ pub(super) fn trigger_restore(
             "targetResourceGroupId is required for a restore to another resource group.",
         );
     };
+    if !group_exists(inner, target_rg) {
+        return Reply::error(
+            400,
+            "UserErrorTargetResourceGroupNotFound",
+            "The target resource group of the restore does not exist.",
+        );
+    }
     inner.next_id += 1;
     let job = format!("job-{:06}", inner.next_id);
+    // RestoreDisks: the VM's managed disk lands in the target group (and goes with it).
+    let disk = restored_disk(target_rg, &job, p["region"].as_str().unwrap_or_default());
+    inner
+        .resources
+        .insert(key(disk["id"].as_str().unwrap_or_default()), disk);
     let job_path = format!("{vault_path}/backupJobs/{job}");
     let friendly = item_path.rsplit(';').next().unwrap_or_default();
     let stored = json!({
@@ -117,6 +131,17 @@ pub(super) fn trigger_restore(
             url(&format!("{item_path}/operationResults/{id}")),
         )
         .header("retry-after", "0".into())
+}
+
+/// The managed disk a `RestoreDisks` restore (job `job`) creates in `target_rg`.
+fn restored_disk(target_rg: &str, job: &str, region: &str) -> Value {
+    let name = format!("restored-osdisk-{job}");
+    json!({
+        "id": format!("{target_rg}/providers/Microsoft.Compute/disks/{name}"),
+        "name": name,
+        "type": "Microsoft.Compute/disks",
+        "location": region,
+    })
 }
 
 /// `GET .../backupJobs/{job}`: `InProgress` for the configured polls, then `Completed`.

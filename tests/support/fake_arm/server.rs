@@ -197,6 +197,13 @@ impl FakeArm {
         self.inner().resources.insert(k, body);
     }
 
+    /// Makes resource group `id` exist in `location`, untagged (as a user would have made it).
+    pub(crate) fn add_resource_group(&self, id: &str, location: &str) {
+        let segs: Vec<&str> = id.trim_matches('/').split('/').collect();
+        let body = super::resource_groups::group_body(segs[1], segs[3], location, json!({}));
+        self.inner().resources.insert(key(id), body);
+    }
+
     /// Makes an App Service app exist.
     pub(crate) fn add_site(&self, site_id: &str) {
         self.inner().sites.insert(key(site_id));
@@ -435,6 +442,21 @@ fn route(base: &str, inner: &mut Inner, method: &Method, path: &str, body: Optio
         && segs[4].eq_ignore_ascii_case("vaults")
     {
         return super::vault_list::list_vaults(inner, segs[1]);
+    }
+    if segs.len() == 4 && segs[0].eq_ignore_ascii_case("subscriptions") {
+        use super::resource_groups::{group_operation_result, resource_group};
+        if segs[2].eq_ignore_ascii_case("resourcegroups") {
+            let request = Request {
+                base,
+                method: method.as_str(),
+                path,
+                body,
+            };
+            return resource_group(inner, request, segs[1], segs[3]);
+        }
+        if segs[2].eq_ignore_ascii_case("operationresults") && method == Method::GET {
+            return group_operation_result(inner, base, segs[1], segs[3]);
+        }
     }
     if segs.len() < 6
         || !segs[0].eq_ignore_ascii_case("subscriptions")
