@@ -272,17 +272,17 @@ pub(crate) fn string_map(tags: &crate::cloud::Tags) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use backup_policy::RulePatch;
     use backup_policy::{AppInput, CloudAnchorsPatch, CopyPatch, PolicyDocument, PolicyPatch};
-    use tfplugin::framework::{generate_config, ListEvent};
+    use tfplugin::framework::generate_config;
 
     use super::*;
     use crate::cloud::aws::translate::plan_spec;
     use crate::cloud::aws::{with_kind, KIND_CHILD};
     use crate::resources::effective_policy::{evaluate, Evaluation};
-    use crate::resources::fakes::FakeAws;
+    use crate::resources::fakes::{FakeAws, ListReader};
 
     /// Root app `name`'s document: a daily rule with a copy, cold storage and recovery point tags,
     /// and a weekly rule with continuous backup.
@@ -343,16 +343,7 @@ mod tests {
 
     /// What a list sends: found objects and diagnostics' summaries.
     async fn run(aws: &FakeAws, prefix: Option<&str>, limit: i64) -> (Vec<Listed>, Vec<String>) {
-        let found = Arc::new(Mutex::new((Vec::new(), Vec::new())));
-        let sink = found.clone();
-        let mut results = ListResults::new(limit, move |event| {
-            let mut found = sink.lock().unwrap();
-            match event {
-                ListEvent::Found(listed) => found.0.push(*listed),
-                ListEvent::Diagnostics(d) => found.1.extend(d.iter().map(|d| d.summary.clone())),
-            }
-            true
-        });
+        let (mut results, reader) = ListReader::new(limit, usize::MAX);
         let config = Value::Object(BTreeMap::from([(
             "name_prefix".to_string(),
             prefix.map_or(Value::Null, Value::from),
@@ -363,8 +354,7 @@ mod tests {
             limit,
         };
         list_apps(aws, &request, &mut results).await;
-        let found = found.lock().unwrap();
-        (found.0.clone(), found.1.clone())
+        reader.received()
     }
 
     #[tokio::test]

@@ -1,15 +1,14 @@
 //! The Azure list against the in-memory subscription: tagged vaults found by prefix and limit,
 //! and the rebuilt rules translating to the same Azure policy.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use backup_policy::{AppInput, CloudAnchorsPatch, PolicyPatch, RulePatch};
-use tfplugin::framework::ListEvent;
 
 use super::*;
 use crate::cloud::azure::translate::translate_policy;
 use crate::cloud::azure::{with_app_tag, PolicySpec, VaultRef, VaultSpec};
-use crate::resources::fakes::FakeAzure;
+use crate::resources::fakes::{FakeAzure, ListReader};
 
 /// Root app `name`'s document: daily (35 days), a weekly tier on Sundays, monthly on the 1st and
 /// yearly on the last day of December.
@@ -63,24 +62,14 @@ async fn subscription() -> Arc<FakeAzure> {
 }
 
 async fn run(azure: &FakeAzure, prefix: &str, limit: i64) -> (Vec<Listed>, Vec<String>) {
-    let found = Arc::new(Mutex::new((Vec::new(), Vec::new())));
-    let sink = found.clone();
-    let mut results = ListResults::new(limit, move |event| {
-        let mut found = sink.lock().unwrap();
-        match event {
-            ListEvent::Found(listed) => found.0.push(*listed),
-            ListEvent::Diagnostics(d) => found.1.extend(d.iter().map(|d| d.summary.clone())),
-        }
-        true
-    });
+    let (mut results, reader) = ListReader::new(limit, usize::MAX);
     let request = ListRequest {
         config: Value::Object(BTreeMap::new()),
         include_resource_object: true,
         limit,
     };
     list_apps(azure, prefix, &request, &mut results).await;
-    let found = found.lock().unwrap();
-    (found.0.clone(), found.1.clone())
+    reader.received()
 }
 
 #[tokio::test]

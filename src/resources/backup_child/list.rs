@@ -198,14 +198,14 @@ async fn child_state(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
-    use tfplugin::framework::{generate_config, ListEvent};
+    use tfplugin::framework::generate_config;
 
     use super::*;
     use crate::cloud::aws::with_kind;
     use crate::cloud::{PlanSpec, SelectionSpec};
-    use crate::resources::fakes::FakeAws;
+    use crate::resources::fakes::{FakeAws, ListReader};
 
     fn selection(name: &str, tags: bool) -> SelectionSpec {
         SelectionSpec {
@@ -254,16 +254,7 @@ mod tests {
     }
 
     async fn run(aws: &FakeAws, prefix: Option<&str>, limit: i64) -> (Vec<Listed>, Vec<String>) {
-        let found = Arc::new(Mutex::new((Vec::new(), Vec::new())));
-        let sink = found.clone();
-        let mut results = ListResults::new(limit, move |event| {
-            let mut found = sink.lock().unwrap();
-            match event {
-                ListEvent::Found(listed) => found.0.push(*listed),
-                ListEvent::Diagnostics(d) => found.1.extend(d.iter().map(|d| d.summary.clone())),
-            }
-            true
-        });
+        let (mut results, reader) = ListReader::new(limit, usize::MAX);
         let config = Value::Object(BTreeMap::from([(
             "name_prefix".to_string(),
             prefix.map_or(Value::Null, Value::from),
@@ -274,8 +265,7 @@ mod tests {
             limit,
         };
         list_children(aws, &request, &mut results).await;
-        let found = found.lock().unwrap();
-        (found.0.clone(), found.1.clone())
+        reader.received()
     }
 
     #[tokio::test]

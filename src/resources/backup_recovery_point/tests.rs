@@ -1,11 +1,7 @@
 //! Unit tests of `backup_recovery_point` and its list against the fake backend.
 
-use std::sync::{Arc, Mutex};
-
 use backup_policy::{AppInput, AwsAnchor, CloudAnchorsPatch, GuardrailsPatch, RulePatch};
-use tfplugin::framework::{
-    generate_config, null_object, Diagnostics, ListEvent, ListRequest, ListResults, Listed,
-};
+use tfplugin::framework::{generate_config, null_object, Diagnostics, ListRequest, Listed};
 use tfvalue::{AttributePath, Value};
 
 use super::list::list_points;
@@ -13,7 +9,7 @@ use super::model::{lifecycle_value, rfc3339};
 use super::ops;
 use super::schema::point_schema;
 use crate::cloud::VaultLockState;
-use crate::resources::fakes::{object, str_attr, FakeRecoveryPoints};
+use crate::resources::fakes::{object, str_attr, FakeRecoveryPoints, ListReader};
 use crate::resources::state::set_attr;
 
 const DAY: i64 = 86_400;
@@ -292,16 +288,7 @@ async fn run(
     limit: i64,
     reader_leaves_after: usize,
 ) -> (Vec<Listed>, Vec<String>) {
-    let found = Arc::new(Mutex::new((Vec::new(), Vec::new())));
-    let sink = found.clone();
-    let mut results = ListResults::new(limit, move |event| {
-        let mut found = sink.lock().unwrap();
-        match event {
-            ListEvent::Found(listed) => found.0.push(*listed),
-            ListEvent::Diagnostics(d) => found.1.extend(d.iter().map(|d| d.summary.clone())),
-        }
-        found.0.len() < reader_leaves_after
-    });
+    let (mut results, reader) = ListReader::new(limit, reader_leaves_after);
     let mut config = object(&[
         ("policy_document", Value::Null),
         ("vault_name", Value::Null),
@@ -317,8 +304,7 @@ async fn run(
         limit,
     };
     list_points(aws, &request, &mut results).await;
-    let found = found.lock().unwrap();
-    (found.0.clone(), found.1.clone())
+    reader.received()
 }
 
 fn commit(value: &str) -> Value {

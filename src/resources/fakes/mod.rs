@@ -12,11 +12,13 @@ mod aws_restore_testing;
 mod azure;
 mod azure_regions;
 mod azure_resource_guards;
+mod list_reader;
 
 pub(crate) use apigee::FakeApigee;
 pub(crate) use aws::FakeAws;
 pub(crate) use aws_recovery_points::FakeRecoveryPoints;
 pub(crate) use azure::FakeAzure;
+pub(crate) use list_reader::ListReader;
 
 use std::collections::BTreeMap;
 
