@@ -296,7 +296,6 @@ async fn restore_and_follow(
 mod tests {
     use super::*;
     use backup_policy::{AppInput, CloudAnchorsPatch, RulePatch};
-    use tfplugin::framework::Action;
 
     use crate::actions::BackupRestoreTest;
 
@@ -328,16 +327,11 @@ mod tests {
     }
 
     fn config(with: &[(&str, &str)]) -> Value {
-        let mut members: std::collections::BTreeMap<String, Value> = BackupRestoreTest
-            .schema()
-            .attributes
+        let set = with
             .iter()
-            .map(|a| (a.name.clone(), Value::Null))
+            .map(|(k, v)| (*k, Value::String((*v).into())))
             .collect();
-        for (k, v) in with {
-            members.insert((*k).into(), Value::String((*v).into()));
-        }
-        Value::Object(members)
+        crate::actions::test_config(&BackupRestoreTest, set)
     }
 
     #[test]

@@ -233,7 +233,6 @@ pub(super) mod tests {
     use std::sync::{Arc, Mutex};
 
     use async_trait::async_trait;
-    use tfplugin::framework::Action;
     use tfvalue::Value;
 
     use crate::actions::aws_vault::test_root_document;
@@ -248,27 +247,20 @@ pub(super) mod tests {
 
     /// The action's configuration: `document`, table `orders`, `encryptionType = Default`.
     pub(in crate::actions) fn config(document: &str) -> Value {
-        let mut members: std::collections::BTreeMap<String, Value> = BackupRestoreTest
-            .schema()
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null))
-            .collect();
         let s = |v: &str| Value::String(v.into());
-        members.insert("policy_document".into(), s(document));
-        members.insert(
-            "resource_arn".into(),
-            s("arn:aws:dynamodb:eu-west-1:111111111111:table/orders"),
-        );
-        members.insert(
-            "iam_role_arn".into(),
-            s("arn:aws:iam::111111111111:role/backup"),
-        );
-        members.insert(
-            "restore_metadata".into(),
-            Value::Map([("encryptionType".to_string(), s("Default"))].into()),
-        );
-        Value::Object(members)
+        let set = vec![
+            ("policy_document", s(document)),
+            (
+                "resource_arn",
+                s("arn:aws:dynamodb:eu-west-1:111111111111:table/orders"),
+            ),
+            ("iam_role_arn", s("arn:aws:iam::111111111111:role/backup")),
+            (
+                "restore_metadata",
+                Value::Map([("encryptionType".to_string(), s("Default"))].into()),
+            ),
+        ];
+        crate::actions::test_config(&BackupRestoreTest, set)
     }
 
     /// Restores that go through `states`, one per look; records what was started and deleted.

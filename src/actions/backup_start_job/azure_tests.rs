@@ -4,7 +4,6 @@ use super::*;
 use std::sync::Mutex;
 
 use backup_policy::{AppInput, CloudAnchorsPatch, GuardrailsPatch, RulePatch};
-use tfplugin::framework::Action;
 use tfvalue::Number;
 
 use crate::actions::BackupStartJob;
@@ -50,28 +49,19 @@ fn azure_document() -> PolicyDocument {
 }
 
 fn config(vm_ids: &[&str], extra: &[(&str, Value)]) -> Value {
-    let mut members: std::collections::BTreeMap<String, Value> = BackupStartJob
-        .schema()
-        .attributes
-        .iter()
-        .map(|a| (a.name.clone(), Value::Null))
-        .collect();
-    members.insert(
-        "policy_document".into(),
-        Value::String(azure_document().to_json()),
-    );
-    members.insert(
-        "vm_ids".into(),
-        Value::List(vm_ids.iter().map(|v| Value::String((*v).into())).collect()),
-    );
-    members.insert(
-        "tags".into(),
-        Value::Map([("commit".to_string(), Value::String("abc".into()))].into()),
-    );
-    for (k, v) in extra {
-        members.insert((*k).into(), v.clone());
-    }
-    Value::Object(members)
+    let mut set = vec![
+        ("policy_document", Value::String(azure_document().to_json())),
+        (
+            "vm_ids",
+            Value::List(vm_ids.iter().map(|v| Value::String((*v).into())).collect()),
+        ),
+        (
+            "tags",
+            Value::Map([("commit".to_string(), Value::String("abc".into()))].into()),
+        ),
+    ];
+    set.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
+    crate::actions::test_config(&BackupStartJob, set)
 }
 
 fn job(vm_ids: &[&str], wait: bool) -> AzureJob {

@@ -198,7 +198,6 @@ pub(super) mod tests {
 
     use async_trait::async_trait;
     use backup_policy::GuardrailsPatch;
-    use tfplugin::framework::Action;
     use tfvalue::{Number, Value};
 
     use crate::actions::aws_vault::test_root_document;
@@ -217,30 +216,23 @@ pub(super) mod tests {
     /// The action's configuration: `document`, a DynamoDB table, tag `commit = abc`, and
     /// `retention_days` if given.
     pub(in crate::actions) fn config(document: &str, retention_days: Option<i64>) -> Value {
-        let mut members: std::collections::BTreeMap<String, Value> = BackupStartJob
-            .schema()
-            .attributes
-            .iter()
-            .map(|a| (a.name.clone(), Value::Null))
-            .collect();
         let s = |v: &str| Value::String(v.into());
-        members.insert("policy_document".into(), s(document));
-        members.insert(
-            "resource_arn".into(),
-            s("arn:aws:dynamodb:eu-west-1:111111111111:table/orders"),
-        );
-        members.insert(
-            "iam_role_arn".into(),
-            s("arn:aws:iam::111111111111:role/backup"),
-        );
-        members.insert(
-            "tags".into(),
-            Value::Map([("commit".to_string(), s("abc"))].into()),
-        );
+        let mut set = vec![
+            ("policy_document", s(document)),
+            (
+                "resource_arn",
+                s("arn:aws:dynamodb:eu-west-1:111111111111:table/orders"),
+            ),
+            ("iam_role_arn", s("arn:aws:iam::111111111111:role/backup")),
+            (
+                "tags",
+                Value::Map([("commit".to_string(), s("abc"))].into()),
+            ),
+        ];
         if let Some(days) = retention_days {
-            members.insert("retention_days".into(), Value::Number(Number::from(days)));
+            set.push(("retention_days", Value::Number(Number::from(days))));
         }
-        Value::Object(members)
+        crate::actions::test_config(&BackupStartJob, set)
     }
 
     /// Jobs that go through `states`, one per look; records what was started.
