@@ -14,11 +14,10 @@ use tfvalue::{AttributePath, Value};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::run::since;
-use super::run::{follow, Outcome, FIRST_POLL};
+use super::run::{follow, point_to_restore, Outcome, FIRST_POLL};
 use super::scratch_group::{clean_up, prepare, ScratchGroup};
 use crate::cloud::azure::{AzureBackend, VaultRef, VmRestoreSpec};
-use crate::cloud::restores::{pick, RecoveryPoint, RestoreJob, RestoreJobSpec, RestoreJobs};
+use crate::cloud::restores::{RecoveryPoint, RestoreJob, RestoreJobSpec, RestoreJobs};
 use crate::cloud::{CloudError, ErrorKind};
 use crate::resources::ProviderData;
 
@@ -202,26 +201,18 @@ async fn run_with(
 ) {
     let started = Instant::now();
     let restores = VmRestores { backend, restore };
-    let vault = &restore.vault.vault_name;
-    let point = match &restore.recovery_point {
-        Some(point) => point.clone(),
-        None => match restores.recovery_points(vault, &restore.vm_id).await {
-            Err(e) => return diagnostics.error("Cannot list the recovery points", e.to_string()),
-            Ok(points) => match pick(&points, restore.created_after) {
-                Some(point) => point.arn.clone(),
-                None => {
-                    return diagnostics.error(
-                        "No recovery point to restore",
-                        format!(
-                            "Vault {vault} of app {:?} holds no recovery point of {}{}: back it up first.",
-                            restore.vault.app,
-                            restore.vm_id,
-                            since(restore.created_after)
-                        ),
-                    )
-                }
-            },
-        },
+    let Some(point) = point_to_restore(
+        &restores,
+        restore.recovery_point.as_ref(),
+        (&restore.vault.vault_name, &restore.vault.app),
+        &restore.vm_id,
+        restore.created_after,
+        "",
+        diagnostics,
+    )
+    .await
+    else {
+        return;
     };
     let scratch = &restore.target_resource_group_id;
     let group = match prepare(backend, scratch, &restore.location, progress).await {

@@ -45,6 +45,43 @@ pub(super) async fn run(
     .await;
 }
 
+/// The recovery point to restore: `given`, else the one [`pick`] chooses among `resource`'s points
+/// in the app's vault; `None` after a diagnostic. `how_to_back_up` ends the "back it up first"
+/// advice with the cloud's ways of making a point.
+pub(super) async fn point_to_restore(
+    restores: &dyn RestoreJobs,
+    given: Option<&String>,
+    (vault, app): (&str, &str),
+    resource: &str,
+    created_after: Option<i64>,
+    how_to_back_up: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    if let Some(point) = given {
+        return Some(point.clone());
+    }
+    match restores.recovery_points(vault, resource).await {
+        Err(e) => {
+            diagnostics.error("Cannot list the recovery points", e.to_string());
+            None
+        }
+        Ok(points) => match pick(&points, created_after) {
+            Some(point) => Some(point.arn.clone()),
+            None => {
+                diagnostics.error(
+                    "No recovery point to restore",
+                    format!(
+                        "Vault {vault} of app {app:?} holds no completed recovery point of {resource}{}: back it \
+                         up first{how_to_back_up}.",
+                        since(created_after)
+                    ),
+                );
+                None
+            }
+        },
+    }
+}
+
 /// How a restore job ended, for the cleanup that follows.
 pub(super) enum Outcome {
     /// Completed: the scratch resource exists.
@@ -65,27 +102,18 @@ async fn run_with(
     pauses: (Duration, Duration),
 ) {
     let started = Instant::now();
-    let vault = &restore.vault.vault_name;
-    let point = match &restore.recovery_point_arn {
-        Some(arn) => arn.clone(),
-        None => match restores.recovery_points(vault, &restore.resource_arn).await {
-            Err(e) => return diagnostics.error("Cannot list the recovery points", e.to_string()),
-            Ok(points) => match pick(&points, restore.created_after) {
-                Some(point) => point.arn.clone(),
-                None => {
-                    return diagnostics.error(
-                        "No recovery point to restore",
-                        format!(
-                            "Vault {vault} of app {:?} holds no completed recovery point of {}{}: back it up \
-                             first (its plan's schedule, or the backup_start_job action).",
-                            restore.vault.app,
-                            restore.resource_arn,
-                            since(restore.created_after)
-                        ),
-                    )
-                }
-            },
-        },
+    let Some(point) = point_to_restore(
+        restores,
+        restore.recovery_point_arn.as_ref(),
+        (&restore.vault.vault_name, &restore.vault.app),
+        &restore.resource_arn,
+        restore.created_after,
+        " (its plan's schedule, or the backup_start_job action)",
+        diagnostics,
+    )
+    .await
+    else {
+        return;
     };
     let spec = restore.spec(&point, run_id);
     let scratch = restore.scratch_arn(&spec);
