@@ -123,18 +123,21 @@ async fn list_apps(backend: &dyn BackupBackend, request: &ListRequest, results: 
         } else {
             None
         };
-        let identity = Value::Object(BTreeMap::from([(
-            "name".to_string(),
-            Value::from(plan.name.clone()),
-        )]));
-        let listed = Listed {
-            identity,
-            display_name: plan.name,
-            state,
-        };
-        if results.push(listed).is_break() {
+        if results.push(listed_by_name(plan.name, state)).is_break() {
             return;
         }
+    }
+}
+
+/// A found app or child: identified, and shown, by its name.
+pub(crate) fn listed_by_name(name: String, state: Option<Value>) -> Listed {
+    Listed {
+        identity: Value::Object(BTreeMap::from([(
+            "name".to_string(),
+            Value::from(name.clone()),
+        )])),
+        display_name: name,
+        state,
     }
 }
 

@@ -6,14 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use tfplugin::framework::{null_object, Diagnostics, ListRequest, ListResults, Listed};
+use tfplugin::framework::{null_object, Diagnostics, ListRequest, ListResults};
 use tfvalue::Value;
 
 use super::super::diagnostics::azure_diagnostic;
 use super::super::policy_schema::policy_attribute;
 use super::super::state::set_attr;
 use super::import::{adopt, PolicyImportId};
-use super::list::string_map;
+use super::list::{listed_by_name, string_map};
 use super::schema::app_schema;
 use super::RESOURCE;
 use crate::cloud::azure::translate::{
@@ -89,16 +89,7 @@ pub(super) async fn list_apps(
                 }
             },
         };
-        let identity = Value::Object(BTreeMap::from([(
-            "name".to_string(),
-            Value::from(name.clone()),
-        )]));
-        let listed = Listed {
-            identity,
-            display_name: name,
-            state,
-        };
-        if results.push(listed).is_break() {
+        if results.push(listed_by_name(name, state)).is_break() {
             return;
         }
     }

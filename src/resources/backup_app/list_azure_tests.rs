@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use backup_policy::{AppInput, CloudAnchorsPatch, PolicyPatch, RulePatch};
+use tfplugin::framework::Listed;
 
 use super::*;
 use crate::cloud::azure::translate::translate_policy;

@@ -4,15 +4,13 @@
 //! holding a selection of its name. Each is listed with its identity and (when asked) a state
 //! rebuilt from its selection; its `parent` is not known to AWS and is left for the user to wire.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use tfplugin::framework::{
-    null_object, Attribute, Context, ListRequest, ListResource, ListResults, Listed, Schema,
+    null_object, Attribute, Context, ListRequest, ListResource, ListResults, Schema,
 };
 use tfvalue::Value;
 
-use super::super::backup_app::list::{fail as fail_list, list_backend, string_map};
+use super::super::backup_app::list::{fail as fail_list, list_backend, listed_by_name, string_map};
 use super::super::provider_data::ProviderData;
 use super::super::state::set_attr;
 use super::placement::{DERIVED, JOINED};
@@ -105,16 +103,7 @@ async fn list_children(
                     },
                     None => None,
                 };
-                let identity = Value::Object(BTreeMap::from([(
-                    "name".to_string(),
-                    Value::from(name.clone()),
-                )]));
-                let listed = Listed {
-                    identity,
-                    display_name: name,
-                    state,
-                };
-                if results.push(listed).is_break() {
+                if results.push(listed_by_name(name, state)).is_break() {
                     return;
                 }
             }
@@ -200,7 +189,9 @@ async fn child_state(
 mod tests {
     use std::sync::Arc;
 
-    use tfplugin::framework::generate_config;
+    use std::collections::BTreeMap;
+
+    use tfplugin::framework::{generate_config, Listed};
 
     use super::*;
     use crate::cloud::aws::with_kind;

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use tfplugin::framework::{null_object, Attribute, Diagnostics, ListRequest, ListResults, Listed};
+use tfplugin::framework::{null_object, Attribute, Diagnostics, ListRequest, ListResults};
 use tfvalue::Value;
 
+use super::super::backup_app::list::listed_by_name;
 use super::super::backup_app::list_azure::app_vaults;
 use super::super::diagnostics::azure_diagnostic;
 use super::super::state::set_attr;
@@ -51,16 +52,7 @@ pub(super) async fn list_children(
             let state = request
                 .include_resource_object
                 .then(|| child_state(&child, &policy_id, &items));
-            let identity = Value::Object(BTreeMap::from([(
-                "name".to_string(),
-                Value::from(child.clone()),
-            )]));
-            let listed = Listed {
-                identity,
-                display_name: child,
-                state,
-            };
-            if results.push(listed).is_break() {
+            if results.push(listed_by_name(child, state)).is_break() {
                 return;
             }
         }
